@@ -1,0 +1,1 @@
+"""kefu: the assistant's core, channels, staff console and command line."""

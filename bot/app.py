@@ -1,0 +1,109 @@
+"""Wiring: settings in, a running assistant and web application out. The one place that
+knows every part."""
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.assistant import Assistant
+from bot.channels.web import WebChannel
+from bot.clock import Clock, SystemClock
+from bot.importing import import_faq
+from bot.router import default_router
+from bot.settings import Settings
+from knowledge import FaqItem, KnowledgeBase, ReplyTexts
+from knowledge.replies import DEFAULT_REPLIES
+from storage.database import create_engine, create_session_factory, migrate
+from storage.demo import demo_orders
+from storage.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FAQ = Path(__file__).parent.parent / "knowledge" / "data" / "faq.yaml"
+
+
+@dataclass
+class Services:
+    """Everything a running kefu shares: database, assistant, settings."""
+
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    assistant: Assistant
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def prepare_database(
+    settings: Settings, clock: Clock
+) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
+    """Migrate the schema and, on first start, load the default FAQ and the demo shop."""
+    engine = create_engine(settings.database_url)
+    await migrate(engine)
+    sessions = create_session_factory(engine)
+    async with sessions() as session:
+        faq_count = await Repositories.for_session(session).faq.count()
+    if faq_count == 0:
+        await import_faq(sessions, settings.faq_file or DEFAULT_FAQ, clock.now())
+    if settings.demo:
+        await load_demo_shop(sessions, clock)
+    return engine, sessions
+
+
+async def load_demo_shop(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    """Add the demo orders once; a database that has them already is left alone."""
+    records = demo_orders(clock.now())
+    async with sessions() as session, session.begin():
+        orders = Repositories.for_session(session).orders
+        if await orders.by_number(records[0].order_no) is not None:
+            return
+        for record in records:
+            await orders.upsert(record)
+    log.info("demo shop loaded: %d orders", len(records))
+
+
+async def load_knowledge_base(sessions: async_sessionmaker[AsyncSession]) -> KnowledgeBase:
+    async with sessions() as session:
+        records = await Repositories.for_session(session).faq.all()
+    return KnowledgeBase(
+        FaqItem(r.id, r.question, r.answer, r.alternates, r.category) for r in records
+    )
+
+
+async def start_services(settings: Settings, clock: Clock | None = None) -> Services:
+    """Open the database and build the assistant."""
+    clock = clock or SystemClock()
+    engine, sessions = await prepare_database(settings, clock)
+    assistant = Assistant(
+        sessions=sessions,
+        router=default_router(),
+        kb=await load_knowledge_base(sessions),
+        texts=ReplyTexts.from_file(settings.replies_file or DEFAULT_REPLIES),
+        clock=clock,
+        settings=settings,
+    )
+    return Services(settings, clock, engine, sessions, assistant)
+
+
+def create_app(services: Services) -> web.Application:
+    """The aiohttp application: health check and the web channel."""
+    app = web.Application(client_max_size=1024 * 1024)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        try:
+            async with services.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:  # any database failure means "not healthy"
+            log.exception("health check failed")
+            return web.json_response({"status": "database unavailable"}, status=503)
+        return web.json_response({"status": "ok"})
+
+    app.router.add_get("/healthz", healthz)
+    WebChannel(services.assistant, services.clock, services.settings).mount(app)
+    return app

@@ -1,0 +1,97 @@
+"""The message path (DESIGN §2): store, route, answer, store the answers, in one transaction."""
+
+import logging
+from dataclasses import dataclass, replace
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.locks import KeyedLocks
+from bot.messages import Incoming, Reply, SentMessage
+from bot.router import Router
+from bot.settings import Settings
+from handlers.context import Context
+from knowledge import KnowledgeBase, ReplyTexts
+from storage.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+
+def sanitize(text: str, limit: int) -> str:
+    """Text safe to store: NUL (refused by PostgreSQL) replaced, cut at `limit` characters."""
+    return text.replace("\x00", "\ufffd")[:limit]
+
+
+@dataclass
+class Assistant:
+    sessions: async_sessionmaker[AsyncSession]
+    router: Router
+    kb: KnowledgeBase
+    texts: ReplyTexts
+    clock: Clock
+    settings: Settings
+
+    def __post_init__(self) -> None:
+        self._locks = KeyedLocks()
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """The replies to a customer's message; a second delivery gets the first answer again."""
+        async with self._locks.hold((incoming.channel, incoming.user)):
+            try:
+                return await self._handle_once(incoming, route=True)
+            except IntegrityError:
+                # Another process stored the same delivery first: answer as it did.
+                return await self._handle_once(incoming, route=True)
+            except Exception:
+                log.exception("handling a message from %s failed", incoming.channel)
+                # Keep the message and tell the customer, rather than lose both.
+                return await self._handle_once(incoming, route=False)
+
+    async def sent_to(self, channel: str, user: str, after_id: int) -> list[SentMessage]:
+        """Messages sent to this channel user with an id above `after_id`, oldest first."""
+        async with self.sessions() as session:
+            repos = Repositories.for_session(session)
+            identity = await repos.identities.find(channel, user)
+            if identity is None:
+                return []
+            sent = await repos.messages.outgoing_after(identity.id, after_id)
+            return [SentMessage(m.id, m.text, m.sender, m.created_at) for m in sent]
+
+    async def _handle_once(self, incoming: Incoming, route: bool) -> list[Reply]:
+        now = self.clock.now()
+        text = sanitize(incoming.text, self.settings.max_message_chars)
+        async with self.sessions() as session, session.begin():
+            repos = Repositories.for_session(session)
+            identity = await repos.identities.get_or_create(incoming.channel, incoming.user, now)
+            if incoming.message_id is not None:
+                earlier = await repos.messages.find_incoming(identity.id, incoming.message_id)
+                if earlier is not None:
+                    return [Reply(m.text) for m in await repos.messages.replies_to(earlier.id)]
+            conversation = await repos.conversations.for_identity(identity.id, now)
+            stored = await repos.messages.add_incoming(
+                conversation.id, identity.id, text, incoming.message_id, now
+            )
+            ctx = Context(
+                incoming=replace(incoming, text=text),
+                message_id=stored.id,
+                identity=identity,
+                conversation=conversation,
+                repos=repos,
+                kb=self.kb,
+                texts=self.texts,
+                clock=self.clock,
+                settings=self.settings,
+                dialog=dict(conversation.dialog) if conversation.dialog else None,
+                memory=dict(conversation.memory or {}),
+            )
+            if route:
+                replies = await self.router.route(ctx)
+                await repos.conversations.save_state(conversation, ctx.dialog, ctx.memory, now)
+            else:
+                replies = [ctx.say("internal_error")]
+            for reply in replies:
+                await repos.messages.add_outgoing(
+                    conversation.id, identity.id, reply.text, "bot", now, reply_to_id=stored.id
+                )
+            return replies

@@ -1,0 +1,1 @@
+"""Channels: one module per transport, translating its events to `Incoming` and back."""

@@ -1,0 +1,89 @@
+"""The web channel: a JSON chat API and the chat page, on the aiohttp server."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bot.assistant import Assistant
+from bot.clock import Clock
+from bot.messages import Incoming
+from bot.settings import Settings
+
+STATIC = Path(__file__).parent / "web_static"
+CHANNEL = "web"
+MAX_USER_CHARS = 200
+MAX_ID_CHARS = 128
+
+
+def _error(message: str, status: int = 400) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+class WebChannel:
+    def __init__(self, assistant: Assistant, clock: Clock, settings: Settings) -> None:
+        self._assistant = assistant
+        self._clock = clock
+        self._settings = settings
+
+    def mount(self, app: web.Application) -> None:
+        app.router.add_post("/api/chat", self.post_message)
+        app.router.add_get("/api/chat/messages", self.get_messages)
+        app.router.add_get("/", self.index)
+        app.router.add_static("/static", STATIC)
+
+    async def index(self, _request: web.Request) -> web.FileResponse:
+        return web.FileResponse(STATIC / "index.html")
+
+    async def post_message(self, request: web.Request) -> web.Response:
+        """A customer's message in, the assistant's replies out."""
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return _error("request body too large", 413)
+        try:
+            data: Any = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return _error("body is not valid JSON")
+        if not isinstance(data, dict):
+            return _error("body must be a JSON object")
+        user = data.get("user")
+        if not isinstance(user, str) or not user.strip():
+            return _error("user is required")
+        if len(user) > MAX_USER_CHARS:
+            return _error(f"user is longer than {MAX_USER_CHARS} characters")
+        text = data.get("text")
+        if not isinstance(text, str):
+            return _error("text must be a string")
+        if len(text) > self._settings.max_message_chars:
+            return _error(f"text is longer than {self._settings.max_message_chars} characters", 413)
+        message_id = data.get("id")
+        if message_id is not None:
+            if isinstance(message_id, bool) or not isinstance(message_id, str | int):
+                return _error("id must be a string")
+            message_id = str(message_id).strip() or None
+            if message_id is not None and len(message_id) > MAX_ID_CHARS:
+                return _error(f"id is longer than {MAX_ID_CHARS} characters")
+        incoming = Incoming(CHANNEL, user, text, self._clock.now(), message_id)
+        replies = await self._assistant.handle(incoming)
+        return web.json_response({"replies": [{"text": reply.text} for reply in replies]})
+
+    async def get_messages(self, request: web.Request) -> web.Response:
+        """Everything sent to this user after a message id, oldest first."""
+        user = request.query.get("user", "")
+        if not user.strip():
+            return _error("user is required")
+        try:
+            after = int(request.query.get("after", "0"))
+        except ValueError:
+            return _error("after must be a whole number")
+        sent = await self._assistant.sent_to(CHANNEL, user, max(after, 0))
+        return web.json_response(
+            {
+                "messages": [
+                    {"id": m.id, "text": m.text, "from": m.sender, "time": m.time.isoformat()}
+                    for m in sent
+                ]
+            }
+        )

@@ -1,0 +1,55 @@
+"""Importing orders and FAQ entries from files into the shop's database."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from knowledge.loaders import load_entries
+from storage.order_records import OrderRecord, parse_order_line
+from storage.repositories import Repositories
+from storage.repositories.faq import FaqRecord
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, problem)
+
+
+async def import_orders(
+    sessions: async_sessionmaker[AsyncSession], lines: Iterable[str]
+) -> ImportReport:
+    """Import JSON lines of orders: valid lines are saved, bad ones reported by number."""
+    report = ImportReport()
+    records: list[OrderRecord] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            records.append(parse_order_line(line))
+        except ValueError as error:
+            report.errors.append((number, str(error)))
+    async with sessions() as session, session.begin():
+        orders = Repositories.for_session(session).orders
+        for record in records:
+            if await orders.upsert(record):
+                report.added += 1
+            else:
+                report.updated += 1
+    return report
+
+
+async def import_faq(
+    sessions: async_sessionmaker[AsyncSession], path: Path, now: datetime
+) -> ImportReport:
+    """Add FAQ entries from a file, replacing those with the same id."""
+    records = [
+        FaqRecord(e.id, e.question, e.answer, e.alternates, e.category) for e in load_entries(path)
+    ]
+    async with sessions() as session, session.begin():
+        added, updated = await Repositories.for_session(session).faq.upsert(records, now)
+    return ImportReport(added=added, updated=updated)

@@ -1,0 +1,36 @@
+"""Channel-neutral message types.
+
+A leaf module with no project imports, so handlers may build replies with it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A customer's message as a channel received it."""
+
+    channel: str
+    user: str  # the customer's id on that channel
+    text: str
+    time: datetime
+    message_id: str | None = None  # the channel's id, used to drop second deliveries
+    media: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message for the customer."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A message already sent to a customer, as the channel shows it again."""
+
+    id: int
+    text: str
+    sender: str  # "bot" | "staff"
+    time: datetime

@@ -1,0 +1,84 @@
+"""The order of rules (DESIGN §3): first match wins; an open dialog gets the first word."""
+
+from collections.abc import Sequence
+
+from bot.messages import Reply
+from handlers.context import Context
+from handlers.fallback import FallbackRule
+from handlers.faq import FaqRule
+from handlers.logistics import LogisticsRule
+from handlers.orders import OrderRule
+from handlers.patterns import contains_any
+from handlers.rule import DialogOwner, Rule
+from handlers.smalltalk import SmalltalkRule
+from handlers.verification import Verification
+from knowledge.normalize import clean
+
+CANCEL_WORDS = ("算了", "取消", "不查了", "不用了", "退出")
+
+
+class Router:
+    def __init__(self, rules: Sequence[Rule], owners: Sequence[DialogOwner]) -> None:
+        self._rules = list(rules)
+        self._owners = {flow: owner for owner in owners for flow in owner.flows}
+
+    async def route(self, ctx: Context) -> list[Reply]:
+        """The replies to one message."""
+        ctx.fallbacks_in_a_row = int(ctx.memory.pop("fallbacks", 0))
+        if ctx.dialog is not None:
+            replies = await self._continue_dialog(ctx)
+            if replies is not None:
+                return replies
+        return await self._first_match(ctx)
+
+    async def _continue_dialog(self, ctx: Context) -> list[Reply] | None:
+        dialog = ctx.dialog
+        assert dialog is not None
+        owner = self._owners.get(dialog["flow"])
+        if owner is None:  # a flow from an older version: drop it
+            ctx.end_dialog()
+            return None
+        if not dialog.get("soft") and _is_cancel(ctx.text):
+            ctx.end_dialog()
+            return [ctx.say("dialog_cancelled")]
+        replies = await owner.resume(ctx)
+        if replies is not None or dialog.get("soft"):
+            return replies
+        # Not an answer: another rule may take the message, then the question is asked again.
+        rule, found = await self._matching_rule(ctx, include_fallback=False)
+        if rule is None:
+            return [ctx.say(dialog["prompt"] + "_again")]
+        replies = await rule.handle(ctx, found)
+        if ctx.dialog is dialog:
+            replies.append(ctx.say(dialog["prompt"]))
+        return replies
+
+    async def _first_match(self, ctx: Context) -> list[Reply]:
+        rule, found = await self._matching_rule(ctx, include_fallback=True)
+        assert rule is not None  # the fallback always matches
+        return await rule.handle(ctx, found)
+
+    async def _matching_rule(
+        self, ctx: Context, include_fallback: bool
+    ) -> tuple[Rule | None, object]:
+        for rule in self._rules:
+            if not include_fallback and rule.name == "fallback":
+                continue
+            found = await rule.match(ctx)
+            if found:
+                return rule, found
+        return None, None
+
+
+def _is_cancel(text: str) -> bool:
+    cleaned = clean(text)
+    return len(cleaned) <= 6 and contains_any(cleaned, CANCEL_WORDS)
+
+
+def default_router() -> Router:
+    """The rules in the order DESIGN §3 gives them."""
+    orders = OrderRule()
+    faq = FaqRule()
+    rules: list[Rule] = [LogisticsRule(), orders, SmalltalkRule(), faq, FallbackRule()]
+    owners: list[DialogOwner] = [Verification(), orders, faq]
+    return Router(rules, owners)

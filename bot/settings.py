@@ -1,0 +1,63 @@
+"""Settings from `KEFU_…` environment variables, with defaults that run out of the box.
+
+A leaf module with no project imports, so handlers may read the policy values.
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    database_url: str = "sqlite+aiosqlite:///data/kefu.db"
+    data_dir: Path = Path("data")
+    demo: bool = True
+    timezone: str = "Asia/Shanghai"
+    faq_file: Path | None = None  # None: the bundled default FAQ
+    replies_file: Path | None = None  # None: the bundled reply texts
+    # FAQ confidence: answer at or above `faq_answer_score`, suggest from `faq_suggest_score`.
+    faq_answer_score: float = 75.0
+    faq_suggest_score: float = 50.0
+    verify_max_attempts: int = 3
+    verify_lock_minutes: int = 30
+    max_message_chars: int = 4000
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Settings with every field overridable as KEFU_<FIELD NAME IN CAPITALS>."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            raw = environ.get(f"KEFU_{field.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[field.name] = _convert(field.name, raw, field.default)
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.zone  # noqa: B018 - fail at start on an unknown time zone
+        return settings
+
+
+def _convert(name: str, raw: str, default: object) -> object:
+    try:
+        if isinstance(default, bool):
+            if raw.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                raise ValueError(raw)
+            return raw.lower() in ("1", "true", "yes", "on")
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, Path) or name.endswith(("_file", "_dir")):
+            return Path(raw)
+    except ValueError:
+        raise ValueError(f"KEFU_{name.upper()}: cannot read {raw!r}") from None
+    return raw

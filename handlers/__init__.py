@@ -1,0 +1,1 @@
+"""One module per customer need; each exposes a rule with `match` and `handle`."""

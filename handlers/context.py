@@ -1,0 +1,49 @@
+"""What a handler gets to work with for one incoming message."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.clock import Clock
+from bot.messages import Incoming, Reply
+from bot.settings import Settings
+from knowledge import KnowledgeBase, ReplyTexts
+from storage.models import Conversation, Identity
+from storage.repositories import Repositories
+
+
+@dataclass
+class Context:
+    """One message's unit of work: who wrote, what, and the tools to answer it.
+
+    `dialog` and `memory` are working copies of the conversation's state; the pipeline saves
+    them after the handler ran.
+    """
+
+    incoming: Incoming
+    message_id: int  # the stored incoming message
+    identity: Identity
+    conversation: Conversation
+    repos: Repositories
+    kb: KnowledgeBase
+    texts: ReplyTexts
+    clock: Clock
+    settings: Settings
+    dialog: dict[str, Any] | None = None
+    memory: dict[str, Any] = field(default_factory=dict)
+    fallbacks_in_a_row: int = 0
+    memo: dict[str, Any] = field(default_factory=dict)  # per-message results, e.g. FAQ search
+
+    @property
+    def text(self) -> str:
+        return self.incoming.text
+
+    def say(self, name: str, **fields: Any) -> Reply:
+        """A reply from the named template."""
+        return Reply(self.texts.render(name, **fields))
+
+    def start_dialog(self, flow: str, prompt: str, **slots: Any) -> None:
+        """Open a dialog; `prompt` names the template that asks its question again."""
+        self.dialog = {"flow": flow, "prompt": prompt, **slots}
+
+    def end_dialog(self) -> None:
+        self.dialog = None

@@ -1,0 +1,29 @@
+"""When nothing else fits: offer the closest FAQ questions, or say what the bot can do."""
+
+from bot.messages import Reply
+from handlers.context import Context
+from handlers.faq import PICK_FLOW, best_match, suggestions
+
+
+class FallbackRule:
+    name = "fallback"
+
+    async def match(self, ctx: Context) -> bool:
+        return True
+
+    async def handle(self, ctx: Context, found: object) -> list[Reply]:
+        best = best_match(ctx)
+        await ctx.repos.unanswered.add(
+            ctx.message_id, ctx.text, best.score if best else 0.0, ctx.clock.now()
+        )
+        ctx.memory["fallbacks"] = ctx.fallbacks_in_a_row + 1
+        offered = suggestions(ctx)
+        if offered:
+            ctx.start_dialog(PICK_FLOW, prompt="", ids=[m.entry.id for m in offered], soft=True)
+            lines = [ctx.texts.render("did_you_mean")]
+            lines += [f"{n}. {m.entry.question}" for n, m in enumerate(offered, 1)]
+            lines.append(ctx.texts.render("did_you_mean_footer"))
+            return [Reply("\n".join(lines))]
+        if ctx.fallbacks_in_a_row >= 1:
+            return [ctx.say("not_understood_again")]
+        return [ctx.say("not_understood")]

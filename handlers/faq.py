@@ -1,0 +1,63 @@
+"""Answers from the FAQ knowledge base, and picking one of the suggested questions."""
+
+import re
+
+from bot.messages import Reply
+from handlers.context import Context
+from handlers.patterns import fold
+from knowledge import FaqMatch
+
+PICK_FLOW = "faq_pick"
+_CHOICE_WORDS = {"第一个": 1, "第二个": 2, "第三个": 3, "一": 1, "二": 2, "三": 3}
+_CHOICE_DIGIT = re.compile(r"^\s*([1-9])\s*[.、。)）]?\s*$")
+
+
+def best_match(ctx: Context) -> FaqMatch | None:
+    """The closest FAQ entry for this message, searched once per message."""
+    if "faq_best" not in ctx.memo:
+        matches = ctx.kb.search(ctx.text, limit=3)
+        ctx.memo["faq_best"] = matches
+    matches = ctx.memo["faq_best"]
+    return matches[0] if matches else None
+
+
+def suggestions(ctx: Context) -> list[FaqMatch]:
+    """The entries close enough to offer as "did you mean" choices."""
+    best_match(ctx)
+    threshold = ctx.settings.faq_suggest_score
+    return [m for m in ctx.memo["faq_best"] if m.score >= threshold]
+
+
+def _choice(text: str) -> int | None:
+    folded = fold(text).strip()
+    digit = _CHOICE_DIGIT.match(folded)
+    if digit:
+        return int(digit.group(1))
+    return _CHOICE_WORDS.get(folded.rstrip("吧。.!！"))
+
+
+class FaqRule:
+    name = "faq"
+    flows = (PICK_FLOW,)
+
+    async def match(self, ctx: Context) -> FaqMatch | None:
+        match = best_match(ctx)
+        if match is not None and match.score >= ctx.settings.faq_answer_score:
+            return match
+        return None
+
+    async def handle(self, ctx: Context, found: FaqMatch) -> list[Reply]:
+        return [Reply(found.entry.answer)]
+
+    async def resume(self, ctx: Context) -> list[Reply] | None:
+        """A number picks one of the questions offered; anything else drops the offer."""
+        assert ctx.dialog is not None
+        choice = _choice(ctx.text)
+        ids: list[str] = ctx.dialog.get("ids", [])
+        ctx.end_dialog()
+        if choice is None or not 1 <= choice <= len(ids):
+            return None
+        entry = ctx.kb.get(ids[choice - 1])
+        if entry is None:  # the FAQ changed since the offer
+            return None
+        return [Reply(entry.answer)]

@@ -1,0 +1,71 @@
+"""Order questions: an order by its number, or the customer's recent orders."""
+
+from bot.messages import Reply
+from handlers.context import Context
+from handlers.order_views import order_list
+from handlers.patterns import contains_any, order_references
+from handlers.verification import open_order
+from knowledge.normalize import clean
+
+ASK_FLOW = "ask_order"
+
+# Phrases that ask about the customer's own orders, not about ordering in general.
+MY_ORDERS = (
+    "我的订单",
+    "我的单",
+    "最近的订单",
+    "最近订单",
+    "查订单",
+    "查一下订单",
+    "查下订单",
+    "订单查询",
+    "查询订单",
+    "订单状态",
+    "订单信息",
+    "订单详情",
+    "我买的",
+    "我下的单",
+    "我下的订单",
+    "我拍的",
+)
+
+
+def ask_for_order_number(ctx: Context, purpose: str) -> list[Reply]:
+    """Start the dialog that waits for an order number."""
+    ctx.start_dialog(ASK_FLOW, prompt="ask_order_number", purpose=purpose)
+    return [ctx.say("ask_order_number")]
+
+
+class OrderRule:
+    name = "orders"
+    flows = (ASK_FLOW,)
+
+    async def match(self, ctx: Context) -> dict[str, str] | None:
+        references = order_references(ctx.text)
+        if references:
+            return {"reference": references[0]}
+        if contains_any(clean(ctx.text), MY_ORDERS):
+            return {"reference": ""}
+        return None
+
+    async def handle(self, ctx: Context, found: dict[str, str]) -> list[Reply]:
+        if found["reference"]:
+            return await open_order(ctx, found["reference"], purpose="order")
+        customer_id = ctx.identity.customer_id
+        if customer_id is None:
+            return ask_for_order_number(ctx, purpose="order")
+        orders = list(await ctx.repos.orders.recent_for_customer(customer_id, limit=5))
+        if not orders:
+            return [ctx.say("no_orders")]
+        ctx.memory["order_no"] = orders[0].order_no
+        return [order_list(ctx, orders)]
+
+    async def resume(self, ctx: Context) -> list[Reply] | None:
+        """An order number answers the dialog that asked for one."""
+        assert ctx.dialog is not None
+        references = order_references(ctx.text)
+        if not references:
+            return None
+        purpose = ctx.dialog.get("purpose", "order")
+        ctx.end_dialog()
+        return await open_order(ctx, references[0], purpose=purpose)

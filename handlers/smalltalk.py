@@ -1,0 +1,75 @@
+"""Greetings, thanks, goodbyes, and messages with no words at all."""
+
+from bot.messages import Reply
+from handlers.context import Context
+from knowledge.normalize import clean
+
+# Whole messages (after cleaning) that are only social talk.
+GREETINGS = frozenset(
+    {
+        "你好",
+        "您好",
+        "在吗",
+        "在不在",
+        "在么",
+        "hi",
+        "hello",
+        "哈喽",
+        "嗨",
+        "亲",
+        "亲在吗",
+        "你好在吗",
+        "您好在吗",
+        "早上好",
+        "下午好",
+        "晚上好",
+        "有人吗",
+        "客服",
+        "客服在吗",
+    }
+)
+THANKS = frozenset(
+    {
+        "谢谢",
+        "谢谢你",
+        "谢谢您",
+        "多谢",
+        "感谢",
+        "好的谢谢",
+        "谢啦",
+        "thanks",
+        "thankyou",
+        "thx",
+        "好的",
+        "好",
+        "嗯",
+        "嗯嗯",
+        "ok",
+        "okay",
+        "收到",
+        "明白了",
+        "知道了",
+        "好滴",
+    }
+)
+GOODBYES = frozenset({"再见", "拜拜", "bye", "byebye", "88", "没事了", "没有了", "没问题了"})
+
+
+def _kind(text: str) -> str | None:
+    cleaned = clean(text).rstrip("啊呀哦呢啦")
+    if not cleaned:
+        return "empty"
+    for kind, words in (("greeting", GREETINGS), ("thanks", THANKS), ("goodbye", GOODBYES)):
+        if cleaned in words:
+            return kind
+    return None
+
+
+class SmalltalkRule:
+    name = "smalltalk"
+
+    async def match(self, ctx: Context) -> str | None:
+        return _kind(ctx.text)
+
+    async def handle(self, ctx: Context, found: str) -> list[Reply]:
+        return [ctx.say(f"smalltalk_{found}")]

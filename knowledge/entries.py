@@ -1,0 +1,23 @@
+"""FAQ entries and matches: the knowledge base's public value types."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FaqItem:
+    id: str
+    question: str
+    answer: str
+    alternates: tuple[str, ...] = ()
+    category: str = ""
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        """The question and every other way of asking it."""
+        return (self.question, *self.alternates)
+
+
+@dataclass(frozen=True)
+class FaqMatch:
+    entry: FaqItem
+    score: float  # 0..100

@@ -1,0 +1,30 @@
+"""Customer-facing reply texts, kept in a YAML file so a shop can reword them."""
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_REPLIES = Path(__file__).parent / "data" / "replies.yaml"
+
+
+class ReplyTexts:
+    """Named templates filled with `str.format` fields."""
+
+    def __init__(self, templates: dict[str, str]) -> None:
+        self._templates = dict(templates)
+
+    @classmethod
+    def from_file(cls, path: str | Path = DEFAULT_REPLIES) -> "ReplyTexts":
+        with Path(path).open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or {}
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise ValueError(f"{path}: expected a mapping of names to texts")
+        return cls(data)
+
+    def render(self, name: str, **fields: Any) -> str:
+        """The template `name` with its fields filled in."""
+        return self._templates[name].format(**fields).strip()
+
+    def has(self, name: str) -> bool:
+        return name in self._templates

@@ -1,0 +1,159 @@
+"""Orders as imported from a shop's system: parsing and validation of one JSON line."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from storage.models import ORDER_STATUSES
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    sku: str
+    name: str
+    qty: int
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    time: datetime
+    location: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ShipmentRecord:
+    carrier: str
+    tracking_no: str
+    shipped_at: datetime | None
+    events: tuple[EventRecord, ...]
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    order_no: str
+    status: str
+    created_at: datetime
+    customer_name: str
+    customer_phone: str
+    items: tuple[ItemRecord, ...]
+    total: Decimal
+    paid_at: datetime | None
+    shipment: ShipmentRecord | None
+    delivered_at: datetime | None
+
+
+def parse_order_line(line: str) -> OrderRecord:
+    """Parse one JSON line of an order export; raises ValueError saying what is wrong."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"invalid JSON: {error.msg}") from None
+    if not isinstance(data, dict):
+        raise ValueError("expected a JSON object")
+    order_no = _text(data, "order_no")
+    status = _text(data, "status")
+    if status not in ORDER_STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    customer = data.get("customer")
+    if not isinstance(customer, dict):
+        raise ValueError("missing customer")
+    items = data.get("items") or []
+    if not isinstance(items, list):
+        raise ValueError("items must be a list")
+    return OrderRecord(
+        order_no=order_no.strip().upper(),
+        status=status,
+        created_at=_time(data, "created_at"),
+        customer_name=_text(customer, "name", required=False),
+        customer_phone=_phone(customer),
+        items=tuple(_item(item) for item in items),
+        total=_money(data, "total"),
+        paid_at=_time(data, "paid_at", required=False),
+        shipment=_shipment(data.get("shipment")),
+        delivered_at=_time(data, "delivered_at", required=False),
+    )
+
+
+def _text(data: dict[str, Any], key: str, required: bool = True) -> str:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            raise ValueError(f"missing {key}")
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be a string")
+    return value.strip()
+
+
+def _time(data: dict[str, Any], key: str, required: bool = True) -> datetime | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise ValueError(f"missing {key}")
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"bad time in {key}: {value!r}") from None
+    if parsed.tzinfo is None:
+        raise ValueError(f"time in {key} has no UTC offset: {value!r}")
+    return parsed
+
+
+def _money(data: dict[str, Any], key: str) -> Decimal:
+    value = data.get(key, "0")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"bad amount in {key}: {value!r}") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"bad amount in {key}: {value!r}")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _phone(customer: dict[str, Any]) -> str:
+    phone = "".join(ch for ch in _text(customer, "phone") if ch.isdigit())
+    if len(phone) < 4:
+        raise ValueError("customer phone needs at least 4 digits")
+    return phone
+
+
+def _item(item: Any) -> ItemRecord:
+    if not isinstance(item, dict):
+        raise ValueError("each item must be an object")
+    qty = item.get("qty", 1)
+    if not isinstance(qty, int) or qty < 1:
+        raise ValueError(f"bad qty {qty!r}")
+    return ItemRecord(
+        sku=_text(item, "sku", required=False),
+        name=_text(item, "name"),
+        qty=qty,
+        price=_money(item, "price"),
+    )
+
+
+def _shipment(data: Any) -> ShipmentRecord | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise ValueError("shipment must be an object")
+    events = data.get("events") or []
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise ValueError("shipment events must be a list of objects")
+    return ShipmentRecord(
+        carrier=_text(data, "carrier"),
+        tracking_no=_text(data, "tracking_no").upper(),
+        shipped_at=_time(data, "shipped_at", required=False),
+        events=tuple(
+            EventRecord(
+                time=_time(e, "time"),  # type: ignore[arg-type]
+                location=_text(e, "location", required=False),
+                description=_text(e, "description"),
+            )
+            for e in events
+        ),
+    )

@@ -1,0 +1,72 @@
+"""The shop's FAQ entries and the questions the bot could not answer."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import FaqEntry, UnansweredQuestion
+
+
+@dataclass(frozen=True)
+class FaqRecord:
+    id: str
+    question: str
+    answer: str
+    alternates: tuple[str, ...] = ()
+    category: str = ""
+
+
+class FaqRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def all(self) -> list[FaqRecord]:
+        rows = await self._session.scalars(select(FaqEntry).order_by(FaqEntry.id))
+        return [
+            FaqRecord(r.id, r.question, r.answer, tuple(r.alternates or ()), r.category)
+            for r in rows
+        ]
+
+    async def count(self) -> int:
+        return await self._session.scalar(select(func.count()).select_from(FaqEntry)) or 0
+
+    async def upsert(self, records: Iterable[FaqRecord], now: datetime) -> tuple[int, int]:
+        """Add new entries and replace existing ones by id; returns (added, updated)."""
+        added = updated = 0
+        for record in records:
+            row = await self._session.get(FaqEntry, record.id)
+            if row is None:
+                row = FaqEntry(id=record.id)
+                self._session.add(row)
+                added += 1
+            else:
+                updated += 1
+            row.question = record.question
+            row.answer = record.answer
+            row.alternates = list(record.alternates)
+            row.category = record.category
+            row.updated_at = now
+        await self._session.flush()
+        return added, updated
+
+
+class UnansweredRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, message_id: int, text: str, best_score: float, now: datetime) -> None:
+        self._session.add(
+            UnansweredQuestion(
+                message_id=message_id, text=text, best_score=best_score, created_at=now
+            )
+        )
+        await self._session.flush()
+
+    async def recent(self, limit: int = 100) -> Sequence[UnansweredQuestion]:
+        result = await self._session.scalars(
+            select(UnansweredQuestion).order_by(UnansweredQuestion.id.desc()).limit(limit)
+        )
+        return result.all()

@@ -1,0 +1,56 @@
+"""Chat identities and their binding to customers."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Customer, Identity
+
+
+class IdentityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_or_create(self, channel: str, external_id: str, now: datetime) -> Identity:
+        """The identity for this channel user, created on first contact."""
+        found = await self._session.scalar(
+            select(Identity).where(Identity.channel == channel, Identity.external_id == external_id)
+        )
+        if found is not None:
+            return found
+        identity = Identity(
+            channel=channel, external_id=external_id, failed_verifications=0, created_at=now
+        )
+        self._session.add(identity)
+        await self._session.flush()
+        return identity
+
+    async def find(self, channel: str, external_id: str) -> Identity | None:
+        return await self._session.scalar(
+            select(Identity).where(Identity.channel == channel, Identity.external_id == external_id)
+        )
+
+    async def customer(self, identity: Identity) -> Customer | None:
+        """The customer this identity is bound to, if verified."""
+        if identity.customer_id is None:
+            return None
+        return await self._session.get(Customer, identity.customer_id)
+
+    async def bind(self, identity: Identity, customer_id: int) -> None:
+        identity.customer_id = customer_id
+        identity.failed_verifications = 0
+        identity.locked_until = None
+        await self._session.flush()
+
+    async def record_failed_verification(
+        self, identity: Identity, max_attempts: int, lock_until: datetime
+    ) -> bool:
+        """Count a wrong answer; returns True when this one locked the identity."""
+        identity.failed_verifications += 1
+        locked = identity.failed_verifications >= max_attempts
+        if locked:
+            identity.locked_until = lock_until
+            identity.failed_verifications = 0
+        await self._session.flush()
+        return locked

@@ -1,0 +1,114 @@
+"""Orders with their items, shipment and tracking events."""
+
+from collections.abc import Sequence
+from datetime import UTC
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import Customer, Order, OrderItem, Shipment, TrackingEvent
+from storage.order_records import OrderRecord
+
+_FULL = (
+    selectinload(Order.items),
+    selectinload(Order.shipment).selectinload(Shipment.events),
+)
+
+
+class OrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def by_number(self, order_no: str) -> Order | None:
+        """An order with items, shipment and events loaded; order numbers ignore case."""
+        return await self._session.scalar(
+            select(Order).where(Order.order_no == order_no.upper()).options(*_FULL)
+        )
+
+    async def by_tracking_number(self, tracking_no: str) -> Order | None:
+        return await self._session.scalar(
+            select(Order)
+            .join(Shipment)
+            .where(Shipment.tracking_no == tracking_no.upper())
+            .options(*_FULL)
+        )
+
+    async def recent_for_customer(self, customer_id: int, limit: int = 5) -> Sequence[Order]:
+        """The customer's newest orders first."""
+        result = await self._session.scalars(
+            select(Order)
+            .where(Order.customer_id == customer_id)
+            .order_by(Order.created_at.desc(), Order.id.desc())
+            .limit(limit)
+            .options(*_FULL)
+        )
+        return result.all()
+
+    async def customer(self, order: Order) -> Customer:
+        customer = await self._session.get(Customer, order.customer_id)
+        assert customer is not None  # enforced by the foreign key
+        return customer
+
+    async def upsert(self, record: OrderRecord) -> bool:
+        """Insert or update an order by number; returns True when it was new.
+
+        Tracking events are appended; an event already stored is not duplicated.
+        """
+        customer = await self._customer_for(record)
+        order = await self.by_number(record.order_no)
+        created = order is None
+        if order is None:
+            order = Order(order_no=record.order_no, items=[])
+            self._session.add(order)
+        order.customer_id = customer.id
+        order.status = record.status
+        order.total = record.total
+        order.created_at = record.created_at
+        order.paid_at = record.paid_at
+        order.delivered_at = record.delivered_at
+        order.items = [
+            OrderItem(sku=i.sku, name=i.name, qty=i.qty, price=i.price) for i in record.items
+        ]
+        if record.shipment is not None:
+            self._apply_shipment(order, record, created)
+        await self._session.flush()
+        return created
+
+    def _apply_shipment(self, order: Order, record: OrderRecord, created: bool) -> None:
+        data = record.shipment
+        assert data is not None
+        shipment = None if created else order.shipment
+        if shipment is None:
+            shipment = Shipment(events=[])
+            order.shipment = shipment
+        shipment.carrier = data.carrier
+        shipment.tracking_no = data.tracking_no
+        shipment.shipped_at = data.shipped_at
+        known = {(e.time.astimezone(UTC), e.description) for e in shipment.events}
+        for event in data.events:
+            key = (event.time.astimezone(UTC), event.description)
+            if key not in known:
+                known.add(key)
+                shipment.events.append(
+                    TrackingEvent(
+                        time=event.time, location=event.location, description=event.description
+                    )
+                )
+        shipment.events.sort(key=lambda e: e.time)
+
+    async def _customer_for(self, record: OrderRecord) -> Customer:
+        customer = await self._session.scalar(
+            select(Customer).where(Customer.phone == record.customer_phone)
+        )
+        if customer is None:
+            customer = Customer(
+                name=record.customer_name,
+                phone=record.customer_phone,
+                created_at=record.created_at,
+            )
+            self._session.add(customer)
+            await self._session.flush()
+        elif record.customer_name:
+            customer.name = record.customer_name
+        return customer
