@@ -21,8 +21,10 @@ class Settings:
     faq_file: Path | None = None  # None: the bundled default FAQ
     replies_file: Path | None = None  # None: the bundled reply texts
     # FAQ confidence: answer at or above `faq_answer_score`, suggest from `faq_suggest_score`.
-    faq_answer_score: float = 75.0
-    faq_suggest_score: float = 50.0
+    faq_answer_score: float = 52.0
+    faq_suggest_score: float = 35.0
+    # A best match this close to the runner-up is ambiguous: offer both rather than guess.
+    faq_ambiguity_margin: float = 5.0
     verify_max_attempts: int = 3
     verify_lock_minutes: int = 30
     max_message_chars: int = 4000

@@ -42,9 +42,12 @@ class FaqRule:
 
     async def match(self, ctx: Context) -> FaqMatch | None:
         match = best_match(ctx)
-        if match is not None and match.score >= ctx.settings.faq_answer_score:
-            return match
-        return None
+        if match is None or match.score < ctx.settings.faq_answer_score:
+            return None
+        runner_up = ctx.memo["faq_best"][1:2]
+        if runner_up and match.score - runner_up[0].score < ctx.settings.faq_ambiguity_margin:
+            return None
+        return match
 
     async def handle(self, ctx: Context, found: FaqMatch) -> list[Reply]:
         return [Reply(found.entry.answer)]

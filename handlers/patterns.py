@@ -19,6 +19,11 @@ def order_references(text: str) -> list[str]:
     return [m.upper() for m in _REFERENCE.findall(fold(text))]
 
 
+def is_mobile_number(reference: str) -> bool:
+    """A mainland mobile number, which a customer sends to prove who they are."""
+    return _MOBILE.fullmatch(reference) is not None
+
+
 def phone_last_four(text: str) -> str | None:
     """The last four digits of a phone number the customer typed, if the text gives them."""
     folded = fold(text)

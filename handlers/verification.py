@@ -10,7 +10,7 @@ from datetime import timedelta
 from bot.messages import Reply
 from handlers.context import Context
 from handlers.order_views import order_detail, parcel_detail
-from handlers.patterns import order_references, phone_last_four
+from handlers.patterns import is_mobile_number, order_references, phone_last_four
 from storage.models import Order
 
 FLOW = "verify"
@@ -53,7 +53,7 @@ class Verification:
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
         assert ctx.dialog is not None
-        if order_references(ctx.text):
+        if any(not is_mobile_number(ref) for ref in order_references(ctx.text)):
             return None  # a new order number: the orders rule starts over with it
         digits = phone_last_four(ctx.text)
         if digits is None:

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from knowledge.entries import FaqItem, FaqMatch
 from knowledge.loaders import load_entries
-from knowledge.matcher import bigrams, phrase_score
-from knowledge.normalize import normalize
+from knowledge.matcher import GramWeights, grams, matching_form, phrase_score
 
 
 @dataclass(frozen=True)
@@ -19,14 +18,16 @@ class _Phrase:
 
 
 class KnowledgeBase:
-    """FAQ entries with their phrasings normalised once, searched by `search`."""
+    """FAQ entries with their phrasings prepared once, searched by `search`."""
 
     def __init__(self, entries: Iterable[FaqItem]) -> None:
         self._entries: list[FaqItem] = []
         self._by_id: dict[str, int] = {}
         self._phrases: list[_Phrase] = []
+        self._weights = GramWeights()
         for entry in entries:
             self._add(entry)
+        self._phrase_weights = [self._weights.total(p.grams) for p in self._phrases]
 
     @classmethod
     def from_file(cls, path: str | Path) -> "KnowledgeBase":
@@ -45,13 +46,22 @@ class KnowledgeBase:
 
     def search(self, text: str, limit: int = 5) -> list[FaqMatch]:
         """Best matching entries first, each scored 0..100 by its best phrasing."""
-        query = normalize(text)
+        query = matching_form(text)
         if not query:
             return []
-        query_grams = bigrams(query)
+        query_grams = grams(query)
+        query_weight = self._weights.total(query_grams)
         best: dict[int, float] = {}
-        for phrase in self._phrases:
-            score = phrase_score(query, query_grams, phrase.text, phrase.grams)
+        for phrase, phrase_weight in zip(self._phrases, self._phrase_weights, strict=True):
+            score = phrase_score(
+                query,
+                query_grams,
+                query_weight,
+                phrase.text,
+                phrase.grams,
+                phrase_weight,
+                self._weights,
+            )
             if score > best.get(phrase.entry_index, -1.0):
                 best[phrase.entry_index] = score
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
@@ -64,6 +74,8 @@ class KnowledgeBase:
         self._by_id[entry.id] = index
         self._entries.append(entry)
         for phrasing in entry.phrasings:
-            text = normalize(phrasing)
+            text = matching_form(phrasing)
             if text:
-                self._phrases.append(_Phrase(index, text, bigrams(text)))
+                phrase = _Phrase(index, text, grams(text))
+                self._phrases.append(phrase)
+                self._weights.add(phrase.grams)

@@ -15,15 +15,15 @@ def load_entries(path: str | Path) -> list[FaqItem]:
     """Entries from a file; the format follows the suffix. Raises ValueError on a bad entry."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".jsonl", ".csv"):
+        raise ValueError(f"unsupported FAQ file type: {suffix or path.name}")
     with path.open(encoding="utf-8-sig", newline="") as handle:
         if suffix in (".yaml", ".yml"):
             rows: Iterable[Any] = yaml.safe_load(handle) or []
         elif suffix == ".jsonl":
             rows = [json.loads(line) for line in handle if line.strip()]
-        elif suffix == ".csv":
-            rows = [_csv_row(row) for row in csv.DictReader(handle)]
         else:
-            raise ValueError(f"unsupported FAQ file type: {suffix or path.name}")
+            rows = [_csv_row(row) for row in csv.DictReader(handle)]
         return [entry_from_mapping(row, position) for position, row in enumerate(rows, 1)]
 
 

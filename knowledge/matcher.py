@@ -1,38 +1,74 @@
-"""Score a customer's question against FAQ phrasings with rapidfuzz on normalised text."""
+"""Scoring a customer's question against FAQ phrasings.
 
+Texts are compared as bags of characters and character pairs, each weighted by how rare it is
+among all phrasings (rare words like 顺丰 or 发票 say more than 什么 or 吗), blended with
+rapidfuzz's edit-distance ratio, which forgives typos.
+"""
+
+import math
 from collections import Counter
+from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
-# Below this many characters a substring match says little ("退货" is in half the FAQ).
-_MIN_PARTIAL_LENGTH = 4
+from knowledge.normalize import normalize
+from knowledge.synonyms import canonicalize
 
 
-def bigrams(text: str) -> Counter[str]:
-    """Character bigrams (a single character counts as one)."""
-    if len(text) < 2:
-        return Counter([text]) if text else Counter()
-    return Counter(text[i : i + 2] for i in range(len(text) - 1))
+def matching_form(text: str) -> str:
+    """The form every phrasing and question is compared in."""
+    return canonicalize(normalize(text))
+
+
+def grams(text: str) -> Counter[str]:
+    """Characters and adjacent character pairs."""
+    counts = Counter(text)
+    counts.update(text[i : i + 2] for i in range(len(text) - 1))
+    return counts
+
+
+class GramWeights:
+    """Inverse document frequency of each gram over a set of phrasings."""
+
+    def __init__(self, documents: Iterable[Counter[str]] = ()) -> None:
+        self._document_count = 0
+        self._frequency: Counter[str] = Counter()
+        for document in documents:
+            self.add(document)
+
+    def add(self, document: Counter[str]) -> None:
+        self._document_count += 1
+        self._frequency.update(document.keys())
+
+    def weight(self, gram: str) -> float:
+        n = self._document_count
+        return math.log(1 + (n - self._frequency[gram] + 0.5) / (self._frequency[gram] + 0.5))
+
+    def total(self, counts: Counter[str]) -> float:
+        return sum(count * self.weight(gram) for gram, count in counts.items())
 
 
 def phrase_score(
-    query: str, query_bigrams: Counter[str], phrase: str, phrase_bigrams: Counter[str]
+    query: str,
+    query_grams: Counter[str],
+    query_weight: float,
+    phrase: str,
+    phrase_grams: Counter[str],
+    phrase_weight: float,
+    weights: GramWeights,
 ) -> float:
-    """Similarity 0..100 of two normalised texts.
+    """Similarity 0..100 of a question and one phrasing, both in `matching_form`.
 
-    Edit-distance ratio catches typos; bigram overlap catches reordered words; a partial match
-    catches a question wrapped in other words, discounted by how much of the longer text it covers.
+    Half is the weighted overlap of both texts (Dice), three tenths how much of the question
+    the phrasing covers, and the rest the edit-distance ratio.
     """
-    if not query or not phrase:
+    if not query or not phrase or query_weight <= 0 or phrase_weight <= 0:
         return 0.0
-    ratio = fuzz.ratio(query, phrase)
-    shared = sum((query_bigrams & phrase_bigrams).values())
-    total = sum(query_bigrams.values()) + sum(phrase_bigrams.values())
-    overlap = 200.0 * shared / total if total else 0.0
-    score = max(ratio, overlap)
-    shorter, longer = sorted((len(query), len(phrase)))
-    if shorter >= _MIN_PARTIAL_LENGTH:
-        coverage = shorter / longer
-        partial = fuzz.partial_ratio(query, phrase) * (0.75 + 0.25 * coverage)
-        score = max(score, partial)
-    return score
+    shared = sum(
+        min(count, phrase_grams[gram]) * weights.weight(gram)
+        for gram, count in query_grams.items()
+        if gram in phrase_grams
+    )
+    dice = 2 * shared / (query_weight + phrase_weight)
+    coverage = shared / query_weight
+    return 100 * (0.5 * dice + 0.3 * coverage) + 0.2 * fuzz.ratio(query, phrase)
