@@ -17,10 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import start_services  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
-from bot.messages import Incoming  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.app import start_services
+from bot.assistant import Assistant
+from bot.clock import Clock, SystemClock
+from bot.messages import Incoming
+from bot.settings import Settings
 
 CONVERSATION = (
     "你好",
@@ -36,7 +37,9 @@ CONVERSATION = (
 )
 
 
-async def customer(assistant, clock, user: str, count: int, latencies: list[float]) -> None:  # noqa: ANN001
+async def customer(
+    assistant: Assistant, clock: Clock, user: str, count: int, latencies: list[float]
+) -> None:
     for n in range(count):
         text = CONVERSATION[n % len(CONVERSATION)]
         started = time.perf_counter()

@@ -19,7 +19,11 @@ log = logging.getLogger(__name__)
 
 
 def sanitize(text: str, limit: int) -> str:
-    """Text safe to store: NUL (refused by PostgreSQL) replaced, cut at `limit` characters."""
+    """Text safe to store, cut at `limit` characters.
+
+    NUL (refused by PostgreSQL) and lone surrogates (not encodable at all) become U+FFFD.
+    """
+    text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     return text.replace("\x00", "\ufffd")[:limit]
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from knowledge.loaders import load_entries
@@ -25,21 +26,27 @@ async def import_orders(
 ) -> ImportReport:
     """Import JSON lines of orders: valid lines are saved, bad ones reported by number."""
     report = ImportReport()
-    records: list[OrderRecord] = []
+    records: list[tuple[int, OrderRecord]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            records.append(parse_order_line(line))
+            records.append((number, parse_order_line(line)))
         except ValueError as error:
             report.errors.append((number, str(error)))
     async with sessions() as session, session.begin():
         orders = Repositories.for_session(session).orders
-        for record in records:
-            if await orders.upsert(record):
-                report.added += 1
-            else:
-                report.updated += 1
+        for number, record in records:
+            try:
+                # A savepoint per order: one the database refuses does not undo the others.
+                async with session.begin_nested():
+                    created = await orders.upsert(record)
+            except SQLAlchemyError as error:
+                report.errors.append((number, f"refused by the database: {error.orig or error}"))
+                continue
+            report.added += created
+            report.updated += not created
+    report.errors.sort()
     return report
 
 

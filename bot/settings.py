@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,10 @@ class Settings:
                 continue
             values[field.name] = _convert(field.name, raw, field.default)
         settings = cls(**values)  # type: ignore[arg-type]
-        settings.zone  # noqa: B018 - fail at start on an unknown time zone
+        try:
+            settings.zone  # noqa: B018 - fail at start on an unknown time zone
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"KEFU_TIMEZONE: unknown time zone {settings.timezone!r}") from None
         return settings
 
 

@@ -8,6 +8,9 @@ from typing import Any
 
 from storage.models import ORDER_STATUSES
 
+MAX_AMOUNT = Decimal(10) ** 10  # what Numeric(12, 2) holds
+MAX_QUANTITY = 100_000
+
 
 @dataclass(frozen=True)
 class ItemRecord:
@@ -80,13 +83,12 @@ def parse_order_line(line: str) -> OrderRecord:
 
 def _text(data: dict[str, Any], key: str, required: bool = True) -> str:
     value = data.get(key)
-    if value is None or value == "":
-        if required:
-            raise ValueError(f"missing {key}")
-        return ""
-    if not isinstance(value, str):
+    if value is not None and not isinstance(value, str):
         raise ValueError(f"{key} must be a string")
-    return value.strip()
+    value = (value or "").strip()
+    if not value and required:
+        raise ValueError(f"missing {key}")
+    return value
 
 
 def _time(data: dict[str, Any], key: str, required: bool = True) -> datetime | None:
@@ -107,12 +109,12 @@ def _time(data: dict[str, Any], key: str, required: bool = True) -> datetime | N
 def _money(data: dict[str, Any], key: str) -> Decimal:
     value = data.get(key, "0")
     try:
-        amount = Decimal(str(value))
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except InvalidOperation:
         raise ValueError(f"bad amount in {key}: {value!r}") from None
-    if not amount.is_finite() or amount < 0:
+    if not amount.is_finite() or not 0 <= amount < MAX_AMOUNT:
         raise ValueError(f"bad amount in {key}: {value!r}")
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 def _phone(customer: dict[str, Any]) -> str:
@@ -126,7 +128,7 @@ def _item(item: Any) -> ItemRecord:
     if not isinstance(item, dict):
         raise ValueError("each item must be an object")
     qty = item.get("qty", 1)
-    if not isinstance(qty, int) or qty < 1:
+    if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= MAX_QUANTITY:
         raise ValueError(f"bad qty {qty!r}")
     return ItemRecord(
         sku=_text(item, "sku", required=False),

@@ -21,6 +21,15 @@ def _error(message: str, status: int = 400) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
+def _is_unicode_text(value: str) -> bool:
+    """False for strings with lone surrogates, which JSON allows but no database stores."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class WebChannel:
     def __init__(self, assistant: Assistant, clock: Clock, settings: Settings) -> None:
         self._assistant = assistant
@@ -53,6 +62,8 @@ class WebChannel:
             return _error("user is required")
         if len(user) > MAX_USER_CHARS:
             return _error(f"user is longer than {MAX_USER_CHARS} characters")
+        if not _is_unicode_text(user):
+            return _error("user contains invalid characters")
         text = data.get("text")
         if not isinstance(text, str):
             return _error("text must be a string")
@@ -65,6 +76,8 @@ class WebChannel:
             message_id = str(message_id).strip() or None
             if message_id is not None and len(message_id) > MAX_ID_CHARS:
                 return _error(f"id is longer than {MAX_ID_CHARS} characters")
+            if message_id is not None and not _is_unicode_text(message_id):
+                return _error("id contains invalid characters")
         incoming = Incoming(CHANNEL, user, text, self._clock.now(), message_id)
         replies = await self._assistant.handle(incoming)
         return web.json_response({"replies": [{"text": reply.text} for reply in replies]})
@@ -78,7 +91,9 @@ class WebChannel:
             after = int(request.query.get("after", "0"))
         except ValueError:
             return _error("after must be a whole number")
-        sent = await self._assistant.sent_to(CHANNEL, user, max(after, 0))
+        if not 0 <= after < 2**63:
+            return _error("after must be a whole number from 0")
+        sent = await self._assistant.sent_to(CHANNEL, user, after)
         return web.json_response(
             {
                 "messages": [

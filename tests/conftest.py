@@ -1,0 +1,82 @@
+"""Shared fixtures: a fake clock, a file-backed SQLite database with the demo shop, the
+assistant, a transcript-style chat and an HTTP client for the web application."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import Services, create_app, start_services
+from bot.messages import Incoming
+from bot.settings import Settings
+
+START = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai
+
+
+class FakeClock:
+    """A clock that moves only when a test says so."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, **delta: float) -> None:
+        self._now += timedelta(**delta)
+
+
+@dataclass
+class Chat:
+    """A customer chatting on the web channel: say something, get the reply texts back."""
+
+    services: Services
+    clock: FakeClock
+    user: str = "alice"
+    channel: str = "web"
+
+    async def say(self, text: str, message_id: str | None = None) -> list[str]:
+        incoming = Incoming(self.channel, self.user, text, self.clock.now(), message_id)
+        return [reply.text for reply in await self.services.assistant.handle(incoming)]
+
+    async def ask(self, text: str) -> str:
+        """The replies to one message joined into one text."""
+        return "\n".join(await self.say(text))
+
+    def as_user(self, user: str) -> "Chat":
+        return Chat(self.services, self.clock, user, self.channel)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'kefu.db'}",
+        data_dir=tmp_path,
+        demo=True,
+    )
+
+
+@pytest.fixture
+async def services(settings: Settings, clock: FakeClock) -> AsyncIterator[Services]:
+    services = await start_services(settings, clock)
+    yield services
+    await services.close()
+
+
+@pytest.fixture
+def chat(services: Services, clock: FakeClock) -> Chat:
+    return Chat(services, clock)
+
+
+@pytest.fixture
+async def client(services: Services) -> AsyncIterator[TestClient]:
+    async with TestClient(TestServer(create_app(services))) as test_client:
+        yield test_client

@@ -1,0 +1,62 @@
+"""FAQ answers, "did you mean" suggestions, and what happens when nothing fits."""
+
+from sqlalchemy import select
+
+from bot.app import Services
+from storage.models import UnansweredQuestion
+from tests.conftest import Chat
+
+
+async def unanswered(services: Services) -> list[str]:
+    async with services.sessions() as session:
+        rows = await session.scalars(select(UnansweredQuestion.text))
+        return list(rows)
+
+
+async def test_common_questions_get_the_faq_answer(chat: Chat) -> None:
+    assert "48小时" in await chat.ask("亲 付款以后多久能发货呀")
+    assert "99" in await chat.ask("满多少钱包邮啊")
+    assert "发票" in await chat.ask("可以开发票吗？")
+    assert "正品" in await chat.ask("你们家是正品吗")
+
+
+async def test_ambiguous_question_offers_choices_and_a_number_picks_one(chat: Chat) -> None:
+    offer = await chat.ask("快递")
+    assert offer.startswith("您是想问")
+    second = offer.splitlines()[2]
+    assert second.startswith("2. ")
+    picked = await chat.ask("2")
+    entry = chat.services.assistant.kb.search(second[3:], limit=1)[0].entry
+    assert picked == entry.answer
+
+
+async def test_a_new_question_after_an_offer_is_answered_normally(chat: Chat) -> None:
+    await chat.ask("快递")
+    assert "48小时" in await chat.ask("付款后多久发货")
+
+
+async def test_unknown_question_is_stored_for_staff(chat: Chat, services: Services) -> None:
+    answer = await chat.ask("明天会下雨吗")
+    assert "没太看懂" in answer
+    assert "明天会下雨吗" in await unanswered(services)
+
+
+async def test_second_miss_in_a_row_offers_a_person(chat: Chat) -> None:
+    await chat.ask("明天会下雨吗")
+    assert "人工客服" in await chat.ask("给我讲个笑话")
+
+
+async def test_an_answer_in_between_resets_the_count(chat: Chat) -> None:
+    await chat.ask("明天会下雨吗")
+    await chat.ask("可以开发票吗")
+    assert "没太看懂" in await chat.ask("给我讲个笑话")
+
+
+async def test_greetings_thanks_and_goodbyes(chat: Chat) -> None:
+    assert "您好" in await chat.ask("你好")
+    assert "不客气" in await chat.ask("谢谢！")
+    assert "再见" in await chat.ask("拜拜")
+
+
+async def test_greeting_with_a_question_answers_the_question(chat: Chat) -> None:
+    assert "订单号" in await chat.ask("你好，我的快递到哪了")

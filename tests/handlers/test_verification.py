@@ -1,0 +1,96 @@
+"""Nothing of an order is shown before the chat is verified as its customer."""
+
+from tests.conftest import Chat, FakeClock
+
+ORDER = "KF20261120001"  # 张三, phone ending 8000, shipped by 顺丰
+OTHER = "KF20261125003"  # 李四, phone ending 5678
+
+
+def reveals_anything(text: str) -> bool:
+    return any(word in text for word in ("顺丰", "SF123", "面膜", "张三", "118", "已发货", "上海"))
+
+
+async def test_right_digits_show_the_order(chat: Chat) -> None:
+    assert "手机号" in await chat.ask(ORDER)
+    answer = await chat.ask("8000")
+    assert "验证成功" in answer
+    assert "玻尿酸补水面膜×2" in answer
+    assert "¥118.00" in answer
+    assert "顺丰速运" in answer and "SF1234567890123" in answer
+    assert "快件到达上海转运中心" in answer
+
+
+async def test_verified_customer_is_not_asked_again(chat: Chat) -> None:
+    await chat.ask(ORDER)
+    await chat.ask("尾号8000")
+    answer = await chat.ask(f"{ORDER}怎么样了")
+    assert "手机号" not in answer
+    assert "SF1234567890123" in answer
+
+
+async def test_full_phone_number_also_verifies(chat: Chat) -> None:
+    await chat.ask(ORDER)
+    assert "验证成功" in await chat.ask("13800138000")
+
+
+async def test_wrong_digits_reveal_nothing(chat: Chat) -> None:
+    await chat.ask(ORDER)
+    answer = await chat.ask("1234")
+    assert "没能核对上" in answer
+    assert not reveals_anything(answer)
+
+
+async def test_unknown_order_gets_the_same_answers_as_a_wrong_one(chat: Chat) -> None:
+    stranger = chat.as_user("stranger")
+    unknown = [await stranger.ask("KF99999999999"), await stranger.ask("1234")]
+    known = [await chat.ask(ORDER), await chat.ask("1234")]
+    assert unknown == known
+
+
+async def test_three_wrong_answers_lock_for_thirty_minutes(chat: Chat, clock: FakeClock) -> None:
+    await chat.ask(ORDER)
+    await chat.ask("1111")
+    await chat.ask("2222")
+    locked = await chat.ask("3333")
+    assert "30分钟后再试" in locked
+    # Even the right digits are refused while locked.
+    assert "30分钟后再试" in await chat.ask(ORDER)
+    assert not reveals_anything(await chat.ask("8000"))
+    clock.advance(minutes=29)
+    assert "30分钟后再试" in await chat.ask(ORDER)
+    clock.advance(minutes=2)
+    assert "手机号" in await chat.ask(ORDER)
+    assert "验证成功" in await chat.ask("8000")
+
+
+async def test_lockout_is_per_chat_identity(chat: Chat) -> None:
+    await chat.ask(ORDER)
+    for digits in ("1111", "2222", "3333"):
+        await chat.ask(digits)
+    other = chat.as_user("bob")
+    await other.ask(ORDER)
+    assert "验证成功" in await other.ask("8000")
+
+
+async def test_second_customer_learns_nothing_of_the_first(chat: Chat) -> None:
+    await chat.ask(ORDER)
+    await chat.ask("8000")  # alice is 张三 and sees her order
+    bob = chat.as_user("bob")
+    transcript = [
+        await bob.ask(ORDER),
+        await bob.ask("5678"),  # 李四's digits, not 张三's
+        await bob.ask("我的订单"),
+        await bob.ask("它到哪了"),
+        await bob.ask("SF1234567890123"),
+        await bob.ask("0000"),
+    ]
+    assert not any(reveals_anything(text) for text in transcript)
+
+
+async def test_verifying_one_customer_does_not_open_anothers_orders(chat: Chat) -> None:
+    await chat.ask(ORDER)
+    await chat.ask("8000")
+    answer = await chat.ask(OTHER)
+    assert "手机号" in answer
+    assert "爽肤水" not in answer
+    assert "没能核对上" in await chat.ask("8000")

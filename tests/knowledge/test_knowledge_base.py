@@ -1,0 +1,126 @@
+"""The knowledge base: loading files, and finding the right answer for real phrasings."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.app import DEFAULT_FAQ
+from bot.settings import Settings
+from knowledge import KnowledgeBase
+from knowledge.loaders import load_entries
+
+HERE = Path(__file__).parent
+
+
+def _yaml(name: str) -> list:
+    return yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.from_file(DEFAULT_FAQ)
+
+
+def test_default_faq_covers_a_shop(kb: KnowledgeBase) -> None:
+    assert len(kb) >= 40
+    for entry in kb.entries:
+        assert len(entry.alternates) >= 2, entry.id
+        assert entry.answer and entry.category
+    categories = {e.category for e in kb.entries}
+    for needed in ("shipping", "returns", "refund", "invoice", "payment", "pricing", "agent"):
+        assert needed in categories
+
+
+def test_every_phrasing_finds_its_own_entry(kb: KnowledgeBase) -> None:
+    for entry in kb.entries:
+        for phrasing in entry.phrasings:
+            best = kb.search(phrasing, limit=1)[0]
+            assert best.entry.id == entry.id, (phrasing, best.entry.id)
+            assert best.score >= 95
+
+
+def test_customers_own_wording_is_matched(kb: KnowledgeBase) -> None:
+    settings = Settings()
+    questions = _yaml("customer_questions.yaml")
+    top1 = answered = 0
+    for question, expected in questions:
+        best = kb.search(question, limit=1)[0]
+        if best.entry.id == expected:
+            top1 += 1
+            answered += best.score >= settings.faq_answer_score
+    assert top1 / len(questions) >= 0.85
+    assert answered / len(questions) >= 0.7
+
+
+def test_unrelated_questions_are_rarely_answered(kb: KnowledgeBase) -> None:
+    threshold = Settings().faq_answer_score
+    questions = _yaml("unrelated_questions.yaml")
+    answered = [q for q in questions if kb.search(q, limit=1)[0].score >= threshold]
+    assert len(answered) <= len(questions) // 10
+
+
+def test_traditional_full_width_and_filler_do_not_matter(kb: KnowledgeBase) -> None:
+    plain = kb.search("退款多久能到账", limit=1)[0]
+    variants = (
+        "請問退款多久能到賬？？",
+        "你好，我想问一下退款多久能到账呢",
+        "退款多久能到账！！！！",
+    )
+    for variant in variants:
+        best = kb.search(variant, limit=1)[0]
+        assert best.entry.id == plain.entry.id
+        assert best.score >= 90
+
+
+def test_search_orders_best_first_and_respects_limit(kb: KnowledgeBase) -> None:
+    matches = kb.search("退货", limit=3)
+    assert len(matches) == 3
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+    assert all(0 <= m.score <= 100 for m in matches)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "？？！！", "\x00\x01"])
+def test_nothing_to_match_gives_no_matches(kb: KnowledgeBase, text: str) -> None:
+    assert kb.search(text) == []
+
+
+def test_loads_jsonl_and_csv(tmp_path: Path) -> None:
+    jsonl = tmp_path / "faq.jsonl"
+    jsonl.write_text(
+        "\n".join(
+            json.dumps(row, ensure_ascii=False)
+            for row in (
+                {"id": "a", "question": "可以开发票吗", "answer": "可以", "alternates": ["要发票"]},
+                {"id": "b", "question": "几点下班", "answer": "21点", "category": "contact"},
+            )
+        ),
+        encoding="utf-8",
+    )
+    csv = tmp_path / "faq.csv"
+    csv.write_text(
+        "id,question,answer,alternates,category\nc,支持花呗吗,支持,能用花呗吗|花呗分期,payment\n",
+        encoding="utf-8",
+    )
+    from_jsonl = KnowledgeBase.from_file(jsonl)
+    assert from_jsonl.search("要发票", limit=1)[0].entry.answer == "可以"
+    assert from_jsonl.get("b").category == "contact"
+    from_csv = KnowledgeBase.from_file(csv)
+    assert from_csv.get("c").alternates == ("能用花呗吗", "花呗分期")
+
+
+def test_bad_entries_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "faq.jsonl"
+    path.write_text('{"id": "x", "question": "没有答案"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="answer"):
+        load_entries(path)
+    path.write_text(
+        '{"id": "x", "question": "q", "answer": "a"}\n'
+        '{"id": "x", "question": "q2", "answer": "b"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="duplicate"):
+        KnowledgeBase.from_file(path)
+    with pytest.raises(ValueError, match="unsupported"):
+        load_entries(tmp_path / "faq.txt")

@@ -1,0 +1,152 @@
+"""The Alembic migrations: an empty database gets exactly the models' schema, safely, and
+times come back as aware UTC."""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect, select
+from sqlalchemy.exc import StatementError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.database import alembic_config, create_engine, create_session_factory, migrate
+from storage.models import Base, Customer, FaqEntry
+
+SHANGHAI = timezone(timedelta(hours=8))
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """An engine on an empty SQLite file, not migrated yet."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
+    yield engine
+    await engine.dispose()
+
+
+def schema_differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return compare_metadata(context, Base.metadata)
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def table_names(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def test_an_empty_database_has_no_tables_before_migrating(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        assert await connection.run_sync(table_names) == set()
+
+
+async def test_migrating_an_empty_database_creates_the_models_schema(
+    engine: AsyncEngine,
+) -> None:
+    await migrate(engine)
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(schema_differences) == []
+        assert await connection.run_sync(table_names) >= set(Base.metadata.tables)
+        assert await connection.run_sync(current_revision) == head_revision()
+
+
+async def test_migrating_twice_is_harmless_and_keeps_the_data(engine: AsyncEngine) -> None:
+    await migrate(engine)
+    sessions = create_session_factory(engine)
+    async with sessions() as session, session.begin():
+        session.add(
+            FaqEntry(
+                id="kept", question="问", answer="答", alternates=[], category="", updated_at=now()
+            )
+        )
+
+    await migrate(engine)
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(schema_differences) == []
+        assert await connection.run_sync(current_revision) == head_revision()
+    async with sessions() as session:
+        assert await session.scalar(select(FaqEntry.answer).where(FaqEntry.id == "kept")) == "答"
+
+
+def now() -> datetime:
+    return datetime(2026, 11, 29, 11, 0, tzinfo=SHANGHAI)
+
+
+async def stored_created_at(engine: AsyncEngine, created_at: datetime) -> datetime:
+    """Store a customer created at this time and read the time back in a fresh session."""
+    sessions = create_session_factory(engine)
+    async with sessions() as session, session.begin():
+        customer = Customer(name="张三", phone="13800138000", created_at=created_at)
+        session.add(customer)
+    async with sessions() as session:
+        loaded = await session.scalar(select(Customer.created_at).where(Customer.id == customer.id))
+    assert loaded is not None
+    return loaded
+
+
+@pytest.mark.parametrize(
+    "created_at",
+    [
+        datetime(2026, 11, 29, 11, 0, tzinfo=SHANGHAI),
+        datetime(2026, 11, 29, 3, 0, tzinfo=UTC),
+        datetime(2026, 11, 28, 22, 0, 0, 123456, tzinfo=timezone(timedelta(hours=-5))),
+    ],
+    ids=["shanghai", "utc", "new-york-with-microseconds"],
+)
+async def test_times_come_back_as_the_same_instant_in_utc(
+    engine: AsyncEngine, created_at: datetime
+) -> None:
+    await migrate(engine)
+
+    loaded = await stored_created_at(engine, created_at)
+
+    assert loaded == created_at
+    assert loaded.utcoffset() == timedelta(0)
+    assert loaded.tzinfo is UTC
+
+
+async def test_times_are_ordered_by_instant_whatever_their_offset(engine: AsyncEngine) -> None:
+    await migrate(engine)
+    sessions = create_session_factory(engine)
+    early_in_utc = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+    late_in_shanghai = datetime(2026, 11, 29, 11, 0, tzinfo=SHANGHAI)  # 03:00 UTC
+    async with sessions() as session, session.begin():
+        session.add_all(
+            [
+                Customer(name="late", phone="1001", created_at=late_in_shanghai),
+                Customer(name="early", phone="1002", created_at=early_in_utc),
+            ]
+        )
+
+    async with sessions() as session:
+        names = (await session.scalars(select(Customer.name).order_by(Customer.created_at))).all()
+        later = (
+            await session.scalars(
+                select(Customer.name).where(
+                    Customer.created_at > datetime(2026, 11, 29, 10, 30, tzinfo=SHANGHAI)
+                )
+            )
+        ).all()
+    assert names == ["early", "late"]
+    assert later == ["late"]
+
+
+async def test_a_time_without_a_time_zone_is_refused(engine: AsyncEngine) -> None:
+    await migrate(engine)
+    sessions = create_session_factory(engine)
+
+    with pytest.raises(StatementError, match="naive datetime"):
+        async with sessions() as session, session.begin():
+            session.add(Customer(name="张三", phone="1003", created_at=datetime(2026, 11, 29)))
