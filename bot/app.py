@@ -45,14 +45,18 @@ async def prepare_database(
 ) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
     """Migrate the schema and, on first start, load the default FAQ and the demo shop."""
     engine = create_engine(settings.database_url)
-    await migrate(engine)
     sessions = create_session_factory(engine)
-    async with sessions() as session:
-        faq_count = await Repositories.for_session(session).faq.count()
-    if faq_count == 0:
-        await import_faq(sessions, settings.faq_file or DEFAULT_FAQ, clock.now())
-    if settings.demo:
-        await load_demo_shop(sessions, clock)
+    try:
+        await migrate(engine)
+        async with sessions() as session:
+            faq_count = await Repositories.for_session(session).faq.count()
+        if faq_count == 0:
+            await import_faq(sessions, settings.faq_file or DEFAULT_FAQ, clock.now())
+        if settings.demo:
+            await load_demo_shop(sessions, clock)
+    except BaseException:
+        await engine.dispose()
+        raise
     return engine, sessions
 
 
