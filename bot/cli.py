@@ -40,7 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
     if args.command == "run":
-        return asyncio.run(_run(settings, args.host, args.port))
+        try:
+            return asyncio.run(_run(settings, args.host, args.port))
+        except KeyboardInterrupt:
+            return 0
     if args.command == "chat":
         logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(_chat(settings, args.user))

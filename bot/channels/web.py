@@ -1,6 +1,7 @@
 """The web channel: a JSON chat API and the chat page, on the aiohttp server."""
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,13 @@ MAX_USER_CHARS = 200
 MAX_ID_CHARS = 128
 
 
+def json_response(data: object, status: int = 200) -> web.Response:
+    """JSON with Chinese kept readable rather than escaped."""
+    return web.json_response(data, status=status, dumps=partial(json.dumps, ensure_ascii=False))
+
+
 def _error(message: str, status: int = 400) -> web.Response:
-    return web.json_response({"error": message}, status=status)
+    return json_response({"error": message}, status=status)
 
 
 def _is_unicode_text(value: str) -> bool:
@@ -80,7 +86,7 @@ class WebChannel:
                 return _error("id contains invalid characters")
         incoming = Incoming(CHANNEL, user, text, self._clock.now(), message_id)
         replies = await self._assistant.handle(incoming)
-        return web.json_response({"replies": [{"text": reply.text} for reply in replies]})
+        return json_response({"replies": [{"text": reply.text} for reply in replies]})
 
     async def get_messages(self, request: web.Request) -> web.Response:
         """Everything sent to this user after a message id, oldest first."""
@@ -94,7 +100,7 @@ class WebChannel:
         if not 0 <= after < 2**63:
             return _error("after must be a whole number from 0")
         sent = await self._assistant.sent_to(CHANNEL, user, after)
-        return web.json_response(
+        return json_response(
             {
                 "messages": [
                     {"id": m.id, "text": m.text, "from": m.sender, "time": m.time.isoformat()}
