@@ -76,7 +76,7 @@ async def load_knowledge_base(sessions: async_sessionmaker[AsyncSession]) -> Kno
     async with sessions() as session:
         records = await Repositories.for_session(session).faq.all()
     return KnowledgeBase(
-        FaqItem(r.id, r.question, r.answer, r.alternates, r.category) for r in records
+        FaqItem(r.id, r.question, r.answer, tuple(r.alternates or ()), r.category) for r in records
     )
 
 

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from knowledge.loaders import load_entries
 from storage.order_records import OrderRecord, parse_order_line
 from storage.repositories import Repositories
-from storage.repositories.faq import FaqRecord
 
 
 @dataclass
@@ -54,9 +53,7 @@ async def import_faq(
     sessions: async_sessionmaker[AsyncSession], path: Path, now: datetime
 ) -> ImportReport:
     """Add FAQ entries from a file, replacing those with the same id."""
-    records = [
-        FaqRecord(e.id, e.question, e.answer, e.alternates, e.category) for e in load_entries(path)
-    ]
+    records = load_entries(path)
     async with sessions() as session, session.begin():
         added, updated = await Repositories.for_session(session).faq.upsert(records, now)
     return ImportReport(added=added, updated=updated)

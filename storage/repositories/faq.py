@@ -1,8 +1,8 @@
 """The shop's FAQ entries and the questions the bot could not answer."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,30 +10,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import FaqEntry, UnansweredQuestion
 
 
-@dataclass(frozen=True)
-class FaqRecord:
-    id: str
-    question: str
-    answer: str
-    alternates: tuple[str, ...] = ()
-    category: str = ""
+class FaqFields(Protocol):
+    """What an FAQ entry to store has (the knowledge base's entries fit)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def question(self) -> str: ...
+    @property
+    def answer(self) -> str: ...
+    @property
+    def alternates(self) -> Sequence[str]: ...
+    @property
+    def category(self) -> str: ...
 
 
 class FaqRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def all(self) -> list[FaqRecord]:
+    async def all(self) -> Sequence[FaqEntry]:
         rows = await self._session.scalars(select(FaqEntry).order_by(FaqEntry.id))
-        return [
-            FaqRecord(r.id, r.question, r.answer, tuple(r.alternates or ()), r.category)
-            for r in rows
-        ]
+        return rows.all()
 
     async def count(self) -> int:
         return await self._session.scalar(select(func.count()).select_from(FaqEntry)) or 0
 
-    async def upsert(self, records: Iterable[FaqRecord], now: datetime) -> tuple[int, int]:
+    async def upsert(self, records: Iterable[FaqFields], now: datetime) -> tuple[int, int]:
         """Add new entries and replace existing ones by id; returns (added, updated)."""
         added = updated = 0
         for record in records:

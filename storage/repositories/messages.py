@@ -37,18 +37,17 @@ class MessageRepository:
         external_id: str | None,
         now: datetime,
     ) -> Message:
-        message = Message(
-            conversation_id=conversation_id,
-            identity_id=identity_id,
-            direction="in",
-            sender="customer",
-            text=text,
-            external_id=external_id,
-            created_at=now,
+        return await self._add(
+            Message(
+                conversation_id=conversation_id,
+                identity_id=identity_id,
+                direction="in",
+                sender="customer",
+                text=text,
+                external_id=external_id,
+                created_at=now,
+            )
         )
-        self._session.add(message)
-        await self._session.flush()
-        return message
 
     async def add_outgoing(
         self,
@@ -59,15 +58,19 @@ class MessageRepository:
         now: datetime,
         reply_to_id: int | None = None,
     ) -> Message:
-        message = Message(
-            conversation_id=conversation_id,
-            identity_id=identity_id,
-            direction="out",
-            sender=sender,
-            text=text,
-            reply_to_id=reply_to_id,
-            created_at=now,
+        return await self._add(
+            Message(
+                conversation_id=conversation_id,
+                identity_id=identity_id,
+                direction="out",
+                sender=sender,
+                text=text,
+                reply_to_id=reply_to_id,
+                created_at=now,
+            )
         )
+
+    async def _add(self, message: Message) -> Message:
         self._session.add(message)
         await self._session.flush()
         return message
