@@ -4,20 +4,24 @@ PY := $(VENV)/bin/python
 
 .PHONY: run test chat lint bench clean chromium
 
-# The venv is rebuilt whenever a requirements file changes.
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Packages are installed again whenever their requirements file changes.
+$(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.runtime
 	$(PY) -m bot run
 
-chat: $(VENV)/.installed
+chat: $(VENV)/.runtime
 	$(PY) -m bot chat
 
-test: $(VENV)/.installed chromium
+test: $(VENV)/.dev chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
@@ -27,11 +31,11 @@ chromium:
 	@command -v chromium >/dev/null || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.runtime
 	$(PY) bench/pipeline_bench.py
 
 clean:
