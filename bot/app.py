@@ -41,9 +41,9 @@ class Services:
 
 
 async def prepare_database(
-    settings: Settings, clock: Clock
+    settings: Settings, clock: Clock, *, load_demo: bool
 ) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
-    """Migrate the schema and, on first start, load the default FAQ and the demo shop."""
+    """Migrate the schema, load the default FAQ into an empty one, and the demo shop if asked."""
     engine = create_engine(settings.database_url)
     sessions = create_session_factory(engine)
     try:
@@ -52,7 +52,7 @@ async def prepare_database(
             faq_count = await Repositories.for_session(session).faq.count()
         if faq_count == 0:
             await import_faq(sessions, settings.faq_file or DEFAULT_FAQ, clock.now())
-        if settings.demo:
+        if load_demo:
             await load_demo_shop(sessions, clock)
     except BaseException:
         await engine.dispose()
@@ -83,7 +83,7 @@ async def load_knowledge_base(sessions: async_sessionmaker[AsyncSession]) -> Kno
 async def start_services(settings: Settings, clock: Clock | None = None) -> Services:
     """Open the database and build the assistant."""
     clock = clock or SystemClock()
-    engine, sessions = await prepare_database(settings, clock)
+    engine, sessions = await prepare_database(settings, clock, load_demo=settings.demo)
     assistant = Assistant(
         sessions=sessions,
         router=default_router(),

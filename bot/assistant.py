@@ -43,10 +43,11 @@ class Assistant:
         """The replies to a customer's message; a second delivery gets the first answer again."""
         async with self._locks.hold((incoming.channel, incoming.user)):
             try:
-                return await self._handle_once(incoming, route=True)
-            except IntegrityError:
-                # Another process stored the same delivery first: answer as it did.
-                return await self._handle_once(incoming, route=True)
+                try:
+                    return await self._handle_once(incoming, route=True)
+                except IntegrityError:
+                    # Another process may have stored the same delivery first: answer as it did.
+                    return await self._handle_once(incoming, route=True)
             except Exception:
                 log.exception("handling a message from %s failed", incoming.channel)
                 # Keep the message and tell the customer, rather than lose both.

@@ -78,17 +78,18 @@ async def _import(settings: Settings, kind: str, path: Path) -> int:
     if not path.is_file():
         print(f"no such file: {path}", file=sys.stderr)
         return 2
-    engine, sessions = await prepare_database(settings, SystemClock())
+    # A shop's own data goes into its database alone: the demo orders are for trying kefu out.
+    engine, sessions = await prepare_database(settings, SystemClock(), load_demo=False)
     try:
         if kind == "orders":
-            with path.open(encoding="utf-8-sig") as handle:
+            # Bytes, decoded line by line, so one line of bad UTF-8 is reported and skipped.
+            with path.open("rb") as handle:
                 report = await import_orders(sessions, handle)
         else:
-            try:
-                report = await import_faq(sessions, path, SystemClock().now())
-            except (ValueError, OSError) as error:
-                print(f"{path}: {error}", file=sys.stderr)
-                return 1
+            report = await import_faq(sessions, path, SystemClock().now())
+    except (ValueError, OSError) as error:
+        print(f"{path}: {error}", file=sys.stderr)
+        return 1
     finally:
         await engine.dispose()
     _print_report(kind, path, report)

@@ -21,16 +21,16 @@ class ImportReport:
 
 
 async def import_orders(
-    sessions: async_sessionmaker[AsyncSession], lines: Iterable[str]
+    sessions: async_sessionmaker[AsyncSession], lines: Iterable[str | bytes]
 ) -> ImportReport:
     """Import JSON lines of orders: valid lines are saved, bad ones reported by number."""
     report = ImportReport()
     records: list[tuple[int, OrderRecord]] = []
     for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
         try:
-            records.append((number, parse_order_line(line)))
+            text = _decode(line, number)
+            if text.strip():
+                records.append((number, parse_order_line(text)))
         except ValueError as error:
             report.errors.append((number, str(error)))
     async with sessions() as session, session.begin():
@@ -47,6 +47,16 @@ async def import_orders(
             report.updated += not created
     report.errors.sort()
     return report
+
+
+def _decode(line: str | bytes, number: int) -> str:
+    """A line as text; bytes are UTF-8, with a byte order mark allowed on the first line."""
+    if isinstance(line, str):
+        return line
+    try:
+        return line.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"invalid UTF-8 at byte {error.start + 1}") from None
 
 
 async def import_faq(

@@ -16,7 +16,6 @@ class Incoming:
     text: str
     time: datetime
     message_id: str | None = None  # the channel's id, used to drop second deliveries
-    media: str | None = None
 
 
 @dataclass(frozen=True)

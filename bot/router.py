@@ -18,18 +18,28 @@ CANCEL_WORDS = ("算了", "取消", "不查了", "不用了", "退出")
 
 
 class Router:
-    def __init__(self, rules: Sequence[Rule], owners: Sequence[DialogOwner]) -> None:
+    """Rules tried in order, then the fallback, which answers anything."""
+
+    def __init__(
+        self, rules: Sequence[Rule], owners: Sequence[DialogOwner], fallback: Rule
+    ) -> None:
         self._rules = list(rules)
         self._owners = {flow: owner for owner in owners for flow in owner.flows}
+        self._fallback = fallback
 
     async def route(self, ctx: Context) -> list[Reply]:
         """The replies to one message."""
         ctx.fallbacks_in_a_row = int(ctx.memory.pop("fallbacks", 0))
+        if ctx.dialog_expired():
+            ctx.end_dialog()
         if ctx.dialog is not None:
             replies = await self._continue_dialog(ctx)
             if replies is not None:
                 return replies
-        return await self._first_match(ctx)
+        rule, found = await self._matching_rule(ctx)
+        if rule is None:
+            return await self._fallback.handle(ctx, None)
+        return await rule.handle(ctx, found)
 
     async def _continue_dialog(self, ctx: Context) -> list[Reply] | None:
         dialog = ctx.dialog
@@ -45,7 +55,7 @@ class Router:
         if replies is not None or dialog.get("soft"):
             return replies
         # Not an answer: another rule may take the message, then the question is asked again.
-        rule, found = await self._matching_rule(ctx, include_fallback=False)
+        rule, found = await self._matching_rule(ctx)
         if rule is None:
             return [ctx.say(dialog["prompt"] + "_again")]
         replies = await rule.handle(ctx, found)
@@ -53,17 +63,8 @@ class Router:
             replies.append(ctx.say(dialog["prompt"]))
         return replies
 
-    async def _first_match(self, ctx: Context) -> list[Reply]:
-        rule, found = await self._matching_rule(ctx, include_fallback=True)
-        assert rule is not None  # the fallback always matches
-        return await rule.handle(ctx, found)
-
-    async def _matching_rule(
-        self, ctx: Context, include_fallback: bool
-    ) -> tuple[Rule | None, object]:
+    async def _matching_rule(self, ctx: Context) -> tuple[Rule | None, object]:
         for rule in self._rules:
-            if not include_fallback and rule.name == "fallback":
-                continue
             found = await rule.match(ctx)
             if found:
                 return rule, found
@@ -79,6 +80,6 @@ def default_router() -> Router:
     """The rules in the order DESIGN §3 gives them."""
     orders = OrderRule()
     faq = FaqRule()
-    rules: list[Rule] = [LogisticsRule(), orders, SmalltalkRule(), faq, FallbackRule()]
+    rules: list[Rule] = [LogisticsRule(), orders, SmalltalkRule(), faq]
     owners: list[DialogOwner] = [Verification(), orders, faq]
-    return Router(rules, owners)
+    return Router(rules, owners, fallback=FallbackRule())

@@ -15,7 +15,6 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     database_url: str = "sqlite+aiosqlite:///data/kefu.db"
-    data_dir: Path = Path("data")
     demo: bool = True
     timezone: str = "Asia/Shanghai"
     faq_file: Path | None = None  # None: the bundled default FAQ
@@ -27,6 +26,10 @@ class Settings:
     faq_ambiguity_margin: float = 5.0
     verify_max_attempts: int = 3
     verify_lock_minutes: int = 30
+    # Wrong answers for one customer's orders from any chats before those orders are locked.
+    verify_customer_max_attempts: int = 5
+    # An open dialog older than this is forgotten; the next message starts afresh.
+    dialog_timeout_minutes: int = 30
     max_message_chars: int = 4000
 
     @property

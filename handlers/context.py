@@ -1,6 +1,7 @@
 """What a handler gets to work with for one incoming message."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
@@ -43,7 +44,20 @@ class Context:
 
     def start_dialog(self, flow: str, prompt: str, **slots: Any) -> None:
         """Open a dialog; `prompt` names the template that asks its question again."""
-        self.dialog = {"flow": flow, "prompt": prompt, **slots}
+        self.dialog = {
+            "flow": flow,
+            "prompt": prompt,
+            "since": self.clock.now().isoformat(),
+            **slots,
+        }
 
     def end_dialog(self) -> None:
         self.dialog = None
+
+    def dialog_expired(self) -> bool:
+        """True when the open dialog waited longer than the settings allow."""
+        if self.dialog is None:
+            return False
+        since = datetime.fromisoformat(self.dialog.get("since", "1970-01-01T00:00:00+00:00"))
+        timeout = timedelta(minutes=self.settings.dialog_timeout_minutes)
+        return self.clock.now() - since > timeout

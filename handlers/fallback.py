@@ -16,7 +16,6 @@ class FallbackRule:
         await ctx.repos.unanswered.add(
             ctx.message_id, ctx.text, best.score if best else 0.0, ctx.clock.now()
         )
-        ctx.memory["fallbacks"] = ctx.fallbacks_in_a_row + 1
         offered = suggestions(ctx)
         if offered:
             ctx.start_dialog(PICK_FLOW, prompt="", ids=[m.entry.id for m in offered], soft=True)
@@ -24,6 +23,8 @@ class FallbackRule:
             lines += [f"{n}. {m.entry.question}" for n, m in enumerate(offered, 1)]
             lines.append(ctx.texts.render("did_you_mean_footer"))
             return [Reply("\n".join(lines))]
+        # Only complete misses count towards offering a person; choices are progress.
+        ctx.memory["fallbacks"] = ctx.fallbacks_in_a_row + 1
         if ctx.fallbacks_in_a_row >= 1:
             return [ctx.say("not_understood_again")]
         return [ctx.say("not_understood")]

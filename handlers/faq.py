@@ -21,6 +21,17 @@ def best_match(ctx: Context) -> FaqMatch | None:
     return matches[0] if matches else None
 
 
+def confident_match(ctx: Context) -> FaqMatch | None:
+    """The FAQ entry to answer with: above the answer score and clearly ahead of the next."""
+    match = best_match(ctx)
+    if match is None or match.score < ctx.settings.faq_answer_score:
+        return None
+    runner_up = ctx.memo["faq_best"][1:2]
+    if runner_up and match.score - runner_up[0].score < ctx.settings.faq_ambiguity_margin:
+        return None
+    return match
+
+
 def suggestions(ctx: Context) -> list[FaqMatch]:
     """The entries close enough to offer as "did you mean" choices."""
     best_match(ctx)
@@ -41,13 +52,7 @@ class FaqRule:
     flows = (PICK_FLOW,)
 
     async def match(self, ctx: Context) -> FaqMatch | None:
-        match = best_match(ctx)
-        if match is None or match.score < ctx.settings.faq_answer_score:
-            return None
-        runner_up = ctx.memo["faq_best"][1:2]
-        if runner_up and match.score - runner_up[0].score < ctx.settings.faq_ambiguity_margin:
-            return None
-        return match
+        return confident_match(ctx)
 
     async def handle(self, ctx: Context, found: FaqMatch) -> list[Reply]:
         return [Reply(found.entry.answer)]

@@ -1,26 +1,20 @@
 """Parcel questions: where is it, when does it arrive, has it shipped."""
 
+import re
+
 from bot.messages import Reply
 from handlers.context import Context
+from handlers.faq import confident_match
 from handlers.orders import ask_for_order_number
-from handlers.patterns import contains_any, order_references
+from handlers.patterns import asks_nothing_else, contains_any, order_references
 from handlers.verification import open_order
 from knowledge.normalize import clean
 
-# Asking about a particular parcel; general questions ("多久发货") are left to the FAQ.
+# Always about a particular parcel.
 WHERE_IS_IT = (
     "到哪",
     "在哪了",
     "在哪里了",
-    "什么时候到",
-    "啥时候到",
-    "几时到",
-    "多久到",
-    "几天到",
-    "还没到",
-    "没收到",
-    "还没收到",
-    "怎么还没",
     "查物流",
     "查快递",
     "查一下物流",
@@ -36,11 +30,26 @@ WHERE_IS_IT = (
     "发了没",
     "发货没",
     "寄出了吗",
-    "签收了吗",
-    "派送",
-    "物流单号",
-    "快递单号",
+    "怎么还没到",
+    "怎么还没发",
 )
+# About a parcel when an order is in the conversation or nothing else is asked; otherwise
+# often a general question ("一般几天到") better answered by the FAQ.
+WHEN_DOES_IT_COME = (
+    "什么时候到",
+    "啥时候到",
+    "几时到",
+    "多久到",
+    "几天到",
+    "签收了吗",
+    "没收到",
+    "还没到",
+    "还没发",
+    "催一下",
+    "催催",
+)
+# "到账" is money arriving, not a parcel.
+_MONEY = re.compile(r"到账")
 
 
 class LogisticsRule:
@@ -48,10 +57,16 @@ class LogisticsRule:
 
     async def match(self, ctx: Context) -> dict[str, str] | None:
         text = clean(ctx.text)
-        if not contains_any(text, WHERE_IS_IT):
+        strong = contains_any(text, WHERE_IS_IT)
+        weak = contains_any(text, WHEN_DOES_IT_COME) and not _MONEY.search(text)
+        if not (strong or weak):
             return None
         references = order_references(ctx.text)
-        return {"reference": references[0] if references else ""}
+        if references:
+            return {"reference": references[0]}
+        if strong or ctx.memory.get("order_no") or asks_nothing_else(text, WHEN_DOES_IT_COME):
+            return {"reference": ""}
+        return None if confident_match(ctx) else {"reference": ""}
 
     async def handle(self, ctx: Context, found: dict[str, str]) -> list[Reply]:
         reference = found["reference"] or ctx.memory.get("order_no", "")

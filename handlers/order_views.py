@@ -7,7 +7,8 @@ from bot.messages import Reply
 from handlers.context import Context
 from storage.models import Order
 
-UNSHIPPED = ("pending_payment", "paid")
+# States in which there is no parcel to talk about, each with its own explanation.
+NO_PARCEL = ("pending_payment", "paid", "cancelled", "refunded")
 
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:
@@ -57,9 +58,7 @@ def order_list(ctx: Context, orders: list[Order]) -> Reply:
 
 def _parcel_lines(ctx: Context, order: Order) -> list[str]:
     zone = ctx.settings.zone
-    if order.status in UNSHIPPED:
-        return [ctx.texts.render(f"parcel_{order.status}")]
-    if order.status in ("cancelled", "refunded"):
+    if order.status in NO_PARCEL:
         return [ctx.texts.render(f"parcel_{order.status}")]
     shipment = order.shipment
     if shipment is None:
@@ -75,12 +74,14 @@ def _parcel_lines(ctx: Context, order: Order) -> list[str]:
             ctx.texts.render(
                 "parcel_latest_event",
                 time=local_time(latest.time, zone),
-                location=latest.location,
+                place=f"{latest.location} " if latest.location else "",
                 description=latest.description,
-            ).replace("  ", " ")
+            )
         )
     else:
         lines.append(ctx.texts.render("parcel_no_events"))
+    if order.status == "shipped":
+        lines.append(ctx.texts.render("parcel_eta"))
     if order.status == "delivered" and order.delivered_at is not None:
         lines.append(
             ctx.texts.render("parcel_delivered", time=local_time(order.delivered_at, zone))

@@ -2,8 +2,9 @@
 
 from bot.messages import Reply
 from handlers.context import Context
+from handlers.faq import confident_match
 from handlers.order_views import order_list
-from handlers.patterns import contains_any, order_references
+from handlers.patterns import asks_nothing_else, contains_any, order_references
 from handlers.verification import open_order
 from knowledge.normalize import clean
 
@@ -23,10 +24,8 @@ MY_ORDERS = (
     "订单状态",
     "订单信息",
     "订单详情",
-    "我买的",
     "我下的单",
     "我下的订单",
-    "我拍的",
 )
 
 
@@ -44,7 +43,11 @@ class OrderRule:
         references = order_references(ctx.text)
         if references:
             return {"reference": references[0]}
-        if contains_any(clean(ctx.text), MY_ORDERS):
+        text = clean(ctx.text)
+        if not contains_any(text, MY_ORDERS):
+            return None
+        # "我的订单能改地址吗" is a question about orders in general: the FAQ's, if it knows it.
+        if asks_nothing_else(text, MY_ORDERS) or not confident_match(ctx):
             return {"reference": ""}
         return None
 

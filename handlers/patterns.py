@@ -5,8 +5,13 @@ import unicodedata
 
 # An order or tracking number: up to four letters followed by 8 to 24 digits.
 _REFERENCE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{0,4}[0-9]{8,24})(?![A-Za-z0-9])")
-_FOUR_DIGITS = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
+_MOBILE = re.compile(r"1[0-9]{10}")
+# Words that may surround phone digits in an answer ("手机尾号是8000"); anything else
+# means the digits are part of some other sentence ("我花了1299元") and are no answer.
+_PHONE_WORDS = re.compile(
+    r"手机号码|手机号|手机|电话号码|电话|号码|尾号|后四位|后4位|末四位|末尾|下单|收货|订单号|订单"
+    r"|我的|是|的|为|哦|啊|呀|吧|呢|嗯|好|[\s\W_]"
+)
 
 
 def fold(text: str) -> str:
@@ -14,25 +19,48 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def order_references(text: str) -> list[str]:
-    """Order or tracking numbers in the text, upper-cased, in order of appearance."""
-    return [m.upper() for m in _REFERENCE.findall(fold(text))]
-
-
 def is_mobile_number(reference: str) -> bool:
-    """A mainland mobile number, which a customer sends to prove who they are."""
+    """A mainland mobile number: proof of who someone is, never an order reference."""
     return _MOBILE.fullmatch(reference) is not None
 
 
+def order_references(text: str) -> list[str]:
+    """Order or tracking numbers in the text, upper-cased, in order of appearance."""
+    found = (m.upper() for m in _REFERENCE.findall(fold(text)))
+    return [reference for reference in found if not is_mobile_number(reference)]
+
+
+def without_references(text: str) -> str:
+    """The text with its order and tracking numbers taken out."""
+    return _REFERENCE.sub(lambda m: m.group() if is_mobile_number(m.group()) else " ", fold(text))
+
+
 def phone_last_four(text: str) -> str | None:
-    """The last four digits of a phone number the customer typed, if the text gives them."""
-    folded = fold(text)
-    mobile = _MOBILE.search(folded)
-    if mobile:
-        return mobile.group()[-4:]
-    groups = _FOUR_DIGITS.findall(folded)
-    return groups[0] if len(groups) == 1 else None
+    """The last four phone digits, when the message is an answer giving them."""
+    digits = _PHONE_WORDS.sub("", fold(text))
+    if len(digits) == 4 and digits.isdigit():
+        return digits
+    if is_mobile_number(digits):
+        return digits[-4:]
+    return None
+
+
+# Request words that add nothing to what is asked ("帮我查一下我的订单呢").
+_REQUEST_WORDS = re.compile(
+    r"帮我|帮忙|麻烦|请问|请|查一下|查下|查查|看一下|看下|看看|一下|我的|我们|我|你好|您好|亲"
+    r"|呢|吗|嘛|啊|呀|哦|了|的|有哪些|怎么样|情况"
+)
 
 
 def contains_any(text: str, words: tuple[str, ...]) -> bool:
     return any(word in text for word in words)
+
+
+def asks_nothing_else(cleaned: str, words: tuple[str, ...]) -> bool:
+    """True when the cleaned text is one of `words` plus only request words.
+
+    "帮我查一下我的订单" asks for the orders; "我的订单能改地址吗" asks something else.
+    """
+    for word in sorted(words, key=len, reverse=True):
+        cleaned = cleaned.replace(word, "")
+    return len(_REQUEST_WORDS.sub("", cleaned)) <= 1

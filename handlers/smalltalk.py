@@ -56,7 +56,8 @@ GOODBYES = frozenset({"再见", "拜拜", "bye", "byebye", "88", "没事了", "�
 
 
 def _kind(text: str) -> str | None:
-    cleaned = clean(text).rstrip("啊呀哦呢啦")
+    # Endearments and particles around the words do not change what was said ("谢谢亲").
+    cleaned = clean(text).strip("亲").rstrip("啊呀哦呢啦").strip("亲")
     if not cleaned:
         return "empty"
     for kind, words in (("greeting", GREETINGS), ("thanks", THANKS), ("goodbye", GOODBYES)):

@@ -1,7 +1,8 @@
 """Binding a chat identity to an order's customer by the phone number's last four digits.
 
-Nothing about an order is shown before the identity is bound to its customer. A wrong answer
-and an unknown order number get the same reply, so a stranger learns nothing.
+Nothing about an order is shown before the identity is bound to its customer. A wrong answer,
+an unknown order number and a locked order get the same replies, so a stranger learns
+nothing; only the owner's id and phone are read before that, one query whatever the answer.
 """
 
 import hmac
@@ -10,24 +11,9 @@ from datetime import timedelta
 from bot.messages import Reply
 from handlers.context import Context
 from handlers.order_views import order_detail, parcel_detail
-from handlers.patterns import is_mobile_number, order_references, phone_last_four
-from storage.models import Order
+from handlers.patterns import order_references, phone_last_four, without_references
 
 FLOW = "verify"
-
-
-async def find_order(ctx: Context, reference: str) -> Order | None:
-    """The order with this order number, or whose parcel has this tracking number."""
-    order = await ctx.repos.orders.by_number(reference)
-    if order is None:
-        order = await ctx.repos.orders.by_tracking_number(reference)
-    return order
-
-
-def show(ctx: Context, order: Order, purpose: str) -> Reply:
-    """The order's details for an identity allowed to see them; remembers it as the topic."""
-    ctx.memory["order_no"] = order.order_no
-    return parcel_detail(ctx, order) if purpose == "logistics" else order_detail(ctx, order)
 
 
 def is_locked(ctx: Context) -> bool:
@@ -35,15 +21,60 @@ def is_locked(ctx: Context) -> bool:
     return locked_until is not None and locked_until > ctx.clock.now()
 
 
+async def show_order(ctx: Context, order_no: str, purpose: str) -> Reply:
+    """The order's details for an identity allowed to see them; remembers it as the topic."""
+    order = await ctx.repos.orders.by_number(order_no)
+    assert order is not None  # its owner was just looked up
+    ctx.memory["order_no"] = order.order_no
+    return parcel_detail(ctx, order) if purpose == "logistics" else order_detail(ctx, order)
+
+
 async def open_order(ctx: Context, reference: str, purpose: str) -> list[Reply]:
-    """Show the order if this identity may see it, else ask for the phone digits."""
-    order = await find_order(ctx, reference)
-    if order is not None and order.customer_id == ctx.identity.customer_id:
-        return [show(ctx, order, purpose)]
+    """Show the order if this identity may see it, else ask for the phone digits.
+
+    Digits given in the same message ("KF2026…，尾号8000") answer at once.
+    """
+    owner = await ctx.repos.orders.owner(reference)
+    if owner is not None and owner.customer_id == ctx.identity.customer_id:
+        return [await show_order(ctx, owner.order_no, purpose)]
     if is_locked(ctx):
         return [ctx.say("verify_locked", minutes=ctx.settings.verify_lock_minutes)]
     ctx.start_dialog(FLOW, prompt="verify_ask", reference=reference, purpose=purpose)
+    digits = phone_last_four(without_references(ctx.text))
+    if digits is not None:
+        return await check_digits(ctx, digits)
     return [ctx.say("verify_ask")]
+
+
+async def check_digits(ctx: Context, digits: str) -> list[Reply]:
+    """Bind the identity if the digits match the order's phone; otherwise count a failure."""
+    assert ctx.dialog is not None
+    settings = ctx.settings
+    now = ctx.clock.now()
+    if is_locked(ctx):
+        ctx.end_dialog()
+        return [ctx.say("verify_locked", minutes=settings.verify_lock_minutes)]
+    owner = await ctx.repos.orders.owner(ctx.dialog["reference"])
+    lock_until = now + timedelta(minutes=settings.verify_lock_minutes)
+    if owner is not None:
+        customers = ctx.repos.customers
+        matches = hmac.compare_digest(owner.phone[-4:], digits)
+        if matches and not await customers.is_locked(owner.customer_id, now):
+            await ctx.repos.identities.bind(ctx.identity, owner.customer_id)
+            await customers.clear_failed_verifications(owner.customer_id)
+            purpose = ctx.dialog["purpose"]
+            ctx.end_dialog()
+            return [ctx.say("verify_ok"), await show_order(ctx, owner.order_no, purpose)]
+        await customers.record_failed_verification(
+            owner.customer_id, settings.verify_customer_max_attempts, lock_until
+        )
+    locked = await ctx.repos.identities.record_failed_verification(
+        ctx.identity, max_attempts=settings.verify_max_attempts, lock_until=lock_until
+    )
+    if locked:
+        ctx.end_dialog()
+        return [ctx.say("verify_locked", minutes=settings.verify_lock_minutes)]
+    return [ctx.say("verify_failed")]
 
 
 class Verification:
@@ -52,33 +83,9 @@ class Verification:
     flows = (FLOW,)
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
-        assert ctx.dialog is not None
-        if any(not is_mobile_number(ref) for ref in order_references(ctx.text)):
+        if order_references(ctx.text):
             return None  # a new order number: the orders rule starts over with it
         digits = phone_last_four(ctx.text)
         if digits is None:
             return None
-        if is_locked(ctx):
-            ctx.end_dialog()
-            return [ctx.say("verify_locked", minutes=ctx.settings.verify_lock_minutes)]
-        order = await find_order(ctx, ctx.dialog["reference"])
-        if order is not None:
-            customer = await ctx.repos.orders.customer(order)
-            if hmac.compare_digest(customer.phone[-4:], digits):
-                await ctx.repos.identities.bind(ctx.identity, customer.id)
-                purpose = ctx.dialog["purpose"]
-                ctx.end_dialog()
-                return [ctx.say("verify_ok"), show(ctx, order, purpose)]
-        return await self._refuse(ctx)
-
-    async def _refuse(self, ctx: Context) -> list[Reply]:
-        settings = ctx.settings
-        locked = await ctx.repos.identities.record_failed_verification(
-            ctx.identity,
-            max_attempts=settings.verify_max_attempts,
-            lock_until=ctx.clock.now() + timedelta(minutes=settings.verify_lock_minutes),
-        )
-        if locked:
-            ctx.end_dialog()
-            return [ctx.say("verify_locked", minutes=settings.verify_lock_minutes)]
-        return [ctx.say("verify_failed")]
+        return await check_digits(ctx, digits)

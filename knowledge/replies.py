@@ -25,6 +25,3 @@ class ReplyTexts:
     def render(self, name: str, **fields: Any) -> str:
         """The template `name` with its fields filled in."""
         return self._templates[name].format(**fields).strip()
-
-    def has(self, name: str) -> bool:
-        return name in self._templates

@@ -32,6 +32,10 @@ class Customer(Base):
     name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Wrong phone digits for this customer's orders from any chat: stops guessing with
+    # a fresh chat id every few tries.
+    failed_verifications: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Identity(Base):

@@ -59,7 +59,6 @@ def clock() -> FakeClock:
 def settings(tmp_path: Path) -> Settings:
     return Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'kefu.db'}",
-        data_dir=tmp_path,
         demo=True,
     )
 

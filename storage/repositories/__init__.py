@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.conversations import ConversationRepository
+from storage.repositories.customers import CustomerRepository
 from storage.repositories.faq import FaqRepository, UnansweredRepository
 from storage.repositories.identities import IdentityRepository
 from storage.repositories.messages import MessageRepository
@@ -15,8 +16,8 @@ from storage.repositories.orders import OrderRepository
 class Repositories:
     """All repositories bound to one session: one unit of work."""
 
-    session: AsyncSession
     identities: IdentityRepository
+    customers: CustomerRepository
     conversations: ConversationRepository
     messages: MessageRepository
     orders: OrderRepository
@@ -26,8 +27,8 @@ class Repositories:
     @classmethod
     def for_session(cls, session: AsyncSession) -> "Repositories":
         return cls(
-            session=session,
             identities=IdentityRepository(session),
+            customers=CustomerRepository(session),
             conversations=ConversationRepository(session),
             messages=MessageRepository(session),
             orders=OrderRepository(session),
@@ -38,6 +39,7 @@ class Repositories:
 
 __all__ = [
     "ConversationRepository",
+    "CustomerRepository",
     "FaqRepository",
     "IdentityRepository",
     "MessageRepository",

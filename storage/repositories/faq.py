@@ -67,9 +67,3 @@ class UnansweredRepository:
             )
         )
         await self._session.flush()
-
-    async def recent(self, limit: int = 100) -> Sequence[UnansweredQuestion]:
-        result = await self._session.scalars(
-            select(UnansweredQuestion).order_by(UnansweredQuestion.id.desc()).limit(limit)
-        )
-        return result.all()

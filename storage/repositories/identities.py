@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Customer, Identity
+from storage.models import Identity
 
 
 class IdentityRepository:
@@ -30,12 +30,6 @@ class IdentityRepository:
         return await self._session.scalar(
             select(Identity).where(Identity.channel == channel, Identity.external_id == external_id)
         )
-
-    async def customer(self, identity: Identity) -> Customer | None:
-        """The customer this identity is bound to, if verified."""
-        if identity.customer_id is None:
-            return None
-        return await self._session.get(Customer, identity.customer_id)
 
     async def bind(self, identity: Identity, customer_id: int) -> None:
         identity.customer_id = customer_id

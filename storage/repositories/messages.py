@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Message
@@ -90,6 +90,3 @@ class MessageRepository:
             .limit(limit)
         )
         return result.all()
-
-    async def count(self) -> int:
-        return await self._session.scalar(select(func.count()).select_from(Message)) or 0

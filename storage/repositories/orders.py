@@ -1,9 +1,10 @@
 """Orders with their items, shipment and tracking events."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +17,15 @@ _FULL = (
 )
 
 
+@dataclass(frozen=True)
+class OrderOwner:
+    """Who an order belongs to: all that verification needs, and nothing to show."""
+
+    order_no: str
+    customer_id: int
+    phone: str
+
+
 class OrderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -25,6 +35,21 @@ class OrderRepository:
         return await self._session.scalar(
             select(Order).where(Order.order_no == order_no.upper()).options(*_FULL)
         )
+
+    async def owner(self, reference: str) -> OrderOwner | None:
+        """The owner of the order with this order or tracking number, in one query."""
+        reference = reference.upper()
+        row = (
+            await self._session.execute(
+                select(Order.order_no, Order.customer_id, Customer.phone)
+                .join(Customer, Customer.id == Order.customer_id)
+                .outerjoin(Shipment, Shipment.order_id == Order.id)
+                .where(or_(Order.order_no == reference, Shipment.tracking_no == reference))
+                .order_by(Order.order_no != reference)
+                .limit(1)
+            )
+        ).first()
+        return None if row is None else OrderOwner(*row)
 
     async def by_tracking_number(self, tracking_no: str) -> Order | None:
         return await self._session.scalar(
@@ -44,11 +69,6 @@ class OrderRepository:
             .options(*_FULL)
         )
         return result.all()
-
-    async def customer(self, order: Order) -> Customer:
-        customer = await self._session.get(Customer, order.customer_id)
-        assert customer is not None  # enforced by the foreign key
-        return customer
 
     async def upsert(self, record: OrderRecord) -> bool:
         """Insert or update an order by number; returns True when it was new.

@@ -27,7 +27,6 @@ def test_environment_variables_override_the_defaults() -> None:
             "KEFU_HOST": "0.0.0.0",
             "KEFU_PORT": "9090",
             "KEFU_DATABASE_URL": "sqlite+aiosqlite:////srv/shop/kefu.db",
-            "KEFU_DATA_DIR": "/srv/shop",
             "KEFU_FAQ_FILE": "/srv/shop/faq.yaml",
         }
     )
@@ -35,7 +34,6 @@ def test_environment_variables_override_the_defaults() -> None:
     assert settings.host == "0.0.0.0"
     assert settings.port == 9090
     assert settings.database_url == "sqlite+aiosqlite:////srv/shop/kefu.db"
-    assert settings.data_dir == Path("/srv/shop")
     assert settings.faq_file == Path("/srv/shop/faq.yaml")
 
 

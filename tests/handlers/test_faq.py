@@ -60,3 +60,12 @@ async def test_greetings_thanks_and_goodbyes(chat: Chat) -> None:
 
 async def test_greeting_with_a_question_answers_the_question(chat: Chat) -> None:
     assert "订单号" in await chat.ask("你好，我的快递到哪了")
+
+
+async def test_thanks_with_an_endearment(chat: Chat) -> None:
+    assert "不客气" in await chat.ask("谢谢亲")
+
+
+async def test_offering_choices_does_not_count_as_a_miss(chat: Chat) -> None:
+    await chat.ask("快递")
+    assert "没太看懂" in await chat.ask("给我讲个笑话")

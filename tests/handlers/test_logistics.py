@@ -41,5 +41,30 @@ async def test_not_yet_shipped(chat: Chat) -> None:
 
 async def test_general_shipping_question_goes_to_the_faq(chat: Chat) -> None:
     answer = await chat.ask("付款后多久发货")
-    assert "48小时" in answer
-    assert "订单号" not in answer
+    assert answer == chat.services.assistant.kb.get("shipping-time").answer
+
+
+async def test_shipped_order_says_when_it_usually_arrives(chat: Chat) -> None:
+    await chat.ask("KF20261120001")
+    await chat.ask("8000")
+    assert "2～4天" in await chat.ask("它什么时候到")
+
+
+async def test_chasing_an_unshipped_order_in_context(chat: Chat) -> None:
+    await chat.ask("KF20261125003")
+    await chat.ask("5678")
+    answer = await chat.ask("为啥还没发")
+    assert "KF20261125003" in answer and "48小时内发货" in answer
+
+
+async def test_general_questions_with_parcel_words_go_to_the_faq(chat: Chat) -> None:
+    kb = chat.services.assistant.kb
+    for question, entry in (
+        ("退款几天到账", "refund-time"),
+        ("一般几天到", "delivery-time"),
+    ):
+        assert await chat.ask(question) == kb.get(entry).answer
+
+
+async def test_when_does_it_come_without_an_order_asks_which(chat: Chat) -> None:
+    assert "订单号" in await chat.ask("我的快递什么时候到")

@@ -59,3 +59,13 @@ async def test_unclear_answer_in_a_dialog_repeats_the_question_kindly(chat: Chat
     await chat.ask("我的订单到哪了")
     answer = await chat.ask("嗯……我找找")
     assert "订单号" in answer and "算了" in answer
+
+
+async def test_help_me_check_my_orders_lists_them(chat: Chat) -> None:
+    await verify_as_zhang(chat)
+    assert "KF20261115002" in await chat.ask("帮我查一下我的订单")
+
+
+async def test_a_question_about_a_product_is_not_an_order_lookup(chat: Chat) -> None:
+    kb = chat.services.assistant.kb
+    assert await chat.ask("我买的面膜怎么用") == kb.get("usage-sheet-mask").answer

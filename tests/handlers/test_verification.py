@@ -94,3 +94,54 @@ async def test_verifying_one_customer_does_not_open_anothers_orders(chat: Chat) 
     assert "手机号" in answer
     assert "爽肤水" not in answer
     assert "没能核对上" in await chat.ask("8000")
+
+
+async def test_guessing_from_many_chat_ids_locks_the_customers_orders(
+    chat: Chat, clock: FakeClock
+) -> None:
+    for n in range(5):  # five wrong answers, each from a fresh chat id
+        guesser = chat.as_user(f"guesser-{n}")
+        await guesser.ask(ORDER)
+        assert "没能核对上" in await guesser.ask(f"{1000 + n}")
+    # Now even the right digits are refused, in the same words as a wrong answer.
+    owner = chat.as_user("owner")
+    await owner.ask(ORDER)
+    refused = await owner.ask("8000")
+    assert "没能核对上" in refused and not reveals_anything(refused)
+    clock.advance(minutes=31)
+    await owner.ask(ORDER)
+    assert "验证成功" in await owner.ask("8000")
+
+
+async def test_a_number_inside_a_sentence_is_not_taken_as_digits(chat: Chat) -> None:
+    await chat.ask(ORDER)
+    for text in ("我上次花了1299元", "2024年买过一次", "订单是1月3号的"):
+        answer = await chat.ask(text)
+        assert "没能核对上" not in answer
+    # None of them counted as a wrong answer: the right digits still verify.
+    assert "验证成功" in await chat.ask("8000")
+
+
+async def test_digits_with_words_around_them_are_an_answer(chat: Chat) -> None:
+    await chat.ask(ORDER)
+    assert "验证成功" in await chat.ask("手机尾号是 8000 哦")
+
+
+async def test_order_number_and_digits_in_one_message(chat: Chat) -> None:
+    answer = await chat.ask(f"订单{ORDER}，手机尾号8000")
+    assert "验证成功" in answer and "SF1234567890123" in answer
+
+
+async def test_a_phone_number_is_not_an_order_number(chat: Chat) -> None:
+    await chat.ask("我的订单")
+    answer = await chat.ask("13800138000")
+    assert "订单号" in answer and "没能核对上" not in answer
+    assert "手机号" in await chat.ask(ORDER)
+    assert "验证成功" in await chat.ask("8000")
+
+
+async def test_an_old_unanswered_question_is_forgotten(chat: Chat, clock: FakeClock) -> None:
+    await chat.ask(ORDER)
+    clock.advance(minutes=31)
+    answer = await chat.ask("8000")
+    assert "验证成功" not in answer and "没能核对上" not in answer

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 11:16:04.699199
+Create Date: 2026-11-29
 """
 
 from collections.abc import Sequence
@@ -26,6 +26,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("phone", sa.String(length=32), nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("failed_verifications", sa.Integer(), nullable=False),
+        sa.Column("locked_until", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("phone"),
     )
