@@ -17,7 +17,8 @@ from bot.importing import ImportReport, import_orders
 from bot.messages import Incoming
 from bot.settings import Settings
 from storage.database import create_engine, create_session_factory
-from storage.models import Order
+from storage.demo import demo_orders
+from storage.models import Customer, Order
 from storage.repositories import Repositories
 from tests.conftest import FakeClock
 
@@ -113,11 +114,10 @@ async def test_a_good_line_is_imported_with_items_shipment_and_tracking(
 async def test_the_customer_is_stored_with_the_digits_of_the_phone(services: Services) -> None:
     await import_lines(services, line())
 
+    found = await load_existing(services.sessions, NEW_ORDER)
     async with services.sessions() as session:
-        orders = Repositories.for_session(session).orders
-        found = await orders.by_number(NEW_ORDER)
-        assert found is not None
-        customer = await orders.customer(found)
+        customer = await session.get(Customer, found.customer_id)
+    assert customer is not None
     assert (customer.name, customer.phone) == ("赵六", "13600001234")
 
 
@@ -260,6 +260,25 @@ async def test_bad_lines_are_reported_by_number_and_good_lines_imported(
         assert await load(services.sessions, skipped) is None
 
 
+async def test_byte_lines_are_decoded_and_invalid_utf8_is_reported_by_number(
+    services: Services,
+) -> None:
+    lines = [
+        b"\xef\xbb\xbf" + line().encode(),  # a byte order mark is allowed on the first line
+        line(order_no="KF20261201302", customer={"name": "\udcff"}).encode(
+            "utf-8", "surrogateescape"
+        ),
+        line(order_no="KF20261201303").encode(),
+    ]
+
+    report = await import_orders(services.sessions, lines)
+
+    assert report.added == 2
+    assert [number for number, _ in report.errors] == [2]
+    assert "UTF-8" in report.errors[0][1]
+    assert await load(services.sessions, "KF20261201302") is None
+
+
 @pytest.mark.parametrize(
     "changes",
     [
@@ -392,6 +411,42 @@ def test_cli_import_reads_a_file_with_a_byte_order_mark(cli_env: Settings, tmp_p
     assert stored_order(cli_env, NEW_ORDER) is not None
 
 
+def test_cli_import_reports_a_line_of_invalid_utf8_and_imports_the_rest(
+    cli_env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "orders.jsonl"
+    bad = line(order_no="KF20261201002").encode().replace("赵六".encode(), b"\xff")
+    path.write_bytes(
+        line().encode() + b"\n" + bad + b"\n" + line(order_no="KF20261201003").encode()
+    )
+
+    assert main(["import", "orders", str(path)]) == 1
+
+    out, err = capsys.readouterr()
+    assert f"{path}:2:" in err
+    assert "UTF-8" in err
+    assert "2 added" in out
+    assert stored_order(cli_env, NEW_ORDER) is not None
+    assert stored_order(cli_env, "KF20261201002") is None
+    assert stored_order(cli_env, "KF20261201003") is not None
+
+
+@pytest.mark.parametrize("kind", ["orders", "faq"])
+def test_cli_import_never_adds_the_demo_shop(
+    cli_env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    monkeypatch.setenv("KEFU_DEMO", "1")
+    if kind == "orders":
+        path = write_lines(tmp_path / "orders.jsonl", line())
+    else:
+        path = write_jsonl(tmp_path / "faq", PET_ENTRY)
+
+    assert main(["import", kind, str(path)]) == 0
+
+    for demo in demo_orders(datetime.now(UTC)):
+        assert stored_order(cli_env, demo.order_no) is None, demo.order_no
+
+
 def test_cli_import_of_a_missing_file_fails_with_a_message(
     cli_env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -480,3 +535,33 @@ def test_cli_import_of_a_bad_faq_file_exits_one_with_a_message(
 
     assert main(["import", "faq", str(path)]) == 1
     assert "answer" in capsys.readouterr().err
+
+
+def test_cli_import_of_broken_yaml_exits_one_naming_the_file(
+    cli_env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "faq.yaml"
+    path.write_text("- id: pet\n  question: [unclosed\n", encoding="utf-8")
+
+    assert main(["import", "faq", str(path)]) == 1
+
+    out, err = capsys.readouterr()
+    assert f"{path}: invalid YAML" in err
+    assert "added" not in out
+
+
+def test_cli_import_of_a_faq_file_with_a_duplicate_id_adds_nothing(
+    cli_env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "faq.jsonl"
+    path.write_text(
+        json.dumps(PET_ENTRY) + "\n" + json.dumps({**PET_ENTRY, "answer": "另一个"}) + "\n",
+        encoding="utf-8",
+    )
+
+    assert main(["import", "faq", str(path)]) == 1
+
+    out, err = capsys.readouterr()
+    assert "duplicate id 'pet-mask'" in err
+    assert "added" not in out
+    assert PET_ANSWER not in ask(cli_env, PET_QUESTION)
