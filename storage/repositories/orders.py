@@ -51,14 +51,6 @@ class OrderRepository:
         ).first()
         return None if row is None else OrderOwner(*row)
 
-    async def by_tracking_number(self, tracking_no: str) -> Order | None:
-        return await self._session.scalar(
-            select(Order)
-            .join(Shipment)
-            .where(Shipment.tracking_no == tracking_no.upper())
-            .options(*_FULL)
-        )
-
     async def recent_for_customer(self, customer_id: int, limit: int = 5) -> Sequence[Order]:
         """The customer's newest orders first."""
         result = await self._session.scalars(

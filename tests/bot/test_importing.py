@@ -125,7 +125,7 @@ async def test_an_order_is_found_by_its_tracking_number_in_any_case(services: Se
     await import_lines(services, line())
 
     async with services.sessions() as session:
-        found = await Repositories.for_session(session).orders.by_tracking_number("Sf9990001112223")
+        found = await Repositories.for_session(session).orders.owner("Sf9990001112223")
     assert found is not None
     assert found.order_no == NEW_ORDER
 
