@@ -19,6 +19,8 @@ class FallbackRule:
         offered = suggestions(ctx)
         if offered:
             ctx.start_dialog(PICK_FLOW, prompt="", ids=[m.entry.id for m in offered], soft=True)
+            if len(offered) == 1:
+                return [ctx.say("did_you_mean_one", question=offered[0].entry.question)]
             lines = [ctx.texts.render("did_you_mean")]
             lines += [f"{n}. {m.entry.question}" for n, m in enumerate(offered, 1)]
             lines.append(ctx.texts.render("did_you_mean_footer"))

@@ -9,6 +9,8 @@ from knowledge import FaqMatch
 
 PICK_FLOW = "faq_pick"
 _CHOICE_WORDS = {"第一个": 1, "第二个": 2, "第三个": 3, "一": 1, "二": 2, "三": 3}
+# Yes to a single offered question picks it.
+_YES_WORDS = frozenset({"是", "是的", "对", "对的", "嗯", "嗯嗯", "好", "好的", "要", "yes", "ok"})
 _CHOICE_DIGIT = re.compile(r"^\s*([1-9])\s*[.、。)）]?\s*$")
 
 
@@ -39,12 +41,15 @@ def suggestions(ctx: Context) -> list[FaqMatch]:
     return [m for m in ctx.memo["faq_best"] if m.score >= threshold]
 
 
-def _choice(text: str) -> int | None:
+def _choice(text: str, offered: int) -> int | None:
     folded = fold(text).strip()
     digit = _CHOICE_DIGIT.match(folded)
     if digit:
         return int(digit.group(1))
-    return _CHOICE_WORDS.get(folded.rstrip("吧。.!！"))
+    word = folded.rstrip("吧呀啊。.!！～~").lower()
+    if offered == 1 and word in _YES_WORDS:
+        return 1
+    return _CHOICE_WORDS.get(word)
 
 
 class FaqRule:
@@ -60,8 +65,8 @@ class FaqRule:
     async def resume(self, ctx: Context) -> list[Reply] | None:
         """A number picks one of the questions offered; anything else drops the offer."""
         assert ctx.dialog is not None
-        choice = _choice(ctx.text)
         ids: list[str] = ctx.dialog.get("ids", [])
+        choice = _choice(ctx.text, len(ids))
         ctx.end_dialog()
         if choice is None or not 1 <= choice <= len(ids):
             return None

@@ -69,3 +69,11 @@ async def test_thanks_with_an_endearment(chat: Chat) -> None:
 async def test_offering_choices_does_not_count_as_a_miss(chat: Chat) -> None:
     await chat.ask("快递")
     assert "没太看懂" in await chat.ask("给我讲个笑话")
+
+
+async def test_a_single_close_question_is_offered_and_yes_answers_it(chat: Chat) -> None:
+    kb = chat.services.assistant.kb
+    offer = await chat.ask("这个面膜孕妇能用吗")
+    question = offer.split("「")[1].split("」")[0]
+    entry = next(e for e in kb.entries if e.question == question)
+    assert await chat.ask("是的") == entry.answer
