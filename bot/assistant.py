@@ -50,8 +50,9 @@ class Assistant:
                     return await self._handle_once(incoming, route=True)
             except Exception:
                 log.exception("handling a message from %s failed", incoming.channel)
-                # Keep the message and tell the customer, rather than lose both.
-                return await self._handle_once(incoming, route=False)
+                # Keep the message and tell the customer, rather than lose both. It is kept
+                # without its message id, so a retried delivery is answered properly.
+                return await self._handle_once(replace(incoming, message_id=None), route=False)
 
     async def sent_to(self, channel: str, user: str, after_id: int) -> list[SentMessage]:
         """Messages sent to this channel user with an id above `after_id`, oldest first."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.patterns import order_references
 from knowledge.loaders import load_entries
 from storage.order_records import OrderRecord, parse_order_line
 from storage.repositories import Repositories
@@ -30,7 +31,7 @@ async def import_orders(
         try:
             text = _decode(line, number)
             if text.strip():
-                records.append((number, parse_order_line(text)))
+                records.append((number, _chat_findable(parse_order_line(text))))
         except ValueError as error:
             report.errors.append((number, str(error)))
     async with sessions() as session, session.begin():
@@ -47,6 +48,16 @@ async def import_orders(
             report.updated += not created
     report.errors.sort()
     return report
+
+
+def _chat_findable(record: OrderRecord) -> OrderRecord:
+    """The record, if a customer can name its order in the chat; else ValueError."""
+    if order_references(record.order_no) != [record.order_no]:
+        raise ValueError(
+            f"order_no {record.order_no!r} cannot be recognised in a chat: "
+            "use up to 4 letters followed by 8 to 24 digits"
+        )
+    return record
 
 
 def _decode(line: str | bytes, number: int) -> str:

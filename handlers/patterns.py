@@ -15,8 +15,9 @@ _PHONE_WORDS = re.compile(
 
 
 def fold(text: str) -> str:
-    """Full-width letters and digits folded to ASCII, so "ＫＦ２０２６…" reads as "KF2026…"."""
-    return unicodedata.normalize("NFKC", text)
+    """Letters and digits folded to ASCII where Unicode allows: "ＫＦ２０２６" and "٢٠٢٦" too."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in folded)
 
 
 def is_mobile_number(reference: str) -> bool:
@@ -38,7 +39,7 @@ def without_references(text: str) -> str:
 def phone_last_four(text: str) -> str | None:
     """The last four phone digits, when the message is an answer giving them."""
     digits = _PHONE_WORDS.sub("", fold(text))
-    if len(digits) == 4 and digits.isdigit():
+    if len(digits) == 4 and digits.isascii() and digits.isdigit():
         return digits
     if is_mobile_number(digits):
         return digits[-4:]

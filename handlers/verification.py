@@ -56,18 +56,21 @@ async def check_digits(ctx: Context, digits: str) -> list[Reply]:
         return [ctx.say("verify_locked", minutes=settings.verify_lock_minutes)]
     owner = await ctx.repos.orders.owner(ctx.dialog["reference"])
     lock_until = now + timedelta(minutes=settings.verify_lock_minutes)
-    if owner is not None:
-        customers = ctx.repos.customers
-        matches = hmac.compare_digest(owner.phone[-4:], digits)
-        if matches and not await customers.is_locked(owner.customer_id, now):
-            await ctx.repos.identities.bind(ctx.identity, owner.customer_id)
-            await customers.clear_failed_verifications(owner.customer_id)
-            purpose = ctx.dialog["purpose"]
-            ctx.end_dialog()
-            return [ctx.say("verify_ok"), await show_order(ctx, owner.order_no, purpose)]
-        await customers.record_failed_verification(
-            owner.customer_id, settings.verify_customer_max_attempts, lock_until
-        )
+    customers = ctx.repos.customers
+    # The same queries whether the order exists or not, so timing tells nothing either.
+    customer_id = owner.customer_id if owner else None
+    locked_customer = await customers.is_locked(customer_id, now)
+    expected = owner.phone[-4:] if owner else "----"
+    if hmac.compare_digest(expected.encode(), digits.encode()) and not locked_customer:
+        assert owner is not None and ctx.dialog is not None
+        await ctx.repos.identities.bind(ctx.identity, owner.customer_id)
+        await customers.clear_failed_verifications(owner.customer_id)
+        purpose = ctx.dialog["purpose"]
+        ctx.end_dialog()
+        return [ctx.say("verify_ok"), await show_order(ctx, owner.order_no, purpose)]
+    await customers.record_failed_verification(
+        customer_id, settings.verify_customer_max_attempts, lock_until
+    )
     locked = await ctx.repos.identities.record_failed_verification(
         ctx.identity, max_attempts=settings.verify_max_attempts, lock_until=lock_until
     )

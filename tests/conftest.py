@@ -46,6 +46,9 @@ class Chat:
         """The replies to one message joined into one text."""
         return "\n".join(await self.say(text))
 
+    async def ask_with_id(self, text: str, message_id: str) -> str:
+        return "\n".join(await self.say(text, message_id))
+
     def as_user(self, user: str) -> "Chat":
         return Chat(self.services, self.clock, user, self.channel)
 

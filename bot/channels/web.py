@@ -1,6 +1,7 @@
 """The web channel: a JSON chat API and the chat page, on the aiohttp server."""
 
 import json
+import unicodedata
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ STATIC = Path(__file__).parent / "web_static"
 CHANNEL = "web"
 MAX_USER_CHARS = 200
 MAX_ID_CHARS = 128
+MAX_MESSAGE_ID = 2**31 - 1  # message ids are 32-bit integers in the database
 
 
 def json_response(data: object, status: int = 200) -> web.Response:
@@ -27,13 +29,12 @@ def _error(message: str, status: int = 400) -> web.Response:
     return json_response({"error": message}, status=status)
 
 
-def _is_unicode_text(value: str) -> bool:
-    """False for strings with lone surrogates, which JSON allows but no database stores."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+def _is_clean_identifier(value: str) -> bool:
+    """False for ids with control characters or lone surrogates, which no database stores.
+
+    Refused rather than cleaned: two different secret ids must never become one.
+    """
+    return not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
 
 
 class WebChannel:
@@ -59,7 +60,8 @@ class WebChannel:
             return _error("request body too large", 413)
         try:
             data: Any = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        # ValueError covers numbers too long to convert; RecursionError absurd nesting.
+        except (ValueError, RecursionError):
             return _error("body is not valid JSON")
         if not isinstance(data, dict):
             return _error("body must be a JSON object")
@@ -68,7 +70,7 @@ class WebChannel:
             return _error("user is required")
         if len(user) > MAX_USER_CHARS:
             return _error(f"user is longer than {MAX_USER_CHARS} characters")
-        if not _is_unicode_text(user):
+        if not _is_clean_identifier(user):
             return _error("user contains invalid characters")
         text = data.get("text")
         if not isinstance(text, str):
@@ -82,7 +84,7 @@ class WebChannel:
             message_id = str(message_id).strip() or None
             if message_id is not None and len(message_id) > MAX_ID_CHARS:
                 return _error(f"id is longer than {MAX_ID_CHARS} characters")
-            if message_id is not None and not _is_unicode_text(message_id):
+            if message_id is not None and not _is_clean_identifier(message_id):
                 return _error("id contains invalid characters")
         incoming = Incoming(CHANNEL, user, text, self._clock.now(), message_id)
         replies = await self._assistant.handle(incoming)
@@ -93,11 +95,13 @@ class WebChannel:
         user = request.query.get("user", "")
         if not user.strip():
             return _error("user is required")
+        if not _is_clean_identifier(user):
+            return _error("user contains invalid characters")
         try:
             after = int(request.query.get("after", "0"))
         except ValueError:
             return _error("after must be a whole number")
-        if not 0 <= after < 2**63:
+        if not 0 <= after <= MAX_MESSAGE_ID:
             return _error("after must be a whole number from 0")
         sent = await self._assistant.sent_to(CHANNEL, user, after)
         return json_response(

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Identity
+from storage.repositories.lockouts import count_failure
 
 
 class IdentityRepository:
@@ -41,10 +42,4 @@ class IdentityRepository:
         self, identity: Identity, max_attempts: int, lock_until: datetime
     ) -> bool:
         """Count a wrong answer; returns True when this one locked the identity."""
-        identity.failed_verifications += 1
-        locked = identity.failed_verifications >= max_attempts
-        if locked:
-            identity.locked_until = lock_until
-            identity.failed_verifications = 0
-        await self._session.flush()
-        return locked
+        return await count_failure(self._session, Identity, identity.id, max_attempts, lock_until)

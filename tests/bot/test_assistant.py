@@ -112,3 +112,19 @@ async def test_sent_to_lists_only_that_customers_messages(chat: Chat, services: 
     assert all(m.sender == "bot" for m in sent)
     assert await services.assistant.sent_to("web", "alice", sent[-1].id) == []
     assert await services.assistant.sent_to("web", "nobody", 0) == []
+
+
+async def test_a_retried_delivery_after_a_failure_is_answered_properly(
+    chat: Chat, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    router = services.assistant.router
+    working = router.route
+
+    async def broken(ctx: object) -> list:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(router, "route", broken)
+    assert "稍后再试" in await chat.ask_with_id("可以开发票吗", "retry-1")
+    monkeypatch.setattr(router, "route", working)
+    assert "发票" in await chat.ask_with_id("可以开发票吗", "retry-1")
+    assert [m.text for m in await stored(services)] == ["可以开发票吗", "可以开发票吗"]

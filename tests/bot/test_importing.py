@@ -565,3 +565,17 @@ def test_cli_import_of_a_faq_file_with_a_duplicate_id_adds_nothing(
     assert "duplicate id 'pet-mask'" in err
     assert "added" not in out
     assert PET_ANSWER not in ask(cli_env, PET_QUESTION)
+
+
+async def test_an_order_number_no_customer_could_type_is_reported(services: Services) -> None:
+    report = await import_lines(
+        services, line(order_no="kf-2026-x1"), line(order_no="13800138000"), line()
+    )
+    assert [number for number, _ in report.errors] == [1, 2]
+    assert "cannot be recognised" in report.errors[0][1]
+    assert report.added == 1
+
+
+async def test_a_deeply_nested_or_huge_number_line_is_reported(services: Services) -> None:
+    report = await import_lines(services, "[" * 100_000, '{"order_no": ' + "9" * 5000 + "}")
+    assert [number for number, _ in report.errors] == [1, 2]

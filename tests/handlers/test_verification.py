@@ -1,5 +1,7 @@
 """Nothing of an order is shown before the chat is verified as its customer."""
 
+import asyncio
+
 from tests.conftest import Chat, FakeClock
 
 ORDER = "KF20261120001"  # 张三, phone ending 8000, shipped by 顺丰
@@ -145,3 +147,31 @@ async def test_an_old_unanswered_question_is_forgotten(chat: Chat, clock: FakeCl
     clock.advance(minutes=31)
     answer = await chat.ask("8000")
     assert "验证成功" not in answer and "没能核对上" not in answer
+
+
+async def test_digits_from_other_scripts_are_read_as_digits(chat: Chat) -> None:
+    await chat.ask(ORDER)
+    assert "验证成功" in await chat.ask("٨٠٠٠")  # Arabic-Indic digits
+
+
+async def test_odd_digits_for_a_known_and_an_unknown_order_get_the_same_answers(
+    chat: Chat,
+) -> None:
+    known, unknown = chat.as_user("k"), chat.as_user("u")
+    await known.ask(ORDER)
+    await unknown.ask("KF20269999999")
+    odd_digits = ("٨٠٠١", "𝟴𝟬𝟬𝟭", "8００1")  # Arabic-Indic, mathematical, full-width
+    known_answers = [await known.ask(digits) for digits in odd_digits]
+    unknown_answers = [await unknown.ask(digits) for digits in odd_digits]
+    assert known_answers == unknown_answers
+    assert "没能核对上" in known_answers[0] and "30分钟后再试" in known_answers[-1]
+
+
+async def test_guesses_arriving_at_once_from_many_chats_all_count(chat: Chat) -> None:
+    guessers = [chat.as_user(f"parallel-{n}") for n in range(6)]
+    for guesser in guessers:
+        await guesser.ask(ORDER)
+    await asyncio.gather(*(g.ask(f"{2000 + n}") for n, g in enumerate(guessers)))
+    owner = chat.as_user("owner")
+    await owner.ask(ORDER)
+    assert "没能核对上" in await owner.ask("8000")

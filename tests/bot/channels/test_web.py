@@ -193,8 +193,24 @@ async def test_a_message_of_exactly_4000_chinese_characters_is_accepted(
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"hello", b"{'user': 'alice'}", b'{"user": "alice", "text": "hi"', b"\xff\xfe\x00"],
-    ids=["empty-body", "plain-text", "python-dict", "truncated", "not-utf8"],
+    [
+        b"",
+        b"hello",
+        b"{'user': 'alice'}",
+        b'{"user": "alice", "text": "hi"',
+        b"\xff\xfe\x00",
+        b'{"user": "alice", "text": "hi", "id": ' + b"9" * 5000 + b"}",
+        b"[" * 200_000,
+    ],
+    ids=[
+        "empty-body",
+        "plain-text",
+        "python-dict",
+        "truncated",
+        "not-utf8",
+        "5000-digit-number",
+        "deep-nesting",
+    ],
 )
 async def test_a_body_that_is_not_json_is_a_400(client: TestClient, data: bytes) -> None:
     status, answer = await post_raw(client, data)
@@ -288,8 +304,11 @@ async def test_a_user_id_of_200_characters_is_accepted_and_201_is_a_400(
     [
         ("user", b'{"user": "\\ud800", "text": "hi"}'),
         ("id", b'{"user": "alice", "text": "hi", "id": "\\udfff"}'),
+        ("user", b'{"user": "ali\\u0000ce", "text": "hi"}'),
+        ("id", b'{"user": "alice", "text": "hi", "id": "i\\u0000d"}'),
+        ("user", b'{"user": "ali\\u001bce", "text": "hi"}'),
     ],
-    ids=["user", "id"],
+    ids=["user", "id", "user-nul", "id-nul", "user-escape"],
 )
 async def test_a_user_or_id_with_a_lone_surrogate_escape_is_a_400(
     client: TestClient, field: str, body: bytes
@@ -399,6 +418,13 @@ async def test_one_users_messages_never_appear_for_another(client: TestClient) -
     assert await fetch_messages(client, user="ALICE") == [], "user ids are exact secrets"
 
 
+async def test_messages_for_a_user_with_a_control_character_is_a_400(client: TestClient) -> None:
+    status, answer = await get_error(client, "/api/chat/messages", user="a\x00b")
+
+    assert status == 400
+    assert "user" in answer["error"]
+
+
 @pytest.mark.parametrize(
     "query", [{}, {"user": ""}, {"user": "  "}], ids=["none", "empty", "spaces"]
 )
@@ -411,8 +437,8 @@ async def test_messages_without_a_user_is_a_400(client: TestClient, query: dict[
 
 @pytest.mark.parametrize(
     "after",
-    ["abc", "1.5", "", "0x10", "9" * 30],
-    ids=["word", "decimal", "empty", "hex", "beyond-64-bits"],
+    ["abc", "1.5", "", "0x10", "9" * 30, str(2**31), "-1"],
+    ids=["word", "decimal", "empty", "hex", "beyond-64-bits", "beyond-32-bits", "negative"],
 )
 async def test_a_bad_after_is_a_400(client: TestClient, after: str) -> None:
     await replies(client, "alice", "你好")
