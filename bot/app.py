@@ -3,7 +3,6 @@ knows every part."""
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy import text
@@ -16,14 +15,13 @@ from bot.importing import import_faq
 from bot.router import default_router
 from bot.settings import Settings
 from knowledge import FaqItem, KnowledgeBase, ReplyTexts
+from knowledge.loaders import DEFAULT_FAQ
 from knowledge.replies import DEFAULT_REPLIES
 from storage.database import create_engine, create_session_factory, migrate
 from storage.demo import demo_orders
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
-
-DEFAULT_FAQ = Path(__file__).parent.parent / "knowledge" / "data" / "faq.yaml"
 
 
 @dataclass

@@ -9,6 +9,8 @@ import yaml
 
 from knowledge.entries import FaqItem
 
+DEFAULT_FAQ = Path(__file__).parent / "data" / "faq.yaml"
+
 # (where, raw entry): "entry 3" in YAML, "line 7" in JSONL and CSV, so errors point into the file.
 Rows = list[tuple[str, Any]]
 

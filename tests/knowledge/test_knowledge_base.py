@@ -6,10 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.app import DEFAULT_FAQ
 from bot.settings import Settings
 from knowledge import KnowledgeBase
-from knowledge.loaders import load_entries
+from knowledge.loaders import DEFAULT_FAQ, load_entries
 
 HERE = Path(__file__).parent
 

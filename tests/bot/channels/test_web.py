@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.app import Services
 from storage.models import Message
+from storage.repositories import Repositories
 from tests.conftest import START, FakeClock
 
 MAX_TEXT = 4000
@@ -483,3 +484,19 @@ async def test_the_chat_script_calls_the_api_it_needs(client: TestClient) -> Non
 
     assert "/api/chat" in script
     assert "/api/chat/messages" in script
+
+
+async def test_a_message_sent_later_by_staff_is_listed_for_the_customer(
+    client: TestClient, services: Services
+) -> None:
+    await replies(client, "alice", "你好")
+    first = (await fetch_messages(client, user="alice"))[-1]["id"]
+    async with services.sessions() as session, session.begin():
+        repos = Repositories.for_session(session)
+        identity = await repos.identities.find("web", "alice")
+        conversation = await repos.conversations.for_identity(identity.id, START)
+        await repos.messages.add_outgoing(
+            conversation.id, identity.id, "您好，我是客服小美", "staff", START
+        )
+    later = await fetch_messages(client, user="alice", after=str(first))
+    assert [(m["from"], m["text"]) for m in later] == [("staff", "您好，我是客服小美")]
