@@ -18,7 +18,7 @@ from knowledge import FaqItem, KnowledgeBase, ReplyTexts
 from knowledge.loaders import DEFAULT_FAQ
 from knowledge.replies import DEFAULT_REPLIES
 from storage.database import create_engine, create_session_factory, migrate
-from storage.demo import demo_orders
+from storage.demo import DEMO_PRODUCTS, demo_orders
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,9 @@ async def load_demo_shop(sessions: async_sessionmaker[AsyncSession], clock: Cloc
         orders = Repositories.for_session(session).orders
         if await orders.by_number(records[0].order_no) is not None:
             return
+        products = Repositories.for_session(session).products
+        for sku, name, non_returnable in DEMO_PRODUCTS:
+            await products.ensure(sku, name, non_returnable)
         for record in records:
             await orders.upsert(record)
     log.info("demo shop loaded: %d orders", len(records))

@@ -16,6 +16,7 @@ class Incoming:
     text: str
     time: datetime
     message_id: str | None = None  # the channel's id, used to drop second deliveries
+    media: tuple[str, ...] = ()  # references to images or files the customer sent
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 
 from bot.messages import Reply
+from handlers.aftersales import AfterSalesRule
+from handlers.complaints import ComplaintRule
 from handlers.context import Context
 from handlers.fallback import FallbackRule
 from handlers.faq import FaqRule
@@ -11,10 +13,12 @@ from handlers.orders import OrderRule
 from handlers.patterns import contains_any
 from handlers.rule import DialogOwner, Rule
 from handlers.smalltalk import SmalltalkRule
+from handlers.ticket_status import TicketStatusRule
 from handlers.verification import Verification
 from knowledge.normalize import clean
 
 CANCEL_WORDS = ("算了", "取消", "不查了", "不用了", "退出")
+MAX_DIALOG_MISSES = 3
 
 
 class Router:
@@ -51,17 +55,30 @@ class Router:
         if not dialog.get("soft") and _is_cancel(ctx.text):
             ctx.end_dialog()
             return [ctx.say("dialog_cancelled")]
+        for rule in self._rules:
+            if rule.interrupts_dialogs and (found := await rule.match(ctx)):
+                replies = await rule.handle(ctx, found)
+                ctx.dialog = dialog  # kept, to be resumed when the customer comes back to it
+                return replies
         replies = await owner.resume(ctx)
         if replies is not None or dialog.get("soft"):
             return replies
         # Not an answer: another rule may take the message, then the question is asked again.
         rule, found = await self._matching_rule(ctx)
         if rule is None:
-            return [ctx.say(dialog["prompt"] + "_again")]
+            return self._ask_again(ctx, dialog)
         replies = await rule.handle(ctx, found)
         if ctx.dialog is dialog:
             replies.append(ctx.say(dialog["prompt"]))
         return replies
+
+    def _ask_again(self, ctx: Context, dialog: dict) -> list[Reply]:
+        """The dialog's question again; after three answers that were none, offer a person."""
+        misses = int(dialog.get("misses", 0)) + 1
+        ctx.dialog = {**dialog, "misses": 0 if misses >= MAX_DIALOG_MISSES else misses}
+        if misses >= MAX_DIALOG_MISSES:
+            return [ctx.say("dialog_offer_person")]
+        return [ctx.say(dialog["prompt"] + "_again")]
 
     async def _matching_rule(self, ctx: Context) -> tuple[Rule | None, object]:
         for rule in self._rules:
@@ -78,8 +95,18 @@ def _is_cancel(text: str) -> bool:
 
 def default_router() -> Router:
     """The rules in the order DESIGN §3 gives them."""
+    complaints = ComplaintRule()
+    aftersales = AfterSalesRule()
     orders = OrderRule()
     faq = FaqRule()
-    rules: list[Rule] = [LogisticsRule(), orders, SmalltalkRule(), faq]
-    owners: list[DialogOwner] = [Verification(), orders, faq]
+    rules: list[Rule] = [
+        complaints,
+        aftersales,
+        TicketStatusRule(),
+        LogisticsRule(),
+        orders,
+        SmalltalkRule(),
+        faq,
+    ]
+    owners: list[DialogOwner] = [Verification(), orders, faq, aftersales, complaints]
     return Router(rules, owners, fallback=FallbackRule())

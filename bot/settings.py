@@ -30,6 +30,16 @@ class Settings:
     verify_customer_max_attempts: int = 5
     # An open dialog older than this is forgotten; the next message starts afresh.
     dialog_timeout_minutes: int = 30
+    # After-sales policy: days after delivery.
+    return_days_no_reason: int = 7
+    return_days_quality: int = 30
+    # Promised times (service levels) per ticket kind; urgent tickets are faster.
+    after_sales_first_response_hours: float = 4.0
+    after_sales_resolution_hours: float = 48.0
+    complaint_first_response_hours: float = 2.0
+    complaint_resolution_hours: float = 24.0
+    urgent_first_response_hours: float = 0.5
+    urgent_resolution_hours: float = 12.0
     max_message_chars: int = 4000
 
     @property

@@ -7,6 +7,7 @@ from handlers.faq import PICK_FLOW, best_match, suggestions
 
 class FallbackRule:
     name = "fallback"
+    interrupts_dialogs = False
 
     async def match(self, ctx: Context) -> bool:
         return True

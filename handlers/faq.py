@@ -54,6 +54,7 @@ def _choice(text: str, offered: int) -> int | None:
 
 class FaqRule:
     name = "faq"
+    interrupts_dialogs = False
     flows = (PICK_FLOW,)
 
     async def match(self, ctx: Context) -> FaqMatch | None:

@@ -54,6 +54,7 @@ _MONEY = re.compile(r"到账")
 
 class LogisticsRule:
     name = "logistics"
+    interrupts_dialogs = False
 
     async def match(self, ctx: Context) -> dict[str, str] | None:
         text = clean(ctx.text)

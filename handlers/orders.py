@@ -37,6 +37,7 @@ def ask_for_order_number(ctx: Context, purpose: str) -> list[Reply]:
 
 class OrderRule:
     name = "orders"
+    interrupts_dialogs = False
     flows = (ASK_FLOW,)
 
     async def match(self, ctx: Context) -> dict[str, str] | None:

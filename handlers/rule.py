@@ -8,6 +8,9 @@ from handlers.context import Context
 
 class Rule(Protocol):
     name: str
+    # True for rules that may take a message in the middle of another dialog (a severe
+    # complaint, a request for a person); their match decides what is worth interrupting for.
+    interrupts_dialogs: bool
 
     async def match(self, ctx: Context) -> Any:
         """What the handler needs if this rule applies (truthy), else None."""

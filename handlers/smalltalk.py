@@ -68,6 +68,7 @@ def _kind(text: str) -> str | None:
 
 class SmalltalkRule:
     name = "smalltalk"
+    interrupts_dialogs = False
 
     async def match(self, ctx: Context) -> str | None:
         return _kind(ctx.text)

@@ -60,6 +60,17 @@ _ORDERS = (
 )
 
 
+# (sku, name, non_returnable): opened lip products cannot be returned without a reason.
+DEMO_PRODUCTS = (
+    ("MASK-01", "玻尿酸补水面膜", False),
+    ("SERUM-30", "烟酰胺精华液30ml", False),
+    ("CREAM-50", "修护面霜50g", False),
+    ("TONER-200", "氨基酸爽肤水200ml", False),
+    ("SUN-50", "清透防晒乳50ml", False),
+    ("LIP-01", "滋润唇膏", True),
+)
+
+
 def demo_orders(now: datetime) -> list[OrderRecord]:
     """The demo orders as if imported `now`."""
     return [_order(row, now) for row in _ORDERS]

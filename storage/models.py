@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     ForeignKey,
     Index,
     Integer,
@@ -163,3 +164,99 @@ class UnansweredQuestion(Base):
     text: Mapped[str] = mapped_column(Text)
     best_score: Mapped[float] = mapped_column(default=0.0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Product(Base):
+    """A product the shop sells; `non_returnable` refuses no-reason returns (opened cosmetics)."""
+
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    non_returnable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+TICKET_KINDS = ("after_sales", "complaint", "callback", "followup")
+TICKET_STATUSES = ("open", "in_progress", "waiting_customer", "resolved", "closed", "rejected")
+
+
+class Ticket(Base):
+    """An after-sales request or a complaint (later also callbacks and survey follow-ups)."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (Index("ix_tickets_status_kind", "status", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    order_item_id: Mapped[int | None] = mapped_column(ForeignKey("order_items.id"))
+    request_type: Mapped[str | None] = mapped_column(String(16))  # return|exchange|refund|repair
+    category: Mapped[str | None] = mapped_column(String(16))  # complaints: logistics, quality …
+    severity: Mapped[str] = mapped_column(String(8), default="normal")  # normal|urgent
+    reason: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    media: Mapped[list[str]] = mapped_column(JSON, default=list)
+    within_policy: Mapped[bool] = mapped_column(Boolean, default=True)
+    policy_note: Mapped[str] = mapped_column(Text, default="")
+    first_response_due: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolution_due: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TicketEvent(Base):
+    """One entry of a ticket's history: created, a status change, or a note."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    time: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(16))  # created|status|note
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    public: Mapped[bool] = mapped_column(Boolean, default=False)  # meant for the customer
+    author: Mapped[str] = mapped_column(String(64), default="bot")
+
+
+class OutboxMessage(Base):
+    """A message to a customer that is not a direct reply, stored before it is delivered."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"), index=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    text: Mapped[str] = mapped_column(Text)
+    sender: Mapped[str] = mapped_column(String(16), default="bot")  # bot|staff
+    status: Mapped[str] = mapped_column(
+        String(10), default="pending"
+    )  # pending|sending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class StaffNotification(Base):
+    """Something staff should look at: a new ticket, an urgent one."""
+
+    __tablename__ = "staff_notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -17,6 +17,8 @@ STATIC = Path(__file__).parent / "web_static"
 CHANNEL = "web"
 MAX_USER_CHARS = 200
 MAX_ID_CHARS = 128
+MAX_MEDIA = 9  # images per message, as in a WeChat chat
+MAX_MEDIA_CHARS = 500
 MAX_MESSAGE_ID = 2**31 - 1  # message ids are 32-bit integers in the database
 
 
@@ -86,7 +88,18 @@ class WebChannel:
                 return _error(f"id is longer than {MAX_ID_CHARS} characters")
             if message_id is not None and not _is_clean_identifier(message_id):
                 return _error("id contains invalid characters")
-        incoming = Incoming(CHANNEL, user, text, self._clock.now(), message_id)
+        media = data.get("media", [])
+        if not isinstance(media, list) or not all(
+            isinstance(m, str) and m.strip() and len(m) <= MAX_MEDIA_CHARS for m in media
+        ):
+            return _error(
+                f"media must be a list of references of up to {MAX_MEDIA_CHARS} characters"
+            )
+        if len(media) > MAX_MEDIA:
+            return _error(f"at most {MAX_MEDIA} media references per message")
+        incoming = Incoming(
+            CHANNEL, user, text, self._clock.now(), message_id, tuple(m.strip() for m in media)
+        )
         replies = await self._assistant.handle(incoming)
         return json_response({"replies": [{"text": reply.text} for reply in replies]})
 

@@ -9,7 +9,11 @@ from storage.repositories.customers import CustomerRepository
 from storage.repositories.faq import FaqRepository, UnansweredRepository
 from storage.repositories.identities import IdentityRepository
 from storage.repositories.messages import MessageRepository
+from storage.repositories.notifications import NotificationRepository
 from storage.repositories.orders import OrderRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.products import ProductRepository
+from storage.repositories.tickets import TicketRepository
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,10 @@ class Repositories:
     orders: OrderRepository
     faq: FaqRepository
     unanswered: UnansweredRepository
+    products: ProductRepository
+    tickets: TicketRepository
+    outbox: OutboxRepository
+    notifications: NotificationRepository
 
     @classmethod
     def for_session(cls, session: AsyncSession) -> "Repositories":
@@ -34,6 +42,10 @@ class Repositories:
             orders=OrderRepository(session),
             faq=FaqRepository(session),
             unanswered=UnansweredRepository(session),
+            products=ProductRepository(session),
+            tickets=TicketRepository(session),
+            outbox=OutboxRepository(session),
+            notifications=NotificationRepository(session),
         )
 
 
@@ -43,7 +55,11 @@ __all__ = [
     "FaqRepository",
     "IdentityRepository",
     "MessageRepository",
+    "NotificationRepository",
     "OrderRepository",
+    "OutboxRepository",
+    "ProductRepository",
     "Repositories",
+    "TicketRepository",
     "UnansweredRepository",
 ]

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Customer, Order, OrderItem, Shipment, TrackingEvent
+from storage.models import Customer, Order, OrderItem, Product, Shipment, TrackingEvent
 from storage.order_records import OrderRecord
 
 _FULL = (
@@ -82,6 +82,9 @@ class OrderRepository:
         order.items = [
             OrderItem(sku=i.sku, name=i.name, qty=i.qty, price=i.price) for i in record.items
         ]
+        for item in record.items:
+            if item.sku:
+                await self._ensure_product(item.sku, item.name)
         if record.shipment is not None:
             self._apply_shipment(order, record, created)
         await self._session.flush()
@@ -108,6 +111,13 @@ class OrderRepository:
                     )
                 )
         shipment.events.sort(key=lambda e: e.time)
+
+    async def _ensure_product(self, sku: str, name: str) -> None:
+        """Products are known from the orders that sell them, returnable unless marked."""
+        exists = await self._session.scalar(select(Product.id).where(Product.sku == sku))
+        if exists is None:
+            self._session.add(Product(sku=sku, name=name, non_returnable=False))
+            await self._session.flush()
 
     async def _customer_for(self, record: OrderRecord) -> Customer:
         customer = await self._session.scalar(
