@@ -76,7 +76,7 @@ class Assistant:
                     return [Reply(m.text) for m in await repos.messages.replies_to(earlier.id)]
             conversation = await repos.conversations.for_identity(identity.id, now)
             stored = await repos.messages.add_incoming(
-                conversation.id, identity.id, text, incoming.message_id, now
+                conversation.id, identity.id, text, incoming.message_id, now, incoming.media
             )
             ctx = Context(
                 incoming=replace(incoming, text=text),

@@ -138,6 +138,7 @@ class Message(Base):
     direction: Mapped[str] = mapped_column(String(3))  # "in" | "out"
     sender: Mapped[str] = mapped_column(String(16))  # "customer" | "bot" | "staff"
     text: Mapped[str] = mapped_column(Text)
+    media: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     external_id: Mapped[str | None] = mapped_column(String(128))
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -36,6 +36,7 @@ class MessageRepository:
         text: str,
         external_id: str | None,
         now: datetime,
+        media: tuple[str, ...] = (),
     ) -> Message:
         return await self._add(
             Message(
@@ -44,6 +45,7 @@ class MessageRepository:
                 direction="in",
                 sender="customer",
                 text=text,
+                media=list(media),
                 external_id=external_id,
                 created_at=now,
             )
@@ -65,6 +67,7 @@ class MessageRepository:
                 direction="out",
                 sender=sender,
                 text=text,
+                media=[],
                 reply_to_id=reply_to_id,
                 created_at=now,
             )

@@ -500,3 +500,30 @@ async def test_a_message_sent_later_by_staff_is_listed_for_the_customer(
         )
     later = await fetch_messages(client, user="alice", after=str(first))
     assert [(m["from"], m["text"]) for m in later] == [("staff", "您好，我是客服小美")]
+
+
+async def test_media_references_are_accepted_with_a_message(client: TestClient) -> None:
+    status, answer = await post_chat(
+        client, {"user": "alice", "text": "", "media": ["https://img.example/1.jpg"]}
+    )
+    assert status == 200 and answer["replies"]
+
+
+@pytest.mark.parametrize(
+    "media",
+    ["one.jpg", [1], [""], ["x" * 501], ["a.jpg"] * 10],
+    ids=["not-a-list", "number", "empty", "too-long", "too-many"],
+)
+async def test_bad_media_is_a_400(client: TestClient, media: Any) -> None:
+    status, answer = await post_chat(client, {"user": "alice", "text": "看图", "media": media})
+    assert status == 400
+    assert "media" in answer["error"]
+
+
+async def test_media_references_are_stored_with_the_message(
+    client: TestClient, services: Services
+) -> None:
+    await post_chat(client, {"user": "alice", "text": "坏了", "media": ["img/1.jpg", "img/2.jpg"]})
+    async with services.sessions() as session:
+        stored = await session.scalar(select(Message).where(Message.direction == "in"))
+    assert stored.media == ["img/1.jpg", "img/2.jpg"]
