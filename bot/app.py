@@ -1,7 +1,10 @@
 """Wiring: settings in, a running assistant and web application out. The one place that
 knows every part."""
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -12,6 +15,7 @@ from bot.assistant import Assistant
 from bot.channels.web import WebChannel
 from bot.clock import Clock, SystemClock
 from bot.importing import import_faq
+from bot.outbox import ChannelSender, deliver_outbox_forever
 from bot.router import default_router
 from bot.settings import Settings
 from knowledge import FaqItem, KnowledgeBase, ReplyTexts
@@ -22,6 +26,9 @@ from storage.demo import DEMO_PRODUCTS, demo_orders
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
+
+# The running outbox delivery task, when the application delivers the outbox.
+OUTBOX_TASK = web.AppKey("outbox_task", asyncio.Task)
 
 
 @dataclass
@@ -96,8 +103,12 @@ async def start_services(settings: Settings, clock: Clock | None = None) -> Serv
     return Services(settings, clock, engine, sessions, assistant)
 
 
-def create_app(services: Services) -> web.Application:
-    """The aiohttp application: health check and the web channel."""
+def create_app(services: Services, *, deliver_outbox_every: float | None = None) -> web.Application:
+    """The aiohttp application: health check and the web channel.
+
+    With `deliver_outbox_every` (seconds) the application also delivers the outbox in the
+    background while it runs; tests leave it off and deliver by hand with a fake clock.
+    """
     app = web.Application(client_max_size=1024 * 1024)
 
     async def healthz(_request: web.Request) -> web.Response:
@@ -110,5 +121,30 @@ def create_app(services: Services) -> web.Application:
         return web.json_response({"status": "ok"})
 
     app.router.add_get("/healthz", healthz)
-    WebChannel(services.assistant, services.clock, services.settings).mount(app)
+    web_channel = WebChannel(services.assistant, services.clock, services.settings)
+    web_channel.mount(app)
+    if deliver_outbox_every is not None:
+        # The terminal chat stores what it is sent, as the web chat does, so one sender serves
+        # both: the messages are in the conversation for whoever reads it next.
+        senders: dict[str, ChannelSender] = {"web": web_channel, "console": web_channel}
+        app.cleanup_ctx.append(_outbox_delivery(services, senders, deliver_outbox_every))
     return app
+
+
+def _outbox_delivery(
+    services: Services, senders: dict[str, ChannelSender], every: float
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A cleanup context running the outbox delivery for as long as the application runs."""
+
+    async def run(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(
+            deliver_outbox_forever(services.sessions, senders, services.clock, every),
+            name="outbox delivery",
+        )
+        app[OUTBOX_TASK] = task
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return run

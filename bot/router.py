@@ -52,17 +52,18 @@ class Router:
         if owner is None:  # a flow from an older version: drop it
             ctx.end_dialog()
             return None
-        if not dialog.get("soft") and _is_cancel(ctx.text):
-            ctx.end_dialog()
-            return [ctx.say("dialog_cancelled")]
         for rule in self._rules:
             if rule.interrupts_dialogs and (found := await rule.match(ctx)):
                 replies = await rule.handle(ctx, found)
                 ctx.dialog = dialog  # kept, to be resumed when the customer comes back to it
                 return replies
+        # The owner reads the answer first: "不用了" may answer its question ("any photos?").
         replies = await owner.resume(ctx)
         if replies is not None or dialog.get("soft"):
             return replies
+        if _is_cancel(ctx.text):
+            ctx.end_dialog()
+            return [ctx.say("dialog_cancelled")]
         # Not an answer: another rule may take the message, then the question is asked again.
         rule, found = await self._matching_rule(ctx)
         if rule is None:

@@ -1,15 +1,70 @@
-"""A customer asking how their after-sales requests and complaints are going."""
+"""A customer asking how their after-sales requests and complaints are going.
+
+"我的售后进度" lists this chat's (and, once verified, this customer's) newest tickets; a ticket
+number answers for that ticket. A number that is someone else's, or no ticket's at all, gets
+one and the same answer, so a stranger learns neither its status nor that it exists.
+"""
 
 from bot.messages import Reply
 from handlers.context import Context
+from handlers.order_views import local_time
+from handlers.patterns import asks_ticket_progress, ticket_numbers
+from storage.models import Ticket
+
+# While a ticket is in these states the customer is told by when to expect a result.
+PROMISED_STATES = ("open", "in_progress")
+MAX_LISTED = 5
 
 
 class TicketStatusRule:
     name = "ticket_status"
     interrupts_dialogs = False
 
-    async def match(self, ctx: Context) -> object:
-        return None
+    async def match(self, ctx: Context) -> dict[str, list[str]] | None:
+        if not asks_ticket_progress(ctx.text):
+            return None
+        return {"numbers": ticket_numbers(ctx.text)}
 
-    async def handle(self, ctx: Context, found: object) -> list[Reply]:
-        raise NotImplementedError
+    async def handle(self, ctx: Context, found: dict[str, list[str]]) -> list[Reply]:
+        if found["numbers"]:
+            return [await self._one(ctx, number) for number in found["numbers"]]
+        return [await self._all(ctx)]
+
+    async def _one(self, ctx: Context, number: str) -> Reply:
+        ticket = await ctx.repos.tickets.owned_by_number(
+            number, ctx.identity.id, ctx.identity.customer_id
+        )
+        if ticket is None:
+            return ctx.say("ticket_not_found", number=number)
+        return Reply("\n".join(await _ticket_lines(ctx, ticket)))
+
+    async def _all(self, ctx: Context) -> Reply:
+        tickets = await ctx.repos.tickets.for_owner(
+            ctx.identity.id, ctx.identity.customer_id, limit=MAX_LISTED
+        )
+        if not tickets:
+            return ctx.say("ticket_none")
+        lines = [ctx.texts.render("ticket_list_heading", count=len(tickets))]
+        for ticket in tickets:
+            lines.extend(await _ticket_lines(ctx, ticket))
+        lines.append(ctx.texts.render("ticket_list_footer"))
+        return Reply("\n".join(lines))
+
+
+async def _ticket_lines(ctx: Context, ticket: Ticket) -> list[str]:
+    """The ticket's number, kind and status in words, and the latest note for the customer."""
+    fields = {
+        "number": ticket.number,
+        "kind": ctx.texts.render(f"ticket_kind_{ticket.kind}"),
+        "state": ctx.texts.render(f"ticket_state_{ticket.status}"),
+    }
+    now = ctx.clock.now()
+    if ticket.status in PROMISED_STATES and ticket.resolution_due > now:
+        due = local_time(ticket.resolution_due, ctx.settings.zone)
+        lines = [ctx.texts.render("ticket_list_line_due", due=due, **fields)]
+    else:
+        lines = [ctx.texts.render("ticket_list_line", **fields)]
+    note = await ctx.repos.tickets.latest_public_note(ticket)
+    if note:
+        lines.append(ctx.texts.render("ticket_list_note", note=note))
+    return lines

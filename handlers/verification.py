@@ -6,6 +6,7 @@ nothing; only the owner's id and phone are read before that, one query whatever 
 """
 
 import hmac
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.messages import Reply
@@ -34,11 +35,11 @@ async def open_order(ctx: Context, reference: str, purpose: str) -> list[Reply]:
 
     Digits given in the same message ("KF2026…，尾号8000") answer at once.
     """
-    owner = await ctx.repos.orders.owner(reference)
-    if owner is not None and owner.customer_id == ctx.identity.customer_id:
-        return [await show_order(ctx, owner.order_no, purpose)]
+    order_no = await owned_order_no(ctx, reference)
+    if order_no is not None:
+        return [await show_order(ctx, order_no, purpose)]
     if is_locked(ctx):
-        return [ctx.say("verify_locked", minutes=ctx.settings.verify_lock_minutes)]
+        return [_locked(ctx)]
     ctx.start_dialog(FLOW, prompt="verify_ask", reference=reference, purpose=purpose)
     digits = phone_last_four(without_references(ctx.text))
     if digits is not None:
@@ -46,15 +47,35 @@ async def open_order(ctx: Context, reference: str, purpose: str) -> list[Reply]:
     return [ctx.say("verify_ask")]
 
 
-async def check_digits(ctx: Context, digits: str) -> list[Reply]:
-    """Bind the identity if the digits match the order's phone; otherwise count a failure."""
-    assert ctx.dialog is not None
+@dataclass(frozen=True)
+class DigitCheck:
+    """The outcome of checking phone digits for an order reference."""
+
+    ok: bool
+    replies: list[Reply]
+    locked: bool = False  # this chat may not try again for a while
+    order_no: str = ""  # the verified order's number, when ok
+
+
+async def owned_order_no(ctx: Context, reference: str) -> str | None:
+    """The order's number when this chat is already bound to its customer, else None."""
+    owner = await ctx.repos.orders.owner(reference)
+    if owner is not None and owner.customer_id == ctx.identity.customer_id:
+        return owner.order_no
+    return None
+
+
+async def verify_digits(ctx: Context, reference: str, digits: str) -> DigitCheck:
+    """Bind the identity if the digits match the phone of the referenced order.
+
+    A wrong answer, an unknown reference and a locked customer get the same replies; every
+    failure counts towards the chat's and the customer's lockouts.
+    """
     settings = ctx.settings
     now = ctx.clock.now()
     if is_locked(ctx):
-        ctx.end_dialog()
-        return [ctx.say("verify_locked", minutes=settings.verify_lock_minutes)]
-    owner = await ctx.repos.orders.owner(ctx.dialog["reference"])
+        return DigitCheck(False, [_locked(ctx)], locked=True)
+    owner = await ctx.repos.orders.owner(reference)
     lock_until = now + timedelta(minutes=settings.verify_lock_minutes)
     customers = ctx.repos.customers
     # The same queries whether the order exists or not, so timing tells nothing either.
@@ -62,12 +83,10 @@ async def check_digits(ctx: Context, digits: str) -> list[Reply]:
     locked_customer = await customers.is_locked(customer_id, now)
     expected = owner.phone[-4:] if owner else "----"
     if hmac.compare_digest(expected.encode(), digits.encode()) and not locked_customer:
-        assert owner is not None and ctx.dialog is not None
+        assert owner is not None
         await ctx.repos.identities.bind(ctx.identity, owner.customer_id)
         await customers.clear_failed_verifications(owner.customer_id)
-        purpose = ctx.dialog["purpose"]
-        ctx.end_dialog()
-        return [ctx.say("verify_ok"), await show_order(ctx, owner.order_no, purpose)]
+        return DigitCheck(True, [ctx.say("verify_ok")], order_no=owner.order_no)
     await customers.record_failed_verification(
         customer_id, settings.verify_customer_max_attempts, lock_until
     )
@@ -75,9 +94,25 @@ async def check_digits(ctx: Context, digits: str) -> list[Reply]:
         ctx.identity, max_attempts=settings.verify_max_attempts, lock_until=lock_until
     )
     if locked:
+        return DigitCheck(False, [_locked(ctx)], locked=True)
+    return DigitCheck(False, [ctx.say("verify_failed")])
+
+
+async def check_digits(ctx: Context, digits: str) -> list[Reply]:
+    """Answer the verification dialog: the order on success, else why not."""
+    assert ctx.dialog is not None
+    check = await verify_digits(ctx, ctx.dialog["reference"], digits)
+    if check.ok:
+        purpose = ctx.dialog["purpose"]
         ctx.end_dialog()
-        return [ctx.say("verify_locked", minutes=settings.verify_lock_minutes)]
-    return [ctx.say("verify_failed")]
+        return [*check.replies, await show_order(ctx, check.order_no, purpose)]
+    if check.locked:
+        ctx.end_dialog()
+    return check.replies
+
+
+def _locked(ctx: Context) -> Reply:
+    return ctx.say("verify_locked", minutes=ctx.settings.verify_lock_minutes)
 
 
 class Verification:

@@ -51,6 +51,10 @@ class WebChannel:
         app.router.add_get("/", self.index)
         app.router.add_static("/static", STATIC)
 
+    async def deliver(self, user: str, text: str) -> None:
+        """Outbox delivery: nothing to push, the stored message is what the customer's page
+        fetches from /api/chat/messages (bot.outbox stores it on success)."""
+
     async def index(self, _request: web.Request) -> web.FileResponse:
         return web.FileResponse(STATIC / "index.html")
 

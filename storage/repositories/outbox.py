@@ -1,12 +1,15 @@
 """The outbox: messages to customers stored first, delivered later, each exactly once."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Identity, OutboxMessage
+
+# Rows a worker may take: waiting, or claimed by a worker whose lease ran out.
+_CLAIMABLE = ("pending", "sending")
 
 
 class OutboxRepository:
@@ -31,16 +34,30 @@ class OutboxRepository:
         await self._session.flush()
         return row
 
-    async def due_ids(self, now: datetime, limit: int = 100) -> Sequence[int]:
-        """Rows waiting for delivery, or whose delivery was claimed and never finished."""
-        result = await self._session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.status.in_(("pending", "sending")),
-                OutboxMessage.next_attempt_at <= now,
+    async def due_ids(
+        self, now: datetime, limit: int = 100, channels: Collection[str] | None = None
+    ) -> Sequence[int]:
+        """Rows waiting for delivery, or whose delivery was claimed and never finished.
+
+        `channels` keeps only rows for identities on those channels.
+        """
+        query = select(OutboxMessage.id).where(
+            OutboxMessage.status.in_(_CLAIMABLE), OutboxMessage.next_attempt_at <= now
+        )
+        if channels is not None:
+            query = query.join(Identity, Identity.id == OutboxMessage.identity_id).where(
+                Identity.channel.in_(list(channels))
             )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
+        result = await self._session.scalars(query.order_by(OutboxMessage.id).limit(limit))
+        return result.all()
+
+    async def due_channels(self, now: datetime) -> Sequence[str]:
+        """The channels that rows due for delivery are waiting on."""
+        result = await self._session.scalars(
+            select(Identity.channel)
+            .join(OutboxMessage, OutboxMessage.identity_id == Identity.id)
+            .where(OutboxMessage.status.in_(_CLAIMABLE), OutboxMessage.next_attempt_at <= now)
+            .distinct()
         )
         return result.all()
 
@@ -48,13 +65,14 @@ class OutboxRepository:
         """Take one row for delivery; False when another worker took it first.
 
         An atomic conditional update: the lease lets another worker retry a row whose
-        worker died mid-delivery.
+        worker died mid-delivery. The row's `attempts` after the claim identifies this
+        claim to `mark_sent` and `mark_failed`.
         """
         result = await self._session.execute(
             update(OutboxMessage)
             .where(
                 OutboxMessage.id == row_id,
-                OutboxMessage.status.in_(("pending", "sending")),
+                OutboxMessage.status.in_(_CLAIMABLE),
                 OutboxMessage.next_attempt_at <= now,
             )
             .values(
@@ -74,18 +92,42 @@ class OutboxRepository:
         assert identity is not None
         return row, identity
 
-    async def mark_sent(self, row: OutboxMessage, message_id: int, now: datetime) -> None:
-        row.status = "sent"
-        row.message_id = message_id
-        row.sent_at = now
-        await self._session.flush()
+    async def mark_sent(self, row_id: int, attempt: int, message_id: int, now: datetime) -> bool:
+        """Record the delivery of claim `attempt`; False if that claim was lost meanwhile
+        (its lease ran out and another worker took the row)."""
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(_still_claimed(row_id, attempt))
+            .values(status="sent", message_id=message_id, sent_at=now, last_error="")
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
 
-    async def mark_failed(self, row: OutboxMessage, error: str, retry_at: datetime | None) -> None:
-        """Record a failed attempt; None for `retry_at` gives up on the row."""
-        row.last_error = error[:2000]
+    async def mark_failed(
+        self, row_id: int, attempt: int, error: str, retry_at: datetime | None
+    ) -> bool:
+        """Record a failed attempt; None for `retry_at` gives up on the row.
+
+        False if the claim was lost meanwhile, and then nothing is changed.
+        """
+        values: dict[str, object] = {"last_error": error[:2000]}
         if retry_at is None:
-            row.status = "failed"
+            values["status"] = "failed"
         else:
-            row.status = "pending"
-            row.next_attempt_at = retry_at
-        await self._session.flush()
+            values.update(status="pending", next_attempt_at=retry_at)
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(_still_claimed(row_id, attempt))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+
+def _still_claimed(row_id: int, attempt: int) -> ColumnElement[bool]:
+    """The row is still held by the claim that made it attempt number `attempt`."""
+    return (
+        (OutboxMessage.id == row_id)
+        & (OutboxMessage.status == "sending")
+        & (OutboxMessage.attempts == attempt)
+    )

@@ -3,13 +3,15 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Ticket, TicketEvent
+from storage.models import Identity, Order, Ticket, TicketEvent
 
 # Statuses in which a ticket still needs work.
 ACTIVE_STATUSES = ("open", "in_progress", "waiting_customer")
+# Statuses that end the work on a ticket: the time to resolve is measured to the first of them.
+FINISHED_STATUSES = ("resolved", "closed", "rejected")
 
 
 class TicketRepository:
@@ -46,13 +48,37 @@ class TicketRepository:
         self, identity_id: int, customer_id: int | None, limit: int = 5
     ) -> Sequence[Ticket]:
         """The newest tickets opened from this chat or for this (verified) customer."""
-        owner = Ticket.identity_id == identity_id
-        if customer_id is not None:
-            owner = or_(owner, Ticket.customer_id == customer_id)
         result = await self._session.scalars(
-            select(Ticket).where(owner).order_by(Ticket.id.desc()).limit(limit)
+            select(Ticket)
+            .where(_owned_by(identity_id, customer_id))
+            .order_by(Ticket.id.desc())
+            .limit(limit)
         )
         return result.all()
+
+    async def owned_by_number(
+        self, number: str, identity_id: int, customer_id: int | None
+    ) -> Ticket | None:
+        """The ticket with this number if this chat or customer owns it.
+
+        One query, the same whether the ticket belongs to someone else or does not exist.
+        """
+        return await self._session.scalar(
+            select(Ticket).where(
+                Ticket.number == number.upper(), _owned_by(identity_id, customer_id)
+            )
+        )
+
+    async def identity_of(self, ticket: Ticket) -> Identity:
+        """The chat identity the ticket was opened from: where its customer is told news."""
+        identity = await self._session.get(Identity, ticket.identity_id)
+        assert identity is not None  # a foreign key
+        return identity
+
+    async def order_number(self, ticket: Ticket) -> str | None:
+        if ticket.order_id is None:
+            return None
+        return await self._session.scalar(select(Order.order_no).where(Order.id == ticket.order_id))
 
     async def complaints_since(self, identity_id: int, since: datetime) -> int:
         """How many complaints this chat opened since a time."""
@@ -75,9 +101,12 @@ class TicketRepository:
         kind: str | None = None,
         overdue_at: datetime | None = None,
         since: datetime | None = None,
-        limit: int = 200,
+        limit: int | None = 200,
     ) -> Sequence[Ticket]:
-        """Tickets newest first, filtered; `overdue_at` keeps active ones past a deadline then."""
+        """Tickets newest first, filtered; `overdue_at` keeps active ones past a deadline then.
+
+        `limit` None returns every match (reports count them all).
+        """
         query = select(Ticket)
         if status is not None:
             query = query.where(Ticket.status == status)
@@ -93,7 +122,10 @@ class TicketRepository:
                     (Ticket.first_response_at.is_(None)) & (Ticket.first_response_due < overdue_at),
                 ),
             )
-        result = await self._session.scalars(query.order_by(Ticket.id.desc()).limit(limit))
+        query = query.order_by(Ticket.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        result = await self._session.scalars(query)
         return result.all()
 
     async def add_event(
@@ -121,8 +153,10 @@ class TicketRepository:
             ticket.status = to_status
             if ticket.first_response_at is None and to_status != "open":
                 ticket.first_response_at = now
-            if to_status in ("resolved", "rejected") and ticket.resolved_at is None:
+            if to_status in FINISHED_STATUSES and ticket.resolved_at is None:
                 ticket.resolved_at = now
+            elif to_status in ACTIVE_STATUSES:
+                ticket.resolved_at = None  # reopened: it is resolved when it is finished again
         ticket.updated_at = now
         self._session.add(event)
         await self._session.flush()
@@ -146,3 +180,11 @@ class TicketRepository:
             .order_by(TicketEvent.id.desc())
             .limit(1)
         )
+
+
+def _owned_by(identity_id: int, customer_id: int | None) -> ColumnElement[bool]:
+    """Tickets opened from this chat, or for this customer once the chat is bound to one."""
+    owner = Ticket.identity_id == identity_id
+    if customer_id is not None:
+        return or_(owner, Ticket.customer_id == customer_id)
+    return owner

@@ -1,0 +1,151 @@
+"""Working tickets from the staff side: list, show, update.
+
+The command line uses these now and the staff console will too. An update that the customer
+should hear about (every status change, every note meant for them) writes its outbox message
+in the same transaction as the change, so neither is kept without the other.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from knowledge import ReplyTexts
+from storage.models import TICKET_KINDS, TICKET_STATUSES, Ticket, TicketEvent
+from storage.repositories import Repositories
+from storage.repositories.tickets import ACTIVE_STATUSES
+
+STATUSES = TICKET_STATUSES
+KINDS = TICKET_KINDS
+
+
+class TicketNotFound(LookupError):
+    """No ticket has this number."""
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    """A ticket with its history, the chat it came from and its order's number."""
+
+    ticket: Ticket
+    events: Sequence[TicketEvent]
+    channel: str
+    user: str
+    order_no: str | None
+
+
+@dataclass(frozen=True)
+class TicketUpdate:
+    detail: TicketDetail
+    status_changed: bool
+    customer_message: str | None  # what was queued for the customer, if anything
+
+
+def is_overdue(ticket: Ticket, now: datetime) -> bool:
+    """Still being worked on and past its resolution deadline, or unanswered past the first
+    response deadline (the same test `TicketRepository.search` makes)."""
+    if ticket.status not in ACTIVE_STATUSES:
+        return False
+    unanswered = ticket.first_response_at is None and ticket.first_response_due < now
+    return ticket.resolution_due < now or unanswered
+
+
+async def list_tickets(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    overdue: bool = False,
+    limit: int = 200,
+) -> Sequence[Ticket]:
+    """Tickets newest first; `overdue` keeps the active ones past a deadline now."""
+    _check_choice("status", status, STATUSES)
+    _check_choice("kind", kind, KINDS)
+    async with sessions() as session:
+        return await Repositories.for_session(session).tickets.search(
+            status=status,
+            kind=kind,
+            overdue_at=clock.now() if overdue else None,
+            limit=limit,
+        )
+
+
+async def show_ticket(sessions: async_sessionmaker[AsyncSession], number: str) -> TicketDetail:
+    async with sessions() as session:
+        repos = Repositories.for_session(session)
+        ticket = await _find(repos, number)
+        return await _detail(repos, ticket)
+
+
+async def update_ticket(
+    sessions: async_sessionmaker[AsyncSession],
+    number: str,
+    *,
+    status: str | None = None,
+    note: str | None = None,
+    public: bool = False,
+    author: str = "staff",
+    clock: Clock,
+    texts: ReplyTexts,
+) -> TicketUpdate:
+    """Change a ticket's status and/or add a note, and tell the customer what concerns them.
+
+    A note is internal unless `public`. Setting the status it already has changes nothing.
+    Raises ValueError for an unknown status or an update with nothing in it, TicketNotFound
+    for an unknown number.
+    """
+    _check_choice("status", status, STATUSES)
+    note = (note or "").strip() or None
+    if status is None and note is None:
+        raise ValueError("nothing to update: give a status or a note")
+    async with sessions() as session, session.begin():
+        repos = Repositories.for_session(session)
+        ticket = await _find(repos, number)
+        now = clock.now()
+        lines: list[str] = []
+        status_changed = status is not None and status != ticket.status
+        if status_changed:
+            await repos.tickets.add_event(ticket, now, "status", author=author, to_status=status)
+            lines.append(texts.render(f"ticket_status_{status}", number=ticket.number))
+        if note is not None:
+            await repos.tickets.add_event(
+                ticket, now, "note", text=note, public=public, author=author
+            )
+            if public:
+                lines.append(texts.render("ticket_public_note", note=note))
+                if ticket.first_response_at is None:
+                    ticket.first_response_at = now  # a word to the customer answers them
+        message = "\n".join(lines) or None
+        if message is not None:
+            identity = await repos.tickets.identity_of(ticket)
+            conversation = await repos.conversations.for_identity(identity.id, now)
+            sender = "staff" if note is not None and public else "bot"
+            await repos.outbox.add(identity.id, conversation.id, message, now, sender=sender)
+        detail = await _detail(repos, ticket)
+    return TicketUpdate(detail, status_changed, message)
+
+
+async def _find(repos: Repositories, number: str) -> Ticket:
+    ticket = await repos.tickets.by_number(number.strip())
+    if ticket is None:
+        raise TicketNotFound(number)
+    return ticket
+
+
+async def _detail(repos: Repositories, ticket: Ticket) -> TicketDetail:
+    identity = await repos.tickets.identity_of(ticket)
+    return TicketDetail(
+        ticket=ticket,
+        events=await repos.tickets.events(ticket),
+        channel=identity.channel,
+        user=identity.external_id,
+        order_no=await repos.tickets.order_number(ticket),
+    )
+
+
+def _check_choice(name: str, value: str | None, choices: Sequence[str]) -> None:
+    if value is not None and value not in choices:
+        raise ValueError(f"unknown {name} {value!r}: one of {', '.join(choices)}")

@@ -1,0 +1,215 @@
+"""The after-sales dialog's steps: each reads the answer to its question.
+
+A step returns None when the message is no answer, so the router can let another rule take
+it (a question for the FAQ) and ask again, and after three such answers offer a person.
+"""
+
+from bot.messages import Reply
+from handlers import aftersales_text as said
+from handlers.aftersales_flow import (
+    MAX_DESCRIPTION_CHARS,
+    advance,
+    check_digits,
+    choose_item,
+    item_named,
+    item_of,
+    policy_for,
+    take_reference,
+)
+from handlers.aftersales_policy import submit
+from handlers.aftersales_text import EXCHANGE, NO_REASON, QUALITY, REFUND, REPAIR, RETURN, USAGE
+from handlers.context import Context
+from handlers.faq import confident_match
+from handlers.patterns import order_references, phone_last_four
+from knowledge.normalize import clean
+
+TYPE_CHOICES = (RETURN, EXCHANGE, REFUND, REPAIR)  # as numbered in aftersales_ask_type
+REASON_CHOICES = (QUALITY, NO_REASON)  # as numbered in aftersales_ask_reason
+
+
+async def _order_step(ctx: Context, text: str) -> list[Reply] | None:
+    references = order_references(text)
+    return await take_reference(ctx, references[0]) if references else None
+
+
+async def _order_confirm_step(ctx: Context, text: str) -> list[Reply] | None:
+    assert ctx.dialog is not None
+    if order_references(text):
+        return await _order_step(ctx, text)
+    offered = ctx.memory.get("order_no")
+    answer = said.yes_or_no(text)
+    if said.says_wrong_order(text) or said.says_wrong_item(text):
+        answer = False
+    if answer is None or not offered:
+        return None
+    if answer:
+        return await take_reference(ctx, offered)
+    ctx.dialog["declined_order"] = offered
+    return await advance(ctx)
+
+
+async def _verify_step(ctx: Context, text: str) -> list[Reply] | None:
+    if order_references(text):
+        return await _order_step(ctx, text)
+    digits = phone_last_four(text)
+    return None if digits is None else await check_digits(ctx, digits)
+
+
+async def _item_step(ctx: Context, text: str) -> list[Reply] | None:
+    assert ctx.dialog is not None
+    order = await ctx.repos.orders.by_number(ctx.dialog["order_no"])
+    if order is None:
+        return await advance(ctx)
+    number = said.choice(text, len(order.items))
+    item = order.items[number - 1] if number else item_named(text, order.items)
+    if item is None:
+        return None
+    choose_item(ctx.dialog, item)
+    return await advance(ctx)
+
+
+async def _type_step(ctx: Context, text: str) -> list[Reply] | None:
+    assert ctx.dialog is not None
+    slots = ctx.dialog
+    number = said.choice(text, len(TYPE_CHOICES))
+    request_type = said.request_type(text) or (TYPE_CHOICES[number - 1] if number else None)
+    reason = said.reason(text)
+    if request_type is None:
+        if reason != USAGE:
+            return None
+        request_type = REPAIR
+    if request_type == REPAIR and number and slots.get("reason") is None:
+        reason = USAGE  # "4. 维修或使用问题": help first, a repair if that is not enough
+    slots["type"] = request_type
+    if reason is not None and slots.get("reason") in (None, USAGE):
+        slots["reason"] = reason
+    return await advance(ctx)
+
+
+async def _reason_step(ctx: Context, text: str) -> list[Reply] | None:
+    assert ctx.dialog is not None
+    number = said.choice(text, len(REASON_CHOICES))
+    reason = said.reason(text) or (REASON_CHOICES[number - 1] if number else None)
+    if reason is None:
+        return None
+    ctx.dialog["reason"] = QUALITY if reason == USAGE else reason  # "用不了" is a fault here
+    if said.has_details(text) and not ctx.dialog.get("description"):
+        ctx.dialog["description"] = text.strip()[:MAX_DESCRIPTION_CHARS]
+    return await advance(ctx)
+
+
+async def _insist_step(ctx: Context, text: str) -> list[Reply] | None:
+    assert ctx.dialog is not None
+    answer = said.yes_or_no(text)
+    if answer is None:
+        return None
+    if not answer:
+        ctx.end_dialog()
+        return [ctx.say("aftersales_insist_declined")]
+    ctx.dialog["insisted"] = True
+    return await advance(ctx)
+
+
+async def _description_step(ctx: Context, text: str) -> list[Reply] | None:
+    assert ctx.dialog is not None
+    slots = ctx.dialog
+    usage_question = slots.get("reason") == USAGE and not slots.get("usage_done")
+    if not usage_question and said.is_question(text) and confident_match(ctx) is not None:
+        return None  # a question in between: answered by the FAQ, then asked again
+    bare = said.bare_yes_or_no(text)
+    if bare is False and not usage_question:
+        slots["description_skipped"] = True  # nothing more to say
+        return await advance(ctx)
+    if bare or len(clean(text)) < 2:
+        return None
+    slots["description"] = text.strip()[:MAX_DESCRIPTION_CHARS]
+    reason = said.reason(text)
+    if slots.get("reason") == USAGE and reason == QUALITY:
+        # "按压泵坏了": not a usage question after all, a fault to return or exchange.
+        slots.update(reason=QUALITY, type=None, usage_done=True)
+    elif slots.get("reason") is None and reason in REASON_CHOICES:
+        slots["reason"] = reason
+    return await advance(ctx)
+
+
+async def _solved_step(ctx: Context, text: str) -> list[Reply] | None:
+    assert ctx.dialog is not None
+    answer = said.yes_or_no(text)
+    if answer is None:
+        return None
+    if answer:
+        ctx.end_dialog()
+        return [ctx.say("aftersales_usage_solved")]
+    ctx.dialog["usage_done"] = True
+    return await advance(ctx, [ctx.texts.render("aftersales_usage_not_solved")])
+
+
+async def _photos_step(ctx: Context, text: str) -> list[Reply] | None:
+    assert ctx.dialog is not None
+    if ctx.incoming.media:
+        return await advance(ctx, [ctx.texts.render("aftersales_photos_received")])
+    answer = said.yes_or_no(text)
+    if answer is None:
+        return None
+    if answer:
+        return [ctx.say("aftersales_photos_waiting")]
+    ctx.dialog["photos_skipped"] = True
+    return await advance(ctx)
+
+
+async def _submit_step(ctx: Context, text: str) -> list[Reply] | None:
+    slots = ctx.dialog
+    assert slots is not None
+    answer = said.yes_or_no(text)
+    if answer is None:
+        return None
+    if not answer:
+        ctx.end_dialog()
+        return [ctx.say("aftersales_not_submitted")]
+    order = await ctx.repos.orders.by_number(slots["order_no"])
+    assert order is not None
+    item = item_of(order, slots)
+    policy = await policy_for(ctx, order, item)
+    ctx.end_dialog()
+    return await submit(ctx, slots, order, item, policy)
+
+
+async def correction(ctx: Context, text: str) -> list[Reply] | None:
+    """A correction: "不是这个订单" or another order number asks for the order again,
+    "不是这个" for the item."""
+    slots = ctx.dialog
+    assert slots is not None
+    # A number inside a description or an answer to "did that help?" is no new order.
+    in_words = slots.get("step") in ("description", "solved")
+    references = [] if in_words else order_references(text)
+    wrong_order = said.says_wrong_order(text)
+    if said.says_wrong_item(text) and not wrong_order and slots.get("item_id"):
+        order = await ctx.repos.orders.by_number(slots["order_no"])
+        if order is not None and len(order.items) > 1:
+            for slot in ("item_id", "item_name", "insisted"):
+                slots.pop(slot, None)
+            return await advance(ctx)
+        wrong_order = True
+    if not (wrong_order or references):
+        return None
+    slots["declined_order"] = slots.pop("order_no")
+    for slot in ("item_id", "item_name", "insisted"):
+        slots.pop(slot, None)
+    if references:
+        return await take_reference(ctx, references[0])
+    return await advance(ctx)
+
+
+STEPS = {
+    "order": _order_step,
+    "order_confirm": _order_confirm_step,
+    "verify": _verify_step,
+    "item": _item_step,
+    "type": _type_step,
+    "reason": _reason_step,
+    "insist": _insist_step,
+    "description": _description_step,
+    "solved": _solved_step,
+    "photos": _photos_step,
+    "submit": _submit_step,
+}

@@ -1,0 +1,515 @@
+"""Working tickets from the staff side: bot.tickets and `python -m bot tickets …`."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from bot.app import Services, start_services
+from bot.channels.web import WebChannel
+from bot.cli import main
+from bot.outbox import deliver_outbox
+from bot.settings import Settings
+from bot.tickets import (
+    TicketNotFound,
+    list_tickets,
+    show_ticket,
+    update_ticket,
+)
+from handlers.ticketing import PREFIXES, deadlines
+from knowledge import ReplyTexts
+from knowledge.replies import DEFAULT_REPLIES
+from storage.database import create_engine, create_session_factory
+from storage.demo import demo_orders
+from storage.models import OutboxMessage, Ticket, TicketEvent
+from storage.repositories import Repositories
+from tests.conftest import START, Chat, FakeClock
+
+T = TypeVar("T")
+TEXTS = ReplyTexts.from_file(DEFAULT_REPLIES)
+
+
+async def new_ticket(
+    chat: Chat, kind: str = "after_sales", severity: str = "normal", **fields: Any
+) -> Ticket:
+    """A ticket opened now for the chat's customer, who has said something first."""
+    await chat.say("你好")
+    services, now = chat.services, chat.clock.now()
+    async with services.sessions() as session, session.begin():
+        repos = Repositories.for_session(session)
+        identity = await repos.identities.find(chat.channel, chat.user)
+        assert identity is not None
+        day = now.astimezone(services.settings.zone).strftime("%Y%m%d")
+        first_response_due, resolution_due = deadlines(kind, severity, now, services.settings)
+        return await repos.tickets.add(
+            Ticket(
+                number=await repos.tickets.next_number(f"{PREFIXES[kind]}{day}-"),
+                kind=kind,
+                status="open",
+                identity_id=identity.id,
+                customer_id=identity.customer_id,
+                severity=severity,
+                first_response_due=first_response_due,
+                resolution_due=resolution_due,
+                created_at=now,
+                updated_at=now,
+                **fields,
+            )
+        )
+
+
+async def update(services: Services, clock: FakeClock, number: str, **changes: Any) -> Any:
+    return await update_ticket(services.sessions, number, clock=clock, texts=TEXTS, **changes)
+
+
+async def outbox_rows(services: Services) -> list[OutboxMessage]:
+    async with services.sessions() as session:
+        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+async def history(services: Services, number: str) -> list[TicketEvent]:
+    return list((await show_ticket(services.sessions, number)).events)
+
+
+async def customer_messages(client: TestClient, user: str) -> list[tuple[str, str]]:
+    response = await client.get("/api/chat/messages", params={"user": user})
+    assert response.status == 200
+    return [(m["from"], m["text"]) for m in (await response.json())["messages"]]
+
+
+# --- update: what the customer is told ---------------------------------------------------------
+
+
+async def test_a_status_change_reaches_the_customer_through_the_outbox(
+    client: TestClient, services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat)
+    web_channel = WebChannel(services.assistant, clock, services.settings)
+
+    result = await update(services, clock, ticket.number, status="in_progress")
+
+    assert result.status_changed
+    before = await customer_messages(client, "alice")
+    assert not any(ticket.number in text for _, text in before)  # stored, not yet delivered
+    assert await deliver_outbox(services.sessions, {"web": web_channel}, clock) == 1
+    after = await customer_messages(client, "alice")
+    assert after[: len(before)] == before
+    assert after[len(before) :] == [
+        ("bot", TEXTS.render("ticket_status_in_progress", number=ticket.number))
+    ]
+
+
+@pytest.mark.parametrize("status", ["waiting_customer", "resolved", "closed", "rejected", "open"])
+async def test_every_status_change_queues_its_own_words(
+    services: Services, chat: Chat, clock: FakeClock, status: str
+) -> None:
+    ticket = await new_ticket(chat)
+    if status == "open":  # reopening: from a finished ticket back to work
+        await update(services, clock, ticket.number, status="resolved")
+
+    await update(services, clock, ticket.number, status=status)
+
+    row = (await outbox_rows(services))[-1]
+    assert row.text == TEXTS.render(f"ticket_status_{status}", number=ticket.number)
+    assert row.sender == "bot"
+
+
+async def test_a_public_note_goes_with_the_status_change_from_staff(
+    client: TestClient, services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat)
+
+    await update(
+        services, clock, ticket.number, status="resolved", note="退款已原路退回", public=True
+    )
+    await deliver_outbox(services.sessions, {"web": _StoreOnly()}, clock)
+
+    sender, text = (await customer_messages(client, "alice"))[-1]
+    assert sender == "staff"
+    assert text.splitlines() == [
+        TEXTS.render("ticket_status_resolved", number=ticket.number),
+        "客服留言：退款已原路退回",
+    ]
+
+
+async def test_a_public_note_alone_is_sent_and_counts_as_the_first_response(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat)
+    clock.advance(minutes=30)
+
+    result = await update(services, clock, ticket.number, note="已经联系仓库核实", public=True)
+
+    assert not result.status_changed
+    [row] = await outbox_rows(services)
+    assert (row.sender, row.text) == ("staff", "客服留言：已经联系仓库核实")
+    assert result.detail.ticket.first_response_at == clock.now()
+    assert result.detail.ticket.status == "open"
+
+
+async def test_an_internal_note_sends_nothing(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat)
+
+    result = await update(services, clock, ticket.number, note="客户语气很急，优先处理")
+
+    assert result.customer_message is None
+    assert await outbox_rows(services) == []
+    note = (await history(services, ticket.number))[-1]
+    assert (note.kind, note.text, note.public, note.author) == (
+        "note",
+        "客户语气很急，优先处理",
+        False,
+        "staff",
+    )
+    assert result.detail.ticket.first_response_at is None
+
+
+async def test_setting_the_status_a_ticket_has_changes_nothing(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat)
+
+    result = await update(services, clock, ticket.number, status="open")
+
+    assert not result.status_changed
+    assert await outbox_rows(services) == []
+    assert [e.kind for e in await history(services, ticket.number)] == ["created"]
+
+
+async def test_an_unknown_status_is_refused_and_nothing_changes(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat)
+
+    with pytest.raises(ValueError, match="done"):
+        await update(services, clock, ticket.number, status="done")
+
+    assert (await show_ticket(services.sessions, ticket.number)).ticket.status == "open"
+    assert await outbox_rows(services) == []
+
+
+async def test_an_update_with_nothing_in_it_is_refused(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat)
+
+    with pytest.raises(ValueError, match="nothing to update"):
+        await update(services, clock, ticket.number, note="   ")
+
+
+async def test_an_unknown_number_is_not_found(services: Services, clock: FakeClock) -> None:
+    with pytest.raises(TicketNotFound):
+        await update(services, clock, "AS20261129-9999", status="resolved")
+    with pytest.raises(TicketNotFound):
+        await show_ticket(services.sessions, "AS20261129-9999")
+
+
+async def test_the_change_is_not_kept_without_its_message(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat)
+    texts_without_resolved = ReplyTexts({"ticket_public_note": "客服留言：{note}"})
+
+    with pytest.raises(KeyError):
+        await update_ticket(
+            services.sessions,
+            ticket.number,
+            status="resolved",
+            clock=clock,
+            texts=texts_without_resolved,
+        )
+
+    detail = await show_ticket(services.sessions, ticket.number)
+    assert (detail.ticket.status, detail.ticket.resolved_at) == ("open", None)
+    assert [e.kind for e in detail.events] == ["created"]
+
+
+async def test_status_changes_are_timed_in_the_history(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat)
+    clock.advance(hours=1)
+    await update(services, clock, ticket.number, status="in_progress")
+    clock.advance(hours=2)
+
+    result = await update(services, clock, ticket.number, status="resolved")
+
+    assert result.detail.ticket.first_response_at == START.replace(hour=4)
+    assert result.detail.ticket.resolved_at == START.replace(hour=6)
+    assert [(e.from_status, e.to_status, e.time) for e in result.detail.events] == [
+        (None, "open", START),
+        ("open", "in_progress", START.replace(hour=4)),
+        ("in_progress", "resolved", START.replace(hour=6)),
+    ]
+
+
+async def test_a_reopened_ticket_is_resolved_again_only_when_finished_again(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat)
+    await update(services, clock, ticket.number, status="resolved")
+    clock.advance(hours=1)
+
+    reopened = await update(services, clock, ticket.number, status="in_progress")
+    assert reopened.detail.ticket.resolved_at is None
+    clock.advance(hours=1)
+    closed = await update(services, clock, ticket.number, status="closed")
+
+    assert closed.detail.ticket.resolved_at == clock.now()
+
+
+# --- list and show -----------------------------------------------------------------------------
+
+
+async def numbers(services: Services, clock: FakeClock, **filters: Any) -> list[str]:
+    return [t.number for t in await list_tickets(services.sessions, clock, **filters)]
+
+
+async def test_tickets_are_listed_newest_first_and_filtered(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    return_request = await new_ticket(chat)
+    complaint = await new_ticket(chat.as_user("bob"), "complaint", category="logistics")
+    await update(services, clock, return_request.number, status="in_progress")
+
+    assert await numbers(services, clock) == [complaint.number, return_request.number]
+    assert await numbers(services, clock, kind="complaint") == [complaint.number]
+    assert await numbers(services, clock, status="in_progress") == [return_request.number]
+    assert await numbers(services, clock, status="open", kind="after_sales") == []
+    with pytest.raises(ValueError, match="kind"):
+        await list_tickets(services.sessions, clock, kind="refund")
+
+
+async def test_overdue_tickets_follow_the_clock(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    # After-sales: answer within 4 hours, resolve within 48; complaints: 2 and 24.
+    return_request = await new_ticket(chat)
+    complaint = await new_ticket(chat.as_user("bob"), "complaint", category="quality")
+
+    assert await numbers(services, clock, overdue=True) == []
+    clock.advance(hours=3)
+    assert await numbers(services, clock, overdue=True) == [complaint.number]
+    await update(services, clock, complaint.number, status="in_progress")
+    assert await numbers(services, clock, overdue=True) == []
+    clock.advance(hours=2)  # 5 hours: the return request is still unanswered
+    assert await numbers(services, clock, overdue=True) == [return_request.number]
+    await update(services, clock, return_request.number, note="在核实", public=True)
+    assert await numbers(services, clock, overdue=True) == []
+    clock.advance(hours=20)  # 25 hours: past the complaint's resolution deadline
+    assert await numbers(services, clock, overdue=True) == [complaint.number]
+    await update(services, clock, complaint.number, status="resolved")
+    clock.advance(hours=24)  # 49 hours
+    assert await numbers(services, clock, overdue=True) == [return_request.number]
+
+
+async def test_show_gives_the_ticket_its_chat_and_history(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat, reason="尺码不合适")
+    await update(services, clock, ticket.number, status="in_progress", note="等仓库回复")
+
+    detail = await show_ticket(services.sessions, ticket.number.lower())
+
+    assert (detail.ticket.number, detail.channel, detail.user) == (ticket.number, "web", "alice")
+    assert detail.ticket.reason == "尺码不合适"
+    assert [(e.kind, e.to_status, e.text) for e in detail.events] == [
+        ("created", "open", ""),
+        ("status", "in_progress", ""),
+        ("note", None, "等仓库回复"),
+    ]
+
+
+class _StoreOnly:
+    """A channel that delivers by storing only, as the web chat does."""
+
+    async def deliver(self, user: str, text: str) -> None:
+        return None
+
+
+# --- python -m bot tickets ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Point the command line at a database in tmp_path, without the demo shop."""
+    monkeypatch.setenv("KEFU_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("KEFU_DEMO", "0")
+    return Settings.from_env()
+
+
+def with_services(settings: Settings, clock: FakeClock, work: Callable[[Chat], Awaitable[T]]) -> T:
+    """Run `work` with kefu started on the command line's database (from a plain test)."""
+
+    async def run() -> T:
+        services = await start_services(settings, clock)
+        try:
+            return await work(Chat(services, clock))
+        finally:
+            await services.close()
+
+    return asyncio.run(run())
+
+
+def seed(settings: Settings, clock: FakeClock) -> tuple[str, str]:
+    """An after-sales request from alice and a complaint from bob; their numbers."""
+
+    async def work(chat: Chat) -> tuple[str, str]:
+        return_request = await new_ticket(chat)
+        complaint = await new_ticket(chat.as_user("bob"), "complaint", category="logistics")
+        return return_request.number, complaint.number
+
+    return with_services(settings, clock, work)
+
+
+def stored_outbox(settings: Settings) -> list[OutboxMessage]:
+    async def read() -> list[OutboxMessage]:
+        engine = create_engine(settings.database_url)
+        try:
+            async with create_session_factory(engine)() as session:
+                return list(await session.scalars(select(OutboxMessage)))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+def test_cli_tickets_list_prints_the_tickets_and_filters_them(
+    cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    return_number, complaint_number = seed(cli_env, clock)
+    capsys.readouterr()
+
+    assert main(["tickets", "list"], clock=clock) == 0
+    out = capsys.readouterr().out
+    assert return_number in out and complaint_number in out
+    assert "2 tickets" in out
+    assert "2026-11-29 11:00" in out  # created, in the shop's time zone
+
+    assert main(["tickets", "list", "--kind", "complaint"], clock=clock) == 0
+    out = capsys.readouterr().out
+    assert complaint_number in out and return_number not in out
+
+    assert main(["tickets", "list", "--status", "resolved"], clock=clock) == 0
+    assert capsys.readouterr().out.strip() == "no tickets"
+
+
+def test_cli_tickets_list_overdue(
+    cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    return_number, complaint_number = seed(cli_env, clock)
+    clock.advance(hours=3)
+    capsys.readouterr()
+
+    assert main(["tickets", "list", "--overdue"], clock=clock) == 0
+
+    out = capsys.readouterr().out
+    assert complaint_number in out and return_number not in out
+    assert "OVERDUE" in out
+
+
+def test_cli_tickets_show_prints_the_ticket_and_its_history(
+    cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    return_number, _ = seed(cli_env, clock)
+    assert main(["tickets", "update", return_number, "--note", "仓库在查"], clock=clock) == 0
+    capsys.readouterr()
+
+    assert main(["tickets", "show", return_number], clock=clock) == 0
+
+    out = capsys.readouterr().out
+    assert f"{return_number}  after_sales  open" in out
+    assert "web alice" in out
+    assert "created as open" in out
+    assert "note (internal): 仓库在查" in out
+
+
+def test_cli_tickets_update_queues_the_news_for_the_customer(
+    cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    return_number, _ = seed(cli_env, clock)
+
+    note = ["--note", "请补拍一张外包装的照片", "--public"]
+    code = main(
+        ["tickets", "update", return_number, "--status", "waiting_customer", *note], clock=clock
+    )
+
+    assert code == 0
+    out = capsys.readouterr().out
+    assert f"{return_number}: now waiting_customer" in out
+    assert "客服留言：请补拍一张外包装的照片" in out
+    [row] = stored_outbox(cli_env)
+    assert row.text == "\n".join(
+        [
+            TEXTS.render("ticket_status_waiting_customer", number=return_number),
+            "客服留言：请补拍一张外包装的照片",
+        ]
+    )
+    assert (row.status, row.sender) == ("pending", "staff")
+
+
+def test_cli_tickets_update_of_an_unknown_number_exits_one(
+    cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(cli_env, clock)
+    capsys.readouterr()
+
+    assert main(["tickets", "update", "AS20990101-0001", "--status", "resolved"]) == 1
+
+    assert "no ticket numbered AS20990101-0001" in capsys.readouterr().err
+    assert stored_outbox(cli_env) == []
+
+
+def test_cli_tickets_show_of_an_unknown_number_exits_one(
+    cli_env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["tickets", "show", "CP20990101-0001"]) == 1
+    assert "CP20990101-0001" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--status", "done"],
+        [],  # neither a status nor a note
+        ["--public"],  # nothing to make public
+    ],
+    ids=["bad-status", "empty", "public-without-note"],
+)
+def test_cli_tickets_update_with_bad_arguments_exits_two(
+    cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str], arguments: list[str]
+) -> None:
+    return_number, _ = seed(cli_env, clock)
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["tickets", "update", return_number, *arguments], clock=clock)
+
+    assert exit_info.value.code == 2
+    assert "usage" in capsys.readouterr().err
+    assert stored_outbox(cli_env) == []
+
+
+def test_cli_tickets_never_add_the_demo_shop(
+    cli_env: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KEFU_DEMO", "1")
+
+    assert main(["tickets", "list"]) == 0
+
+    async def demo_orders_stored() -> list[str]:
+        engine = create_engine(cli_env.database_url)
+        try:
+            async with create_session_factory(engine)() as session:
+                orders = Repositories.for_session(session).orders
+                found = [await orders.by_number(o.order_no) for o in demo_orders(START)]
+                return [o.order_no for o in found if o is not None]
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(demo_orders_stored()) == []

@@ -1,0 +1,247 @@
+"""Complaints in a chat, as transcripts: what the customer reads and what staff find stored."""
+
+import re
+from collections import Counter
+
+from sqlalchemy import select
+
+from bot.app import Services
+from storage.models import Conversation, Identity, Order, StaffNotification, Ticket, TicketEvent
+from tests.conftest import Chat, FakeClock
+
+NUMBER = re.compile(r"CP\d{8}-\d{4}")
+# The demo chat starts at 11:00 in Shanghai: complaints are answered within 2 hours, urgent
+# ones within half an hour.
+NORMAL_DUE = "11月29日 13:00"
+URGENT_DUE = "11月29日 11:30"
+
+
+async def complaints(services: Services) -> list[Ticket]:
+    async with services.sessions() as session:
+        query = select(Ticket).where(Ticket.kind == "complaint").order_by(Ticket.id)
+        return list(await session.scalars(query))
+
+
+async def notes(services: Services, ticket: Ticket) -> list[str]:
+    async with services.sessions() as session:
+        query = select(TicketEvent.text).where(
+            TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "note"
+        )
+        return list(await session.scalars(query))
+
+
+async def notifications(services: Services, ticket: Ticket) -> list[StaffNotification]:
+    async with services.sessions() as session:
+        query = select(StaffNotification).where(StaffNotification.ticket_id == ticket.id)
+        return list(await session.scalars(query))
+
+
+async def conversation(chat: Chat) -> Conversation:
+    async with chat.services.sessions() as session:
+        query = (
+            select(Conversation)
+            .join(Identity, Identity.id == Conversation.identity_id)
+            .where(Identity.channel == chat.channel, Identity.external_id == chat.user)
+        )
+        found = await session.scalar(query)
+        assert found is not None
+        return found
+
+
+async def order_id(services: Services, order_no: str) -> int:
+    async with services.sessions() as session:
+        found = await session.scalar(select(Order.id).where(Order.order_no == order_no))
+        assert found is not None
+        return found
+
+
+async def test_a_complaint_is_recorded_and_its_number_and_time_given(chat: Chat) -> None:
+    text = "你们客服态度太差了，问了三遍都不回我"
+    answer = await chat.ask(text)
+    [ticket] = await complaints(chat.services)
+    assert ticket.category == "service" and ticket.severity == "normal"
+    assert ticket.status == "open" and ticket.description == text
+    assert NUMBER.findall(answer) == [ticket.number]
+    assert "抱歉" in answer and NORMAL_DUE in answer
+    assert [n.urgent for n in await notifications(chat.services, ticket)] == [False]
+    assert (await conversation(chat)).mode == "bot"
+    assert "发生了什么" not in answer  # what happened is clear already
+
+
+async def test_a_bare_complaint_asks_what_happened_and_records_the_answer(chat: Chat) -> None:
+    answer = await chat.ask("我要投诉")
+    assert "发生了什么" in answer
+    [ticket] = await complaints(chat.services)
+    assert ticket.category == "other" and NUMBER.findall(answer) == [ticket.number]
+    detail = "面膜用了两天脸就过敏了，红了一大片"
+    thanks = await chat.ask(detail)
+    assert ticket.number in thanks and "谢谢" in thanks
+    [ticket] = await complaints(chat.services)
+    assert detail in ticket.description and ticket.category == "quality"
+    assert await notes(chat.services, ticket) == [detail]
+    assert (await conversation(chat)).dialog is None
+
+
+async def test_an_order_named_when_telling_what_happened_is_linked(chat: Chat) -> None:
+    await chat.ask("KF20261120001")
+    assert "验证成功" in await chat.ask("8000")
+    await chat.ask("我要投诉")
+    [ticket] = await complaints(chat.services)
+    assert ticket.order_id == await order_id(chat.services, "KF20261120001")
+    answer = await chat.ask("KF20261115002 里的面霜用了两次就过敏了")
+    [ticket] = await complaints(chat.services)
+    assert ticket.order_id == await order_id(chat.services, "KF20261115002")
+    assert ticket.category == "quality" and "SF1234567890123" not in answer
+
+
+async def test_an_empty_answer_to_what_happened_asks_again(chat: Chat) -> None:
+    await chat.ask("差评！")
+    assert "发生了什么" in (await chat.say("   "))[-1]
+    await chat.ask("快递丢件了也没人管")
+    [ticket] = await complaints(chat.services)
+    assert ticket.category == "logistics" and "丢件" in ticket.description
+
+
+async def test_threats_are_urgent_and_put_the_chat_in_the_queue(chat: Chat) -> None:
+    for user, text in (
+        ("alice", "再不给我处理我就打12315投诉你们！"),
+        ("bob", "东西是假货，我已经找了律师，准备起诉"),
+        ("carol", "你们就是骗子"),
+    ):
+        talker = chat.as_user(user)
+        answer = await talker.ask(text)
+        ticket = (await complaints(chat.services))[-1]
+        assert ticket.description == text and ticket.severity == "urgent"
+        assert NUMBER.findall(answer) == [ticket.number]
+        assert URGENT_DUE in answer and "同事" in answer
+        assert (await conversation(talker)).mode == "queued"
+        assert [n.urgent for n in await notifications(chat.services, ticket)] == [True]
+
+
+async def test_a_hotline_number_inside_an_order_number_is_no_threat(chat: Chat) -> None:
+    assert "手机号" in await chat.ask("KF20261231500")
+    assert await complaints(chat.services) == []
+
+
+async def test_a_second_complaint_within_a_day_is_urgent(chat: Chat, clock: FakeClock) -> None:
+    await chat.ask("你们的客服也太差劲了，问什么都不回")
+    clock.advance(hours=23)
+    answer = await chat.ask("面膜的质量太差了，用了就过敏")
+    first, second = await complaints(chat.services)
+    assert (first.severity, second.severity) == ("normal", "urgent")
+    assert NUMBER.findall(answer) == [second.number]
+    assert (await conversation(chat)).mode == "queued"
+
+
+async def test_a_complaint_a_day_later_is_not_urgent(chat: Chat, clock: FakeClock) -> None:
+    await chat.ask("你们的客服也太差劲了，问什么都不回")
+    clock.advance(hours=25)
+    await chat.ask("面膜的质量太差了，用了就过敏")
+    assert [t.severity for t in await complaints(chat.services)] == ["normal", "normal"]
+    assert (await conversation(chat)).mode == "bot"
+
+
+async def test_another_chat_complaining_does_not_make_it_urgent(chat: Chat) -> None:
+    await chat.as_user("bob").ask("你们的客服也太差劲了，问什么都不回")
+    await chat.ask("面膜的质量太差了，用了就过敏")
+    assert [t.severity for t in await complaints(chat.services)] == ["normal", "normal"]
+
+
+async def test_late_parcel_complaint_shows_the_verified_order_parcel(chat: Chat) -> None:
+    await chat.ask("KF20261120001")
+    assert "验证成功" in await chat.ask("8000")
+    answer = await chat.ask("快递一个星期还没到，你们怎么回事！！")
+    [ticket] = await complaints(chat.services)
+    assert ticket.category == "logistics"
+    assert ticket.order_id == await order_id(chat.services, "KF20261120001")
+    assert NUMBER.findall(answer) == [ticket.number] and "抱歉" in answer
+    assert "SF1234567890123" in answer and "快件到达上海转运中心" in answer
+
+
+async def test_late_parcel_complaint_from_an_unverified_chat_shows_nothing(chat: Chat) -> None:
+    answer = await chat.ask("快递一个星期还没到，你们怎么回事！！")
+    [ticket] = await complaints(chat.services)
+    assert ticket.category == "logistics" and ticket.order_id is None
+    assert NUMBER.findall(answer) == [ticket.number]
+    assert "SF1234567890123" not in answer and "顺丰" not in answer
+
+
+async def test_naming_someone_elses_order_in_a_complaint_shows_nothing(chat: Chat) -> None:
+    await chat.ask("KF20261125003")
+    assert "验证成功" in await chat.ask("5678")  # 李四, not the owner of KF20261120001
+    answer = await chat.ask("KF20261120001 快递一个星期还没到，你们怎么回事！！")
+    [ticket] = await complaints(chat.services)
+    assert ticket.category == "logistics" and ticket.order_id is None
+    assert "SF1234567890123" not in answer and "顺丰" not in answer
+
+
+async def test_shouting_is_a_complaint_and_cheering_is_not(chat: Chat) -> None:
+    assert "抱歉" in await chat.as_user("bob").ask("到现在都没有人给我一个说法！！！")
+    assert len(await complaints(chat.services)) == 1
+    await chat.ask("收到啦，谢谢！！！")
+    await chat.ask("在吗！！！")
+    await chat.ask("你好！！")
+    assert len(await complaints(chat.services)) == 1
+
+
+async def test_mild_words_answer_a_dialog_but_a_threat_interrupts_it(chat: Chat) -> None:
+    assert "订单号" in await chat.ask("我的订单到哪了")
+    await chat.ask("质量太差了")
+    assert await complaints(chat.services) == []
+    answer = await chat.ask("我要去12315投诉你们")
+    [ticket] = await complaints(chat.services)
+    assert ticket.severity == "urgent" and NUMBER.findall(answer) == [ticket.number]
+    assert "发生了什么" not in answer  # no question of its own: the open dialog is kept
+    stored = await conversation(chat)
+    assert stored.mode == "queued"
+    assert stored.dialog is not None and stored.dialog["flow"] == "ask_order"
+    assert "手机号" in await chat.ask("KF20261120001")
+    assert "KF20261120001 的物流" in await chat.ask("8000")  # the question it was asking
+
+
+async def test_a_threat_while_telling_what_happened_makes_it_urgent(chat: Chat) -> None:
+    await chat.ask("我要投诉")
+    answer = await chat.ask("快递丢件了一直不给处理，再这样我就报警")
+    [ticket] = await complaints(chat.services)
+    assert ticket.severity == "urgent" and ticket.category == "logistics"
+    assert ticket.number in answer and URGENT_DUE in answer
+    assert [n.urgent for n in await notifications(chat.services, ticket)] == [False, True]
+    assert (await conversation(chat)).mode == "queued"
+
+
+async def test_complaints_are_counted_by_category(chat: Chat) -> None:
+    for user, text in (
+        ("u1", "同一款面霜第二天就降价了，差价也不给补，太过分了"),
+        ("u2", "客服态度太差了，问了半天都不理人"),
+        ("u3", "什么破东西，面膜用完脸上又红肿又过敏"),
+        ("u4", "这么贵的精华，比别家贵了五十，你们这是坑人"),
+        ("u5", "投诉，发票申请了两周到现在都开不出来"),
+        ("u6", "投诉一下，客服说快递已经签收了，可我根本没收到，物流也查不到"),
+    ):
+        await chat.as_user(user).ask(text)
+    counted = Counter(t.category for t in await complaints(chat.services))
+    assert counted == {"price": 2, "service": 1, "quality": 1, "logistics": 1, "other": 1}
+
+
+async def test_questions_and_promises_are_no_complaints(chat: Chat) -> None:
+    for number, text in enumerate(
+        (
+            "你们家售后服务好不好",
+            "付款后多久发货",
+            "我用工商银行卡付款可以吗",
+            "放心，我不会给差评的",
+            # A return request with a sigh belongs to after-sales.
+            "质量太差了，我要退货",
+        )
+    ):
+        await chat.as_user(f"u{number}").ask(text)
+    assert await complaints(chat.services) == []
+
+
+async def test_asking_how_a_complaint_goes_is_no_new_complaint(chat: Chat) -> None:
+    await chat.ask("你们客服态度太差了，问了三遍都不回我")
+    for question in ("投诉进度", "我的投诉处理得怎么样了", "投诉有结果了吗"):
+        await chat.ask(question)
+    assert len(await complaints(chat.services)) == 1
+    await chat.ask("我投诉的事到现在都没人管，太过分了")
+    assert len(await complaints(chat.services)) == 2
