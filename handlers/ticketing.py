@@ -42,11 +42,9 @@ async def open_ticket(
     """Store a new ticket for this chat's customer and tell staff about it."""
     now = ctx.clock.now()
     day = now.astimezone(ctx.settings.zone).strftime("%Y%m%d")
-    number = await ctx.repos.tickets.next_number(f"{PREFIXES[kind]}{day}-")
     first_response_due, resolution_due = deadlines(kind, severity, now, ctx.settings)
     ticket = await ctx.repos.tickets.add(
         Ticket(
-            number=number,
             kind=kind,
             status="open",
             identity_id=ctx.identity.id,
@@ -65,9 +63,10 @@ async def open_ticket(
             resolution_due=resolution_due,
             created_at=now,
             updated_at=now,
-        )
+        ),
+        prefix=f"{PREFIXES[kind]}{day}-",
     )
     await ctx.repos.notifications.add(
-        ticket.id, f"new {kind} {number}", urgent=severity == "urgent", now=now
+        ticket.id, f"new {kind} {ticket.number}", urgent=severity == "urgent", now=now
     )
     return ticket

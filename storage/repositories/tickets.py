@@ -4,10 +4,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Identity, Order, Ticket, TicketEvent
 
+NUMBER_ATTEMPTS = 5
 # Statuses in which a ticket still needs work.
 ACTIVE_STATUSES = ("open", "in_progress", "waiting_customer")
 # Statuses that end the work on a ticket: the time to resolve is measured to the first of them.
@@ -20,15 +22,31 @@ class TicketRepository:
 
     async def next_number(self, prefix: str) -> str:
         """The next number with this prefix, e.g. "AS20261129-" → "AS20261129-0007"."""
-        count = await self._session.scalar(
-            select(func.count()).select_from(Ticket).where(Ticket.number.startswith(prefix))
+        last = await self._session.scalar(
+            select(Ticket.number)
+            .where(Ticket.number.startswith(prefix))
+            .order_by(func.length(Ticket.number).desc(), Ticket.number.desc())
+            .limit(1)
         )
-        return f"{prefix}{(count or 0) + 1:04d}"
+        sequence = int(last.removeprefix(prefix)) if last else 0
+        return f"{prefix}{sequence + 1:04d}"
 
-    async def add(self, ticket: Ticket, author: str = "bot") -> Ticket:
-        """Store a new ticket and the first entry of its history."""
-        self._session.add(ticket)
-        await self._session.flush()
+    async def add(self, ticket: Ticket, prefix: str | None = None, author: str = "bot") -> Ticket:
+        """Store a new ticket and its first history entry.
+
+        With a `prefix` the ticket gets the next free number with it; two tickets opened at
+        once by two processes each get a number of their own.
+        """
+        for attempt in range(NUMBER_ATTEMPTS if prefix else 1):
+            if prefix:
+                ticket.number = await self.next_number(prefix)
+            try:
+                async with self._session.begin_nested():
+                    self._session.add(ticket)
+                break
+            except IntegrityError:
+                if attempt == NUMBER_ATTEMPTS - 1:
+                    raise
         self._session.add(
             TicketEvent(
                 ticket_id=ticket.id,
