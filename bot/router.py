@@ -13,11 +13,22 @@ from handlers.orders import OrderRule
 from handlers.patterns import contains_any
 from handlers.rule import DialogOwner, Rule
 from handlers.smalltalk import SmalltalkRule
+from handlers.ticket_replies import TicketReplyRule
 from handlers.ticket_status import TicketStatusRule
 from handlers.verification import Verification
 from knowledge.normalize import clean
 
-CANCEL_WORDS = ("算了", "取消", "不查了", "不用了", "退出")
+CANCEL_WORDS = (
+    "算了",
+    "取消",
+    "不查了",
+    "不用了",
+    "不办了",
+    "不退了",
+    "不换了",
+    "不要了",
+    "退出",
+)
 MAX_DIALOG_MISSES = 3
 
 
@@ -55,7 +66,10 @@ class Router:
         for rule in self._rules:
             if rule.interrupts_dialogs and (found := await rule.match(ctx)):
                 replies = await rule.handle(ctx, found)
-                ctx.dialog = dialog  # kept, to be resumed when the customer comes back to it
+                # The dialog is kept, and its question asked again, unless a person takes over.
+                ctx.dialog = dialog
+                if ctx.conversation.mode == "bot" and dialog.get("prompt"):
+                    replies.append(ctx.say(dialog["prompt"]))
                 return replies
         # The owner reads the answer first: "不用了" may answer its question ("any photos?").
         replies = await owner.resume(ctx)
@@ -102,6 +116,7 @@ def default_router() -> Router:
     faq = FaqRule()
     rules: list[Rule] = [
         complaints,
+        TicketReplyRule(),
         aftersales,
         TicketStatusRule(),
         LogisticsRule(),
