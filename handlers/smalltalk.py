@@ -52,6 +52,7 @@ THANKS = frozenset(
         "好滴",
     }
 )
+MAX_KEPT_MEDIA = 9
 GOODBYES = frozenset({"再见", "拜拜", "bye", "byebye", "88", "没事了", "没有了", "没问题了"})
 
 
@@ -71,7 +72,12 @@ class SmalltalkRule:
     interrupts_dialogs = False
 
     async def match(self, ctx: Context) -> str | None:
-        return _kind(ctx.text)
+        kind = _kind(ctx.text)
+        return "media" if kind == "empty" and ctx.incoming.media else kind
 
     async def handle(self, ctx: Context, found: str) -> list[Reply]:
+        if found == "media":
+            # A photo before any words: keep it for the request that usually follows.
+            kept = [*ctx.memory.get("recent_media", []), *ctx.incoming.media]
+            ctx.memory["recent_media"] = kept[-MAX_KEPT_MEDIA:]
         return [ctx.say(f"smalltalk_{found}")]

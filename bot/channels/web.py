@@ -39,6 +39,19 @@ def _is_clean_identifier(value: str) -> bool:
     return not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
 
 
+def _is_media_reference(value: object) -> bool:
+    """An http(s) link or a plain reference (a file name, a platform media id).
+
+    Other schemes (javascript:, data:, file:) are refused: staff pages will show these as links.
+    """
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_MEDIA_CHARS:
+        return False
+    if not _is_clean_identifier(value) or any(ch.isspace() for ch in value):
+        return False
+    scheme, colon, _ = value.partition(":")
+    return not colon or "/" in scheme or scheme.lower() in ("http", "https")
+
+
 class WebChannel:
     def __init__(self, assistant: Assistant, clock: Clock, settings: Settings) -> None:
         self._assistant = assistant
@@ -93,11 +106,10 @@ class WebChannel:
             if message_id is not None and not _is_clean_identifier(message_id):
                 return _error("id contains invalid characters")
         media = data.get("media", [])
-        if not isinstance(media, list) or not all(
-            isinstance(m, str) and m.strip() and len(m) <= MAX_MEDIA_CHARS for m in media
-        ):
+        if not isinstance(media, list) or not all(_is_media_reference(m) for m in media):
             return _error(
-                f"media must be a list of references of up to {MAX_MEDIA_CHARS} characters"
+                f"media must be a list of http(s) links or plain references of up to "
+                f"{MAX_MEDIA_CHARS} characters"
             )
         if len(media) > MAX_MEDIA:
             return _error(f"at most {MAX_MEDIA} media references per message")

@@ -3,7 +3,8 @@
 from sqlalchemy import select
 
 from bot.app import Services
-from storage.models import UnansweredQuestion
+from bot.messages import Incoming
+from storage.models import Conversation, UnansweredQuestion
 from tests.conftest import Chat
 
 
@@ -77,3 +78,16 @@ async def test_a_single_close_question_is_offered_and_yes_answers_it(chat: Chat)
     question = offer.split("「")[1].split("」")[0]
     entry = next(e for e in kb.entries if e.question == question)
     assert await chat.ask("是的") == entry.answer
+
+
+async def test_a_photo_alone_is_acknowledged_and_kept(chat: Chat) -> None:
+    replies = [
+        r.text
+        for r in await chat.services.assistant.handle(
+            Incoming("web", "alice", "", chat.clock.now(), media=("img/broken.jpg",))
+        )
+    ]
+    assert "图片" in replies[0]
+    async with chat.services.sessions() as session:
+        conversation = await session.scalar(select(Conversation))
+    assert conversation.memory["recent_media"] == ["img/broken.jpg"]

@@ -511,8 +511,26 @@ async def test_media_references_are_accepted_with_a_message(client: TestClient) 
 
 @pytest.mark.parametrize(
     "media",
-    ["one.jpg", [1], [""], ["x" * 501], ["a.jpg"] * 10],
-    ids=["not-a-list", "number", "empty", "too-long", "too-many"],
+    [
+        "one.jpg",
+        [1],
+        [""],
+        ["x" * 501],
+        ["a.jpg"] * 10,
+        ["javascript:alert(1)"],
+        ["data:image/png;base64,AAAA"],
+        ["a b.jpg"],
+    ],
+    ids=[
+        "not-a-list",
+        "number",
+        "empty",
+        "too-long",
+        "too-many",
+        "javascript",
+        "data-url",
+        "space",
+    ],
 )
 async def test_bad_media_is_a_400(client: TestClient, media: Any) -> None:
     status, answer = await post_chat(client, {"user": "alice", "text": "看图", "media": media})
