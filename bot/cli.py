@@ -20,19 +20,17 @@ from bot.importing import ImportReport, import_faq, import_orders
 from bot.reports import ComplaintReport, complaint_report
 from bot.settings import Settings
 from bot.tickets import (
-    KINDS,
-    STATUSES,
     TicketDetail,
     TicketNotFound,
     TicketUpdate,
-    is_overdue,
     list_tickets,
     show_ticket,
     update_ticket,
 )
 from knowledge import ReplyTexts
 from knowledge.replies import DEFAULT_REPLIES
-from storage.models import Ticket
+from storage.models import TICKET_KINDS, TICKET_STATUSES, TicketEvent
+from storage.repositories.tickets import ListedTicket
 
 # Seconds between two outbox deliveries while serving.
 OUTBOX_EVERY_SECONDS = 1.0
@@ -62,8 +60,8 @@ def _add_ticket_commands(commands: argparse._SubParsersAction) -> None:
     tickets = commands.add_parser("tickets", help="list, show and update tickets")
     actions = tickets.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list", help="tickets, newest first")
-    listing.add_argument("--status", choices=STATUSES)
-    listing.add_argument("--kind", choices=KINDS)
+    listing.add_argument("--status", choices=TICKET_STATUSES)
+    listing.add_argument("--kind", choices=TICKET_KINDS)
     listing.add_argument(
         "--overdue", action="store_true", help="only active tickets past a deadline"
     )
@@ -73,7 +71,7 @@ def _add_ticket_commands(commands: argparse._SubParsersAction) -> None:
         "update", help="change the status and/or add a note; the customer is told"
     )
     update.add_argument("number")
-    update.add_argument("--status", choices=STATUSES)
+    update.add_argument("--status", choices=TICKET_STATUSES)
     update.add_argument("--note", help="a note; internal unless --public")
     update.add_argument(
         "--public", action="store_true", help="the note is for the customer and sent to them"
@@ -187,7 +185,7 @@ async def _staff_command(settings: Settings, clock: Clock, args: argparse.Namesp
             tickets = await list_tickets(
                 sessions, clock, status=args.status, kind=args.kind, overdue=args.overdue
             )
-            _print_ticket_list(tickets, clock, zone)
+            _print_ticket_list(tickets, zone)
         elif args.action == "show":
             _print_ticket(await show_ticket(sessions, args.number), zone)
         else:
@@ -205,6 +203,10 @@ async def _staff_command(settings: Settings, clock: Clock, args: argparse.Namesp
     except TicketNotFound:
         print(f"no ticket numbered {args.number}", file=sys.stderr)
         return 1
+    except ValueError as error:  # e.g. a note of blanks only: nothing to update
+        command = f"tickets {args.action}" if args.command == "tickets" else args.command
+        print(f"{command}: {error}", file=sys.stderr)
+        return 2
     finally:
         await engine.dispose()
     return 0
@@ -226,22 +228,45 @@ def _table(rows: list[list[str]], right_from: int = 99) -> list[str]:
     ]
 
 
-def _print_ticket_list(tickets: Sequence[Ticket], clock: Clock, zone: ZoneInfo) -> None:
+def _print_ticket_list(tickets: Sequence[ListedTicket], zone: ZoneInfo) -> None:
     if not tickets:
         print("no tickets")
         return
-    now = clock.now()
-    rows = [["NUMBER", "KIND", "STATUS", "SEVERITY", "CREATED", "RESOLUTION DUE", ""]]
-    for ticket in tickets:
+    rows = [
+        [
+            "NUMBER",
+            "KIND",
+            "TYPE/CATEGORY",
+            "STATUS",
+            "SEVERITY",
+            "CREATED",
+            "RESPOND BY",
+            "RESOLVE BY",
+            "",
+        ]
+    ]
+    for listed in tickets:
+        ticket = listed.ticket
+        missed = [
+            name
+            for name, flag in (
+                ("response", listed.response_overdue),
+                ("resolution", listed.resolution_overdue),
+            )
+            if flag
+        ]
         rows.append(
             [
                 ticket.number,
                 ticket.kind,
+                # What the ticket is about: a complaint's category, an after-sales request's type.
+                (ticket.category if ticket.kind == "complaint" else ticket.request_type) or "-",
                 ticket.status,
                 ticket.severity,
                 _when(ticket.created_at, zone),
+                "answered" if ticket.first_response_at else _when(ticket.first_response_due, zone),
                 _when(ticket.resolution_due, zone),
-                "OVERDUE" if is_overdue(ticket, now) else "",
+                f"OVERDUE: {', '.join(missed)}" if missed else "",
             ]
         )
     print("\n".join(_table(rows)))
@@ -250,9 +275,6 @@ def _print_ticket_list(tickets: Sequence[Ticket], clock: Clock, zone: ZoneInfo) 
 
 def _print_ticket(detail: TicketDetail, zone: ZoneInfo) -> None:
     ticket = detail.ticket
-    policy = "within policy" if ticket.within_policy else "outside policy"
-    if ticket.policy_note:
-        policy += f": {ticket.policy_note}"
     fields = [
         ("ticket", f"{ticket.number}  {ticket.kind}  {ticket.status}"),
         ("chat", f"{detail.channel} {detail.user}"),
@@ -261,7 +283,13 @@ def _print_ticket(detail: TicketDetail, zone: ZoneInfo) -> None:
         ("type", ticket.request_type or "-"),
         ("category", ticket.category or "-"),
         ("severity", ticket.severity),
-        ("policy", policy),
+    ]
+    if ticket.kind == "after_sales":  # the after-sales policy; complaints have none
+        policy = "within policy" if ticket.within_policy else "outside policy"
+        if ticket.policy_note:
+            policy += f": {ticket.policy_note}"
+        fields.append(("policy", policy))
+    fields += [
         ("reason", ticket.reason or "-"),
         ("description", ticket.description or "-"),
         ("media", ", ".join(ticket.media) if ticket.media else "-"),
@@ -278,16 +306,30 @@ def _print_ticket(detail: TicketDetail, zone: ZoneInfo) -> None:
     ]
     width = max(len(label) for label, _ in fields) + 1
     for label, value in fields:
-        print(f"{label + ':':<{width}} {value}")
+        _print_indented(f"{label + ':':<{width}} ", value)
     print("history:")
     for event in detail.events:
-        if event.kind == "note":
-            what = f"note ({'for the customer' if event.public else 'internal'}): {event.text}"
-        elif event.kind == "created":
-            what = f"created as {event.to_status}"
+        _print_indented(f"  {_when(event.time, zone)}  {event.author:<8} ", _event_text(event))
+
+
+def _event_text(event: TicketEvent) -> str:
+    if event.kind == "note":
+        if event.author == "customer":
+            audience = "customer"  # the customer's own words: neither internal nor for them
         else:
-            what = f"{event.from_status} -> {event.to_status}"
-        print(f"  {_when(event.time, zone)}  {event.author:<8} {what}")
+            audience = "for the customer" if event.public else "internal"
+        return f"note ({audience}): {event.text}"
+    if event.kind == "created":
+        return f"created as {event.to_status}"
+    return f"{event.from_status} -> {event.to_status}"
+
+
+def _print_indented(head: str, text: str) -> None:
+    """`head` then `text`, its later lines indented to start under its first."""
+    first, *rest = text.splitlines() or [""]
+    print(f"{head}{first}".rstrip())
+    for line in rest:
+        print(f"{' ' * len(head)}{line}".rstrip())
 
 
 def _print_update(update: TicketUpdate) -> None:

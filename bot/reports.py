@@ -9,11 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from handlers.complaint_words import CATEGORIES, SEVERITIES
 from storage.models import Ticket
 from storage.repositories import Repositories
-
-CATEGORIES = ("logistics", "quality", "service", "price", "other")
-SEVERITIES = ("normal", "urgent")
 
 
 @dataclass(frozen=True)

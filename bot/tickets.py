@@ -7,7 +7,6 @@ in the same transaction as the change, so neither is kept without the other.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,10 +14,7 @@ from bot.clock import Clock
 from knowledge import ReplyTexts
 from storage.models import TICKET_KINDS, TICKET_STATUSES, Ticket, TicketEvent
 from storage.repositories import Repositories
-from storage.repositories.tickets import ACTIVE_STATUSES
-
-STATUSES = TICKET_STATUSES
-KINDS = TICKET_KINDS
+from storage.repositories.tickets import ListedTicket
 
 
 class TicketNotFound(LookupError):
@@ -43,15 +39,6 @@ class TicketUpdate:
     customer_message: str | None  # what was queued for the customer, if anything
 
 
-def is_overdue(ticket: Ticket, now: datetime) -> bool:
-    """Still being worked on and past its resolution deadline, or unanswered past the first
-    response deadline (the same test `TicketRepository.search` makes)."""
-    if ticket.status not in ACTIVE_STATUSES:
-        return False
-    unanswered = ticket.first_response_at is None and ticket.first_response_due < now
-    return ticket.resolution_due < now or unanswered
-
-
 async def list_tickets(
     sessions: async_sessionmaker[AsyncSession],
     clock: Clock,
@@ -60,16 +47,14 @@ async def list_tickets(
     kind: str | None = None,
     overdue: bool = False,
     limit: int = 200,
-) -> Sequence[Ticket]:
-    """Tickets newest first; `overdue` keeps the active ones past a deadline now."""
-    _check_choice("status", status, STATUSES)
-    _check_choice("kind", kind, KINDS)
+) -> Sequence[ListedTicket]:
+    """Tickets newest first, each with the deadlines it has missed now; `overdue` keeps the
+    active ones past a deadline."""
+    _check_choice("status", status, TICKET_STATUSES)
+    _check_choice("kind", kind, TICKET_KINDS)
     async with sessions() as session:
-        return await Repositories.for_session(session).tickets.search(
-            status=status,
-            kind=kind,
-            overdue_at=clock.now() if overdue else None,
-            limit=limit,
+        return await Repositories.for_session(session).tickets.listing(
+            clock.now(), status=status, kind=kind, overdue_only=overdue, limit=limit
         )
 
 
@@ -97,7 +82,7 @@ async def update_ticket(
     Raises ValueError for an unknown status or an update with nothing in it, TicketNotFound
     for an unknown number.
     """
-    _check_choice("status", status, STATUSES)
+    _check_choice("status", status, TICKET_STATUSES)
     note = (note or "").strip() or None
     if status is None and note is None:
         raise ValueError("nothing to update: give a status or a note")

@@ -16,6 +16,7 @@ from handlers.aftersales_flow import (
     advance,
     intro,
     question,
+    recent_media,
     settle,
     take_reference,
 )
@@ -25,6 +26,7 @@ from handlers.faq import confident_match
 from handlers.patterns import asks_ticket_progress, order_references
 
 FLOW = "aftersales"
+MAX_MENTIONS = 5  # messages kept for the item they may name
 
 
 class AfterSalesRule:
@@ -60,10 +62,13 @@ class AfterSalesRule:
         if ctx.dialog is not None and ctx.dialog.get("flow") == FLOW:
             # Asked again in the middle of the request ("我要换货"): take what is new.
             slots = dict(ctx.dialog)
+            ctx.dialog = slots
+            if not _adds_to(slots, found):
+                # Nothing new ("换货" for "what happened?"): the question stands.
+                return [ctx.say(slots["prompt"] + "_again")]
             slots["type"] = found["type"] or slots.get("type")
             slots["reason"] = found["reason"] or slots.get("reason")
             slots.pop("insisted", None)  # the policy may say otherwise now
-            ctx.dialog = slots
             return await advance(ctx)
         ctx.start_dialog(
             FLOW,
@@ -72,7 +77,8 @@ class AfterSalesRule:
             type=found["type"],
             reason=found["reason"],
             description=found["description"],
-            media=list(ctx.incoming.media),
+            mentions=[ctx.text.strip()[:MAX_DESCRIPTION_CHARS]],  # may name the item
+            media=list(dict.fromkeys([*recent_media(ctx), *ctx.incoming.media])),
         )
         settle(ctx.dialog)
         opening = intro(ctx)
@@ -89,6 +95,10 @@ class AfterSalesRule:
             slots["media"] = [*slots.get("media", []), *media]
         step = slots.get("step", "")
         text = ctx.text
+        if not slots.get("item_id") and text.strip():
+            # Said before the item is chosen: it may name it ("KF2026…的面霜").
+            mentions = [*slots.get("mentions", []), text.strip()[:MAX_DESCRIPTION_CHARS]]
+            slots["mentions"] = mentions[-MAX_MENTIONS:]
         if slots.get("order_no") and step != "order_confirm":
             corrected = await correction(ctx, text)
             if corrected is not None:
@@ -98,3 +108,8 @@ class AfterSalesRule:
             # Photos sent while another question is open: kept, and the question stands.
             return [question(ctx, [ctx.texts.render("aftersales_photos_received")])]
         return replies
+
+
+def _adds_to(slots: dict[str, Any], found: dict[str, Any]) -> bool:
+    """Whether a request said again in the middle of one changes its type or reason."""
+    return any(found[slot] not in (None, slots.get(slot)) for slot in ("type", "reason"))

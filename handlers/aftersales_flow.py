@@ -5,6 +5,7 @@ The slots live in `ctx.dialog` as plain values; `step` names the question that i
 answer). Each question is asked only while its slot is still empty.
 """
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,17 +14,28 @@ from handlers.aftersales_policy import CLOSED, PolicyCheck, check_policy, summar
 from handlers.aftersales_text import NO_REASON, QUALITY, REFUND, REPAIR, RETURN, USAGE
 from handlers.context import Context
 from handlers.faq import suggestions
-from handlers.patterns import phone_last_four, without_references
-from handlers.verification import is_locked, owned_order_no, verify_digits
+from handlers.patterns import without_references
+from handlers.verification import DigitCheck, reference_access
 from knowledge import FaqMatch
 from knowledge.normalize import clean
-from storage.models import Order, OrderItem
+from storage.models import Order, OrderItem, Ticket
+from storage.repositories.tickets import ACTIVE_STATUSES
 
 # FAQ categories about after-sales matters themselves. A confident FAQ match elsewhere means
 # the message is about something else ("优惠券用不了"); only entries elsewhere can answer a
 # usage problem ("精华一次用几滴").
 AFTERSALES_CATEGORIES = ("returns", "exchange", "refund", "quality", "logistics")
 MAX_DESCRIPTION_CHARS = 500
+# Nothing paid yet: nothing to give back, and the order lapses if it stays unpaid.
+UNPAID = "pending_payment"
+# Photos sent on their own before a request (kept in memory by the smalltalk rule).
+RECENT_MEDIA = "recent_media"
+# How many of the customer's newest tickets are looked through for one already open.
+TICKETS_CHECKED = 50
+# A meaningful part of an item's name: two Chinese characters or more ("面霜" in
+# "修护面霜50g"), or a size ("50g"); "ml" alone or "30" alone names nothing.
+_NAME_PART = re.compile(r"[\u4e00-\u9fff]{2,}|[0-9]+[a-z]+")
+_GENERIC_NAMES = frozenset({"商品", "产品", "东西", "宝贝", "套装", "订单"})
 
 
 async def advance(ctx: Context, lead: Sequence[str] = ()) -> list[Reply]:
@@ -49,13 +61,25 @@ async def advance(ctx: Context, lead: Sequence[str] = ()) -> list[Reply]:
         status = ctx.texts.render(f"status_{order.status}") if order else ""
         lead.append(ctx.texts.render("aftersales_order_closed", order_no=order_no, status=status))
         return ask(ctx, "order", "aftersales_ask_order", lead)
+    if order.status == UNPAID:
+        ctx.end_dialog()
+        return [
+            Reply(
+                "\n".join([*lead, ctx.texts.render("aftersales_unpaid", order_no=order.order_no)])
+            )
+        ]
     item = item_of(order, slots)
-    if order.status == "delivered":
+    if order.status == "delivered" and item is None:
+        item = named_item(slots, order)
         if item is None:
-            if len(order.items) != 1:
-                lead.append(item_list(ctx, order))
-                return ask(ctx, "item", "aftersales_ask_item", lead)
-            item = choose_item(slots, order.items[0])
+            lead.append(item_list(ctx, order))
+            return ask(ctx, "item", "aftersales_ask_item", lead)
+        choose_item(slots, item)
+    active = await open_request(ctx, order, item)
+    if active is not None:
+        ctx.end_dialog()
+        return [Reply("\n".join([*lead, already_open(ctx, active, order, item)]))]
+    if order.status == "delivered":
         if slots.get("type") is None:
             if slots.get("reason") == QUALITY:
                 return ask(ctx, "type", "aftersales_ask_quality_type", lead)
@@ -85,10 +109,15 @@ async def advance(ctx: Context, lead: Sequence[str] = ()) -> list[Reply]:
 
 
 def ask(ctx: Context, step: str, prompt: str, lead: Sequence[str] = ()) -> list[Reply]:
-    """Make `prompt` the open question and ask it, after `lead` in the same message."""
+    """Make `prompt` the open question and ask it, after `lead` in the same message.
+
+    Answers that were none count towards offering a person until the question changes.
+    """
     slots = ctx.dialog
     assert slots is not None
-    slots.update(step=step, prompt=prompt, misses=0, since=ctx.clock.now().isoformat())
+    if slots.get("step") != step:
+        slots["misses"] = 0
+    slots.update(step=step, prompt=prompt, since=ctx.clock.now().isoformat())
     return [question(ctx, lead)]
 
 
@@ -118,29 +147,23 @@ def intro(ctx: Context) -> Reply:
 
 
 async def take_reference(ctx: Context, reference: str) -> list[Reply]:
-    """The order the customer named: theirs already, or verify the phone digits first."""
-    order_no = await owned_order_no(ctx, reference)
-    if order_no is not None:
-        return await choose_order(ctx, order_no)
-    if is_locked(ctx):
-        ctx.end_dialog()
-        return [ctx.say("verify_locked", minutes=ctx.settings.verify_lock_minutes)]
-    assert ctx.dialog is not None
-    ctx.dialog["reference"] = reference
-    digits = phone_last_four(without_references(ctx.text))
-    if digits is not None:
-        return await check_digits(ctx, digits)
-    return ask(ctx, "verify", "aftersales_verify")
+    """The order the customer named: theirs already, or verified by the phone digits given
+    with it, or asked for them."""
+    return await take_access(ctx, reference, await reference_access(ctx, reference))
 
 
-async def check_digits(ctx: Context, digits: str) -> list[Reply]:
+async def take_access(ctx: Context, reference: str, check: DigitCheck | None) -> list[Reply]:
+    """Go on as the check of the chat's access to the order says: with the order, asking
+    for the phone digits (again), or not at all when the chat is locked."""
     assert ctx.dialog is not None
-    check = await verify_digits(ctx, ctx.dialog["reference"], digits)
-    if check.ok:
+    if check is not None and check.ok:
         return [*check.replies, *await choose_order(ctx, check.order_no)]
-    if check.locked:
+    if check is not None and check.locked:
         ctx.end_dialog()
-    return check.replies
+        return check.replies
+    ctx.dialog["reference"] = reference
+    asked = ask(ctx, "verify", "aftersales_verify")
+    return asked if check is None else check.replies
 
 
 async def choose_order(ctx: Context, order_no: str) -> list[Reply]:
@@ -185,17 +208,90 @@ def choose_item(slots: dict[str, Any], item: OrderItem) -> OrderItem:
 
 
 def item_named(text: str, items: Sequence[OrderItem]) -> OrderItem | None:
-    """The one item whose name shares two characters in a row with the text."""
-    cleaned = clean(text)
-    pairs = {cleaned[k : k + 2] for k in range(len(cleaned) - 1)}
-    named = [i for i in items if any(pair in clean(i.name) for pair in pairs)]
-    return named[0] if len(named) == 1 else None
+    """The one item the text names best by a meaningful part of its name ("面霜" for
+    修护面霜50g, "修护面霜" rather than 修护精华 for it), if one does."""
+    cleaned = clean(without_references(text))
+    scores = [_named_part(cleaned, clean(item.name)) for item in items]
+    best = max(scores, default=0)
+    named = [item for item, score in zip(items, scores, strict=True) if score == best]
+    return named[0] if best and len(named) == 1 else None
+
+
+def _named_part(text: str, name: str) -> int:
+    """The length of the longest meaningful part of the name the text contains: any two
+    Chinese characters in a row or more, or a whole size."""
+    longest = 0
+    for run in _NAME_PART.findall(name):
+        sizes = (len(run),) if run.isascii() else range(len(run), 1, -1)
+        for size in sizes:
+            if size <= longest:
+                break
+            parts = {run[k : k + size] for k in range(len(run) - size + 1)}
+            if any(part in text for part in parts - _GENERIC_NAMES):
+                longest = size
+                break
+    return longest
+
+
+def named_item(slots: dict[str, Any], order: Order) -> OrderItem | None:
+    """The item of the order the request is about when the customer need not be asked:
+    the only one, or the one named in the dialog before ("面霜收到就漏了"), unless declined."""
+    if len(order.items) == 1:
+        return order.items[0]
+    item = item_named(" ".join(slots.get("mentions", [])), order.items)
+    if item is None or item.id == slots.get("declined_item"):
+        return None
+    return item
 
 
 def item_list(ctx: Context, order: Order) -> str:
     lines = [ctx.texts.render("aftersales_item_heading", order_no=order.order_no)]
     lines += [f"{n}. {item.name}×{item.qty}" for n, item in enumerate(order.items, 1)]
     return "\n".join(lines)
+
+
+async def open_request(ctx: Context, order: Order, item: OrderItem | None) -> Ticket | None:
+    """An after-sales ticket still being worked on for the same thing: the item, or the whole
+    order when the new request or the open one is about all of it."""
+    tickets = await ctx.repos.tickets.for_owner(
+        ctx.identity.id, ctx.identity.customer_id, limit=TICKETS_CHECKED
+    )
+    items = (None, item.id) if item is not None else None
+    for ticket in tickets:
+        active = ticket.status in ACTIVE_STATUSES and ticket.kind == "after_sales"
+        same = ticket.order_id == order.id and (items is None or ticket.order_item_id in items)
+        if active and same:
+            return ticket
+    return None
+
+
+def already_open(ctx: Context, ticket: Ticket, order: Order, item: OrderItem | None) -> str:
+    """The ticket already open for the item or order: its number and status, no second one."""
+    what = (
+        f"「{item.name}」"
+        if item
+        else ctx.texts.render("aftersales_order_named", order_no=order.order_no)
+    )
+    return ctx.texts.render(
+        "aftersales_already_open",
+        what=what,
+        number=ticket.number,
+        state=ctx.texts.render(f"ticket_state_{ticket.status}"),
+    )
+
+
+def recent_media(ctx: Context) -> list[str]:
+    """Photos the customer sent on their own just before, to go with the request."""
+    return list(ctx.memory.get(RECENT_MEDIA, []))
+
+
+def forget_media(ctx: Context, attached: Sequence[str]) -> None:
+    """Photos attached to a ticket are no longer waiting for a request."""
+    kept = [media for media in ctx.memory.get(RECENT_MEDIA, []) if media not in attached]
+    if kept:
+        ctx.memory[RECENT_MEDIA] = kept
+    else:
+        ctx.memory.pop(RECENT_MEDIA, None)
 
 
 async def policy_for(ctx: Context, order: Order, item: OrderItem | None) -> PolicyCheck:

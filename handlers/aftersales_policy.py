@@ -43,18 +43,18 @@ def check_policy(
     if reason == QUALITY:
         limit = settings.return_days_quality
         if since_delivery is not None and since_delivery > timedelta(days=limit):
-            return PolicyCheck(False, _render(ctx, "aftersales_policy_quality_expired", limit))
+            return PolicyCheck(
+                False, ctx.texts.render("aftersales_policy_quality_expired", days=limit)
+            )
         return PolicyCheck(True)
     if non_returnable:
         return PolicyCheck(False, ctx.texts.render("aftersales_policy_non_returnable"))
     limit = settings.return_days_no_reason
     if since_delivery is not None and since_delivery > timedelta(days=limit):
-        return PolicyCheck(False, _render(ctx, "aftersales_policy_no_reason_expired", limit))
+        return PolicyCheck(
+            False, ctx.texts.render("aftersales_policy_no_reason_expired", days=limit)
+        )
     return PolicyCheck(True)
-
-
-def _render(ctx: Context, name: str, days: int) -> str:
-    return ctx.texts.render(name, days=days)
 
 
 def summary(ctx: Context, slots: dict[str, Any], order: Order, policy: PolicyCheck) -> Reply:

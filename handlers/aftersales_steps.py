@@ -9,27 +9,38 @@ from handlers import aftersales_text as said
 from handlers.aftersales_flow import (
     MAX_DESCRIPTION_CHARS,
     advance,
-    check_digits,
     choose_item,
+    forget_media,
     item_named,
     item_of,
     policy_for,
+    take_access,
     take_reference,
 )
 from handlers.aftersales_policy import submit
 from handlers.aftersales_text import EXCHANGE, NO_REASON, QUALITY, REFUND, REPAIR, RETURN, USAGE
+from handlers.answers import bare_yes_or_no, choice, yes_or_no
 from handlers.context import Context
 from handlers.faq import confident_match
 from handlers.patterns import order_references, phone_last_four
-from knowledge.normalize import clean
+from handlers.verification import verify_digits
 
 TYPE_CHOICES = (RETURN, EXCHANGE, REFUND, REPAIR)  # as numbered in aftersales_ask_type
 REASON_CHOICES = (QUALITY, NO_REASON)  # as numbered in aftersales_ask_reason
 
 
 async def _order_step(ctx: Context, text: str) -> list[Reply] | None:
+    assert ctx.dialog is not None
     references = order_references(text)
-    return await take_reference(ctx, references[0]) if references else None
+    if not references:
+        return None
+    # "KF2026…的面霜我不喜欢": the reason and a description may come with the number.
+    reason = said.reason(text)
+    if ctx.dialog.get("reason") is None and reason in REASON_CHOICES:
+        ctx.dialog["reason"] = reason
+    if not ctx.dialog.get("description") and said.has_details(text):
+        ctx.dialog["description"] = text.strip()[:MAX_DESCRIPTION_CHARS]
+    return await take_reference(ctx, references[0])
 
 
 async def _order_confirm_step(ctx: Context, text: str) -> list[Reply] | None:
@@ -37,7 +48,7 @@ async def _order_confirm_step(ctx: Context, text: str) -> list[Reply] | None:
     if order_references(text):
         return await _order_step(ctx, text)
     offered = ctx.memory.get("order_no")
-    answer = said.yes_or_no(text)
+    answer = yes_or_no(text)
     if said.says_wrong_order(text) or said.says_wrong_item(text):
         answer = False
     if answer is None or not offered:
@@ -49,10 +60,14 @@ async def _order_confirm_step(ctx: Context, text: str) -> list[Reply] | None:
 
 
 async def _verify_step(ctx: Context, text: str) -> list[Reply] | None:
+    assert ctx.dialog is not None
     if order_references(text):
         return await _order_step(ctx, text)
     digits = phone_last_four(text)
-    return None if digits is None else await check_digits(ctx, digits)
+    if digits is None:
+        return None
+    reference = ctx.dialog["reference"]
+    return await take_access(ctx, reference, await verify_digits(ctx, reference, digits))
 
 
 async def _item_step(ctx: Context, text: str) -> list[Reply] | None:
@@ -60,7 +75,7 @@ async def _item_step(ctx: Context, text: str) -> list[Reply] | None:
     order = await ctx.repos.orders.by_number(ctx.dialog["order_no"])
     if order is None:
         return await advance(ctx)
-    number = said.choice(text, len(order.items))
+    number = choice(text, len(order.items))
     item = order.items[number - 1] if number else item_named(text, order.items)
     if item is None:
         return None
@@ -71,7 +86,7 @@ async def _item_step(ctx: Context, text: str) -> list[Reply] | None:
 async def _type_step(ctx: Context, text: str) -> list[Reply] | None:
     assert ctx.dialog is not None
     slots = ctx.dialog
-    number = said.choice(text, len(TYPE_CHOICES))
+    number = choice(text, len(TYPE_CHOICES))
     request_type = said.request_type(text) or (TYPE_CHOICES[number - 1] if number else None)
     reason = said.reason(text)
     if request_type is None:
@@ -88,7 +103,7 @@ async def _type_step(ctx: Context, text: str) -> list[Reply] | None:
 
 async def _reason_step(ctx: Context, text: str) -> list[Reply] | None:
     assert ctx.dialog is not None
-    number = said.choice(text, len(REASON_CHOICES))
+    number = choice(text, len(REASON_CHOICES))
     reason = said.reason(text) or (REASON_CHOICES[number - 1] if number else None)
     if reason is None:
         return None
@@ -100,7 +115,7 @@ async def _reason_step(ctx: Context, text: str) -> list[Reply] | None:
 
 async def _insist_step(ctx: Context, text: str) -> list[Reply] | None:
     assert ctx.dialog is not None
-    answer = said.yes_or_no(text)
+    answer = yes_or_no(text)
     if answer is None:
         return None
     if not answer:
@@ -116,12 +131,11 @@ async def _description_step(ctx: Context, text: str) -> list[Reply] | None:
     usage_question = slots.get("reason") == USAGE and not slots.get("usage_done")
     if not usage_question and said.is_question(text) and confident_match(ctx) is not None:
         return None  # a question in between: answered by the FAQ, then asked again
-    bare = said.bare_yes_or_no(text)
-    if bare is False and not usage_question:
+    if bare_yes_or_no(text) is False and not usage_question:
         slots["description_skipped"] = True  # nothing more to say
         return await advance(ctx)
-    if bare or len(clean(text)) < 2:
-        return None
+    if not said.describes(text):
+        return None  # "换货", "确认", "阿巴阿巴": no description, the question stands
     slots["description"] = text.strip()[:MAX_DESCRIPTION_CHARS]
     reason = said.reason(text)
     if slots.get("reason") == USAGE and reason == QUALITY:
@@ -134,7 +148,7 @@ async def _description_step(ctx: Context, text: str) -> list[Reply] | None:
 
 async def _solved_step(ctx: Context, text: str) -> list[Reply] | None:
     assert ctx.dialog is not None
-    answer = said.yes_or_no(text)
+    answer = yes_or_no(text)
     if answer is None:
         return None
     if answer:
@@ -148,7 +162,7 @@ async def _photos_step(ctx: Context, text: str) -> list[Reply] | None:
     assert ctx.dialog is not None
     if ctx.incoming.media:
         return await advance(ctx, [ctx.texts.render("aftersales_photos_received")])
-    answer = said.yes_or_no(text)
+    answer = yes_or_no(text)
     if answer is None:
         return None
     if answer:
@@ -160,7 +174,7 @@ async def _photos_step(ctx: Context, text: str) -> list[Reply] | None:
 async def _submit_step(ctx: Context, text: str) -> list[Reply] | None:
     slots = ctx.dialog
     assert slots is not None
-    answer = said.yes_or_no(text)
+    answer = yes_or_no(text)
     if answer is None:
         return None
     if not answer:
@@ -171,7 +185,9 @@ async def _submit_step(ctx: Context, text: str) -> list[Reply] | None:
     item = item_of(order, slots)
     policy = await policy_for(ctx, order, item)
     ctx.end_dialog()
-    return await submit(ctx, slots, order, item, policy)
+    replies = await submit(ctx, slots, order, item, policy)
+    forget_media(ctx, slots.get("media", []))
+    return replies
 
 
 async def correction(ctx: Context, text: str) -> list[Reply] | None:
@@ -186,6 +202,7 @@ async def correction(ctx: Context, text: str) -> list[Reply] | None:
     if said.says_wrong_item(text) and not wrong_order and slots.get("item_id"):
         order = await ctx.repos.orders.by_number(slots["order_no"])
         if order is not None and len(order.items) > 1:
+            slots["declined_item"] = slots.get("item_id")
             for slot in ("item_id", "item_name", "insisted"):
                 slots.pop(slot, None)
             return await advance(ctx)
@@ -193,7 +210,7 @@ async def correction(ctx: Context, text: str) -> list[Reply] | None:
     if not (wrong_order or references):
         return None
     slots["declined_order"] = slots.pop("order_no")
-    for slot in ("item_id", "item_name", "insisted"):
+    for slot in ("item_id", "item_name", "insisted", "declined_item"):
         slots.pop(slot, None)
     if references:
         return await take_reference(ctx, references[0])

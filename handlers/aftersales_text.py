@@ -1,8 +1,9 @@
-"""Reading after-sales messages: what is asked for, why, and short answers to the questions."""
+"""Reading after-sales messages: what is asked for, why, and what the customer describes."""
 
 import re
 
-from handlers.patterns import fold
+from handlers.answers import bare_yes_or_no
+from handlers.patterns import AFTER_SALES_WORDS, contains_any, filler, without_numbers
 from knowledge.normalize import clean
 
 # Request types, stored on the ticket.
@@ -10,22 +11,6 @@ RETURN, EXCHANGE, REFUND, REPAIR = "return", "exchange", "refund", "repair"
 # Reasons: a fault of the product or the shop, a change of mind, or help with using it.
 QUALITY, NO_REASON, USAGE = "quality", "no_reason", "usage"
 
-# Asking for an after-sales request by name.
-REQUEST_WORDS = (
-    "退货",
-    "换货",
-    "退换",
-    "退款",
-    "退钱",
-    "退掉",
-    "退回",
-    "维修",
-    "修理",
-    "报修",
-    "返修",
-    "保修",
-    "售后",
-)
 # Reporting that something received is wrong. "过敏了" is a report, "会过敏吗" is a question.
 PROBLEM_WORDS = (
     "坏了",
@@ -122,40 +107,68 @@ _HOW_TO_START = re.compile(
     r"怎么办|怎么弄|怎么搞|怎么处理|怎么操作|怎么申请|如何申请|怎么退|怎么换"
 )
 # What is left of a bare request once its words are gone ("我要退货啊" → "").
-_REQUEST_FILLER = re.compile(
-    r"我要|我想|想要|想|要|申请|帮我|给我|需要|麻烦|办理|一下|这个|那个|东西|商品|产品|宝贝"
-    r"|收到的|收到|买的|我|的|了|吧|啊|呀|哦|呢|嗯|亲|你好|您好|请|个|一个|可以吗|行吗|好吗"
+_REQUEST_EXTRA = (
+    "我要",
+    "我想",
+    "想要",
+    "想",
+    "要",
+    "申请",
+    "给我",
+    "需要",
+    "办理",
+    "一下",
+    "这个",
+    "那个",
+    "东西",
+    "商品",
+    "产品",
+    "宝贝",
+    "收到的",
+    "收到",
+    "买的",
+    "个",
+    "一个",
+    "可以吗",
+    "行吗",
+    "好吗",
 )
+_REQUEST_FILLER = filler(*_REQUEST_EXTRA)
+# Nothing of what happened either: how much ("质量太差了"), and that there is nothing to say.
+_NO_DETAIL = filler(
+    *_REQUEST_EXTRA,
+    "太",
+    "很",
+    "真的",
+    "真",
+    "非常",
+    "特别",
+    "超级",
+    "有点",
+    "就",
+    "都",
+    "也",
+    "还",
+    "又",
+    "不知道",
+    "不清楚",
+    "不晓得",
+    "随便",
+    "都行",
+    "没什么",
+    "没啥",
+    "就这样",
+    "如题",
+    "同上",
+)
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# "阿巴阿巴", "哈哈": one short sound said over and over.
+_REPEATED = re.compile(r"(.{1,3}?)\1+")
 _QUESTION = re.compile(
     r"吗|么|谁|多久|几天|多少|哪|怎样|如何|是否|能不能|可不可以|会不会|有没有|为什么|为啥|怎么"
 )
 _HYPOTHETICAL = re.compile(r"如果|万一|的话|会不会|假如|要是")
-_YES = ("是", "对", "嗯", "好", "确认", "提交", "可以", "行", "没错", "要", "需要", "能", "解决了")
-_YES_WHOLE = frozenset({"ok", "okay", "yes", "y", "没问题", "有用", "有帮助"})
-_NO = (
-    "不是",
-    "不对",
-    "不要",
-    "不用",
-    "不需要",
-    "不行",
-    "不能",
-    "不提交",
-    "没有",
-    "没用",
-    "没解决",
-    "用不了",
-    "还是不",
-    "没拍",
-    "不方便",
-    "否",
-    "错了",
-)
-_NO_WHOLE = frozenset({"不", "no", "n", "没", "不了"})
-_BARE_NO = frozenset({"没有", "没", "无", "不", "不用", "没什么", "没啥", "no"})
-_BARE_YES = frozenset({"好", "好的", "嗯", "嗯嗯", "是", "是的", "对", "行", "ok", "yes"})
-_CHOICE_WORDS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-_CHOICE = re.compile(r"^(?:第)?([1-9]|[一二两三四五六])(?:个|件|种|号|项)?$")
 WRONG_ORDER = (
     "不是这个订单",
     "不是这单",
@@ -166,10 +179,6 @@ WRONG_ORDER = (
     "换一个订单",
 )
 WRONG_ITEM = ("不是这个", "不是这件", "不是这款", "商品不对", "选错了", "不是它")
-
-
-def contains_any(text: str, words: tuple[str, ...]) -> bool:
-    return any(word in text for word in words)
 
 
 def is_question(text: str) -> bool:
@@ -191,7 +200,7 @@ def reports_problem(text: str) -> bool:
 def names_request(text: str) -> bool:
     """An after-sales request by name ("退货"), or a wish for one ("我要换个大瓶的")."""
     cleaned = clean(text)
-    return contains_any(cleaned, REQUEST_WORDS) or _WANTS.search(cleaned) is not None
+    return contains_any(cleaned, AFTER_SALES_WORDS) or _WANTS.search(cleaned) is not None
 
 
 def wants_request(text: str) -> bool:
@@ -200,7 +209,7 @@ def wants_request(text: str) -> bool:
     if _WANTS.search(cleaned):
         return True
     rest = _HOW_TO_START.sub("", cleaned)
-    for word in REQUEST_WORDS:
+    for word in AFTER_SALES_WORDS:
         rest = rest.replace(word, "")
     return len(_REQUEST_FILLER.sub("", rest)) <= 1
 
@@ -237,47 +246,43 @@ def reason(text: str) -> str | None:
     return None
 
 
-def has_details(text: str) -> bool:
-    """Whether the text says more than the request itself, so it can serve as a description."""
-    rest = clean(text)
-    for words in (REQUEST_WORDS, PROBLEM_WORDS, QUALITY_WORDS, NO_REASON_WORDS, USAGE_WORDS):
-        for word in words:
+def detail(text: str) -> str:
+    """What the text says beyond the request, the problem and reason words, questions,
+    order and phone numbers and filler ("面霜收到就漏了" → "面霜")."""
+    rest = clean(without_numbers(text))
+    for words in (AFTER_SALES_WORDS, PROBLEM_WORDS, QUALITY_WORDS, NO_REASON_WORDS, USAGE_WORDS):
+        for word in sorted(words, key=len, reverse=True):
             rest = rest.replace(word, "")
-    rest = _HOW_TO_START.sub("", rest)
-    return len(_REQUEST_FILLER.sub("", rest)) >= 4
+    rest = _QUESTION.sub("", _HOW_TO_START.sub("", rest))
+    return _NO_DETAIL.sub("", rest)
 
 
-def yes_or_no(text: str) -> bool | None:
-    """True for yes, False for no, None for anything longer or unclear."""
-    cleaned = clean(text).rstrip("吧呀啊哦呢啦的了")
-    if not cleaned or len(cleaned) > 10:
-        return None
-    if cleaned in _NO_WHOLE or contains_any(cleaned, _NO):
+def _says_something(rest: str, text: str) -> bool:
+    """Whether the detail of a text has content: not a yes or no ("确认提交"), not one sound
+    over and over ("阿巴阿巴"), and in Latin letters at least two words."""
+    if bare_yes_or_no(text) is not None or len(set(rest)) < 2 or _REPEATED.fullmatch(rest):
         return False
-    if cleaned in _YES_WHOLE or cleaned.startswith(_YES):
-        return True
-    return None
+    return bool(_CHINESE.search(rest)) or len(_LATIN_WORD.findall(without_numbers(text))) >= 2
 
 
-def bare_yes_or_no(text: str) -> bool | None:
-    """A whole message that is only a yes or a no ("好的", "没有"), else None."""
-    cleaned = clean(text).rstrip("吧呀啊哦呢啦的了")
-    if cleaned in _BARE_NO:
+def has_details(text: str) -> bool:
+    """Whether the text says more than the request itself, so it can serve as a description.
+
+    With a problem or a reason in it ("面霜收到就漏了") a little more is enough; a usage
+    problem needs to say what does not work ("精华不会用" does not).
+    """
+    rest = detail(text)
+    if not _says_something(rest, text):
         return False
-    if cleaned in _BARE_YES:
+    return len(rest) >= (2 if reason(text) in (QUALITY, NO_REASON) else 4)
+
+
+def describes(text: str) -> bool:
+    """Whether an answer to "what happened?" says anything: a problem or a reason, or some
+    detail. A bare request ("换货"), a yes or no ("确认") and sounds ("阿巴阿巴") do not."""
+    if reason(text) is not None or reports_problem(text):
         return True
-    return None
-
-
-def choice(text: str, count: int) -> int | None:
-    """A number from 1 to `count` ("2", "第二个", "2."), or None."""
-    cleaned = clean(fold(text))
-    found = _CHOICE.match(cleaned)
-    if not found:
-        return None
-    token = found.group(1)
-    number = int(token) if token.isdigit() else _CHOICE_WORDS[token]
-    return number if 1 <= number <= count else None
+    return _says_something(detail(text), text)
 
 
 def says_wrong_order(text: str) -> bool:

@@ -3,21 +3,49 @@
 A complaint opens a ticket at once, with a category and a severity; a severe one (a threat to
 go to 12315, a lawyer, the press …) or a second one within a day is urgent and puts the
 conversation in the queue for a person. When the message does not say what happened, the bot
-asks, and the answer is added to the same ticket.
+asks, and the answer is added to the same ticket. What else the complaint asks for is not
+dropped: a return or refund request starts the after-sales dialog, and a late parcel is shown
+(once the chat is verified as the order's owner). A question whether the shop can be trusted
+("我朋友说你们是骗子，是真的吗") is answered from the FAQ, not recorded.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.messages import Reply
-from handlers.complaint_words import ComplaintSignal, classify, is_severe, is_unclear, recognise
+from handlers.aftersales import AfterSalesRule
+from handlers.complaint_words import (
+    TRUST_FAQ_CATEGORY,
+    ComplaintSignal,
+    asks,
+    asks_about_trust,
+    classify,
+    is_unclear,
+    names_after_sales,
+    recognise,
+    severe_reason,
+)
 from handlers.context import Context
+from handlers.faq import confident_match
+from handlers.logistics import WHERE_IS_IT
 from handlers.order_views import local_time, parcel_detail
-from handlers.patterns import order_references
+from handlers.orders import MY_ORDERS
+from handlers.patterns import asks_ticket_progress, contains_any, order_references
 from handlers.ticketing import deadlines, open_ticket
+from handlers.verification import open_order
+from knowledge import FaqItem
+from knowledge.normalize import clean
 from storage.models import Order, Ticket
 
 DETAIL_FLOW = "complaint_detail"
 REPEAT_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class TrustQuestion:
+    """A question whether the shop can be trusted, and the FAQ entry that answers it."""
+
+    entry: FaqItem
 
 
 async def verified_order(ctx: Context) -> Order | None:
@@ -33,6 +61,14 @@ async def verified_order(ctx: Context) -> Order | None:
         return None
     ctx.memory["order_no"] = owner.order_no
     return await ctx.repos.orders.by_number(owner.order_no)
+
+
+def trust_answer(ctx: Context) -> FaqItem | None:
+    """The FAQ's authenticity entry closest to the question."""
+    for match in ctx.kb.search(ctx.text, limit=len(ctx.kb)):
+        if match.entry.category == TRUST_FAQ_CATEGORY:
+            return match.entry
+    return None
 
 
 def queue_for_a_person(ctx: Context) -> None:
@@ -54,12 +90,77 @@ def acknowledgement(ctx: Context, ticket: Ticket, category: str) -> Reply:
     )
 
 
+def urgent_notice(reasons: list[str]) -> str:
+    """The staff notification for an urgent complaint, "{number}" for the ticket's number."""
+    return "urgent complaint {number}: " + "; ".join(reasons)
+
+
+def repeat_reason(earlier: int) -> str:
+    if earlier == 1:
+        return "second complaint within 24h"
+    return f"{earlier + 1} complaints within 24h"
+
+
+async def follow_up(ctx: Context, ticket: Ticket, order: Order | None) -> list[Reply]:
+    """What the complaint asks for besides being heard.
+
+    The parcel of a verified order for a logistics complaint; then, when no other dialog is
+    open (an interrupted one is kept, and asks its own question again), an after-sales request
+    is started, or the phone digits are asked for to show the parcel of an order named but not
+    yet verified. Returns the replies; an empty list when there is nothing more to do.
+    """
+    logistics = ticket.category == "logistics"
+    replies = []
+    if order is not None and logistics and ticket.order_id == order.id:
+        replies.append(parcel_detail(ctx, order))
+    if ctx.dialog is not None:
+        return replies
+    if names_after_sales(ctx.text):
+        aftersales = AfterSalesRule()
+        request = await aftersales.match(ctx)
+        if request:
+            return [*replies, *await aftersales.handle(ctx, request)]
+    references = order_references(ctx.text)
+    if order is None and logistics and references:
+        # Nothing is shown before the chat is verified as the order's owner.
+        return await open_order(ctx, references[0], purpose="logistics")
+    return replies
+
+
+def is_something_else(ctx: Context) -> bool:
+    """True when a message in the detail dialog does not tell what happened.
+
+    A request or a question that another rule answers ("我要退货", "我的订单到哪了", an FAQ
+    question), a ticket progress question, or nothing at all ("算了", "好的"): the router
+    cancels the dialog, lets the other rule answer, or asks again. A message that says what
+    went wrong is the answer, whatever else it asks ("面膜过敏了，我要退货").
+    """
+    text = ctx.text
+    if severe_reason(text):
+        return False  # a threat while telling: the answer, and it makes the ticket urgent
+    if asks_ticket_progress(text):
+        return True
+    if asks(text) and confident_match(ctx) is not None:
+        return True
+    if classify(text) != "other":
+        return False
+    if names_after_sales(text) or contains_any(clean(text), WHERE_IS_IT + MY_ORDERS):
+        return True
+    if order_references(text):
+        return False  # which order it is about
+    return is_unclear(text)
+
+
 class ComplaintRule:
     name = "complaints"
     interrupts_dialogs = True
     flows: tuple[str, ...] = (DETAIL_FLOW,)
 
-    async def match(self, ctx: Context) -> ComplaintSignal | None:
+    async def match(self, ctx: Context) -> ComplaintSignal | TrustQuestion | None:
+        if asks_about_trust(ctx.text):
+            entry = trust_answer(ctx)
+            # Answered even in the middle of a dialog, whose question is then asked again.
+            return TrustQuestion(entry) if entry is not None else None
         dialog = ctx.dialog
         if dialog is not None and dialog.get("flow") == DETAIL_FLOW:
             return None  # the customer is telling what happened: resume() records it
@@ -71,36 +172,42 @@ class ComplaintRule:
             return None
         return signal
 
-    async def handle(self, ctx: Context, found: ComplaintSignal) -> list[Reply]:
+    async def handle(self, ctx: Context, found: ComplaintSignal | TrustQuestion) -> list[Reply]:
+        if isinstance(found, TrustQuestion):
+            return [Reply(found.entry.answer)]
         now = ctx.clock.now()
         category = classify(ctx.text)
-        repeated = await ctx.repos.tickets.complaints_since(ctx.identity.id, now - REPEAT_WINDOW)
-        urgent = found.severe or repeated > 0
+        earlier = await ctx.repos.tickets.complaints_since(ctx.identity.id, now - REPEAT_WINDOW)
+        reasons = [found.severe_reason] if found.severe else []
+        if earlier > 0:
+            reasons.append(repeat_reason(earlier))
         order = await verified_order(ctx)
         ticket = await open_ticket(
             ctx,
             "complaint",
             category=category,
-            severity="urgent" if urgent else "normal",
+            severity="urgent" if reasons else "normal",
             description=ctx.text,
             order_id=order.id if order is not None else None,
+            notice=urgent_notice(reasons) if reasons else f"new complaint {{number}} ({category})",
         )
-        if urgent:
+        if reasons:
             queue_for_a_person(ctx)
         replies = [acknowledgement(ctx, ticket, category)]
-        if order is not None and category == "logistics":
-            replies.append(parcel_detail(ctx, order))
-        # While interrupting another dialog, that dialog is kept: no question of our own.
-        if ctx.dialog is None and is_unclear(ctx.text):
+        interrupting = ctx.dialog is not None
+        replies.extend(await follow_up(ctx, ticket, order))
+        # While interrupting another dialog, that dialog is kept: no question of our own; nor
+        # when a dialog was just started to follow up (the request or the verification).
+        if not interrupting and ctx.dialog is None and is_unclear(ctx.text):
             ctx.start_dialog(DETAIL_FLOW, prompt="complaint_ask_detail", ticket=ticket.number)
             replies.append(ctx.say("complaint_ask_detail"))
         return replies
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
-        """What happened, added to the ticket the complaint opened."""
+        """What happened, added to the ticket the complaint opened; None for anything else."""
         assert ctx.dialog is not None
         text = ctx.text.strip()
-        if not text:
+        if not text or is_something_else(ctx):
             return None
         ticket = await ctx.repos.tickets.by_number(str(ctx.dialog.get("ticket", "")))
         ctx.end_dialog()
@@ -116,22 +223,21 @@ class ComplaintRule:
         if order is not None and (ticket.order_id is None or order_references(ctx.text)):
             ticket.order_id = order.id
         replies = [ctx.say("complaint_detail_thanks", number=ticket.number)]
-        if is_severe(text) and ticket.severity != "urgent":
-            replies.append(await self._escalate(ctx, ticket))
-        if order is not None and ticket.order_id == order.id and ticket.category == "logistics":
-            replies.append(parcel_detail(ctx, order))
+        reason = severe_reason(text)
+        if reason and ticket.severity != "urgent":
+            replies.append(await self._escalate(ctx, ticket, reason))
+        replies.extend(await follow_up(ctx, ticket, order))
         return replies
 
-    async def _escalate(self, ctx: Context, ticket: Ticket) -> Reply:
+    async def _escalate(self, ctx: Context, ticket: Ticket, reason: str) -> Reply:
         """Make the ticket urgent: sooner deadlines, an urgent alert, a person in the queue."""
         now = ctx.clock.now()
         first, resolution = deadlines("complaint", "urgent", ticket.created_at, ctx.settings)
         ticket.severity = "urgent"
         ticket.first_response_due = min(ticket.first_response_due, max(first, now))
         ticket.resolution_due = min(ticket.resolution_due, max(resolution, now))
-        await ctx.repos.notifications.add(
-            ticket.id, f"urgent complaint {ticket.number}", urgent=True, now=now
-        )
+        notice = urgent_notice([reason]).replace("{number}", ticket.number)
+        await ctx.repos.notifications.add(ticket.id, notice, urgent=True, now=now)
         queue_for_a_person(ctx)
         due = local_time(ticket.first_response_due, ctx.settings.zone)
         return ctx.say("complaint_escalated", due=due)

@@ -1,17 +1,11 @@
 """Answers from the FAQ knowledge base, and picking one of the suggested questions."""
 
-import re
-
 from bot.messages import Reply
+from handlers.answers import bare_yes_or_no, choice
 from handlers.context import Context
-from handlers.patterns import fold
 from knowledge import FaqMatch
 
 PICK_FLOW = "faq_pick"
-_CHOICE_WORDS = {"第一个": 1, "第二个": 2, "第三个": 3, "一": 1, "二": 2, "三": 3}
-# Yes to a single offered question picks it.
-_YES_WORDS = frozenset({"是", "是的", "对", "对的", "嗯", "嗯嗯", "好", "好的", "要", "yes", "ok"})
-_CHOICE_DIGIT = re.compile(r"^\s*([1-9])\s*[.、。)）]?\s*$")
 
 
 def best_match(ctx: Context) -> FaqMatch | None:
@@ -42,14 +36,10 @@ def suggestions(ctx: Context) -> list[FaqMatch]:
 
 
 def _choice(text: str, offered: int) -> int | None:
-    folded = fold(text).strip()
-    digit = _CHOICE_DIGIT.match(folded)
-    if digit:
-        return int(digit.group(1))
-    word = folded.rstrip("吧呀啊。.!！～~").lower()
-    if offered == 1 and word in _YES_WORDS:
+    """The number of the question picked; yes to a single offered question picks it."""
+    if offered == 1 and bare_yes_or_no(text):
         return 1
-    return _CHOICE_WORDS.get(word)
+    return choice(text, offered)
 
 
 class FaqRule:
@@ -67,11 +57,11 @@ class FaqRule:
         """A number picks one of the questions offered; anything else drops the offer."""
         assert ctx.dialog is not None
         ids: list[str] = ctx.dialog.get("ids", [])
-        choice = _choice(ctx.text, len(ids))
+        picked = _choice(ctx.text, len(ids))
         ctx.end_dialog()
-        if choice is None or not 1 <= choice <= len(ids):
+        if picked is None:
             return None
-        entry = ctx.kb.get(ids[choice - 1])
+        entry = ctx.kb.get(ids[picked - 1])
         if entry is None:  # the FAQ changed since the offer
             return None
         return [Reply(entry.answer)]

@@ -3,17 +3,13 @@
 import re
 import unicodedata
 
+from handlers.ticket_numbers import TICKET_NUMBER
 from knowledge.normalize import clean
 
 # An order or tracking number: up to four letters followed by 8 to 24 digits.
 _REFERENCE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{0,4}[0-9]{8,24})(?![A-Za-z0-9])")
-# A ticket number as handlers.ticketing makes them: kind prefix, shop date, a dash, a count
-# ("AS20261129-0007"); in any case and with any dash, as customers type them. The dash is
-# required: without it "AS202611290007" may as well be some shop's order number.
-_TICKET = re.compile(
-    r"(?<![A-Za-z0-9])(AS|CP|CB|FU)([0-9]{8})[-‐‑‒–—―]([0-9]{4,6})(?![A-Za-z0-9])",
-    re.IGNORECASE,
-)
+# A ticket number ("AS20261129-0007"), as handlers.ticket_numbers defines it.
+_TICKET = TICKET_NUMBER
 _MOBILE = re.compile(r"1[0-9]{10}")
 # Words that may surround phone digits in an answer ("手机尾号是8000"); anything else
 # means the digits are part of some other sentence ("我花了1299元") and are no answer.
@@ -21,6 +17,12 @@ _PHONE_WORDS = re.compile(
     r"手机号码|手机号|手机|电话号码|电话|号码|尾号|后四位|后4位|末四位|末尾|下单|收货|订单号|订单"
     r"|我的|是|的|为|哦|啊|呀|吧|呢|嗯|好|[\s\W_]"
 )
+# Phone digits after words that say what they are ("手机尾号是8000", "电话：13800138000").
+_PHONE_CUE = r"手机号码|手机号|手机|电话号码|电话|尾号|后四位|后4位|末四位|末4位"
+_NAMED_PHONE_DIGITS = re.compile(
+    rf"(?:{_PHONE_CUE})(?:{_PHONE_CUE}|的)*(?:是|为|[\s:：])*(1[0-9]{{10}}|[0-9]{{4}})(?![0-9])"
+)
+_ANY_MOBILE = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
 
 
 def fold(text: str) -> str:
@@ -71,10 +73,92 @@ def phone_last_four(text: str) -> str | None:
     return None
 
 
+def without_numbers(text: str) -> str:
+    """The text without its order, tracking and ticket numbers and phone numbers or digits,
+    with the words that name them ("尾号5678")."""
+    return _ANY_MOBILE.sub(" ", _NAMED_PHONE_DIGITS.sub(" ", without_references(text)))
+
+
+def phone_digits_with_reference(text: str) -> str | None:
+    """The last four phone digits given in a message that names an order.
+
+    Either the rest of the message is only them ("KF2026…，尾号8000"), or they follow a phone
+    word ("KF2026…要退款，手机尾号8000"), or it holds a whole mobile number.
+    """
+    rest = without_references(text)
+    digits = phone_last_four(rest)
+    if digits is not None:
+        return digits
+    named = _NAMED_PHONE_DIGITS.search(rest)
+    if named:
+        return named.group(1)[-4:]
+    mobile = _ANY_MOBILE.search(rest)
+    return mobile.group()[-4:] if mobile else None
+
+
+# After-sales requests by name: the after-sales rule's to start, no complaint on their own.
+AFTER_SALES_WORDS = (
+    "退货",
+    "换货",
+    "退换",
+    "退款",
+    "退钱",
+    "退掉",
+    "退回",
+    "补发",
+    "维修",
+    "修理",
+    "报修",
+    "返修",
+    "保修",
+    "售后",
+)
+# Words that say nothing of what a message is about: pronouns, greetings, politeness and
+# particles. What is left of a message once its keywords and these are gone is what it adds;
+# each reader adds the words that say nothing in its own matter (`filler`).
+FILLER_WORDS = (
+    "我们",
+    "我的",
+    "我",
+    "你好",
+    "您好",
+    "亲",
+    "请",
+    "麻烦",
+    "帮我",
+    "了",
+    "的",
+    "吧",
+    "啊",
+    "呀",
+    "哦",
+    "呢",
+    "吗",
+    "嘛",
+    "嗯",
+)
+
+
+def filler(*extra: str) -> re.Pattern[str]:
+    """A pattern for the filler words and `extra`, the longest first."""
+    words = sorted({*FILLER_WORDS, *extra}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(word) for word in words))
+
+
 # Request words that add nothing to what is asked ("帮我查一下我的订单呢").
-_REQUEST_WORDS = re.compile(
-    r"帮我|帮忙|麻烦|请问|请|查一下|查下|查查|看一下|看下|看看|一下|我的|我们|我|你好|您好|亲"
-    r"|呢|吗|嘛|啊|呀|哦|了|的|有哪些|怎么样|情况"
+_REQUEST_WORDS = filler(
+    "帮忙",
+    "请问",
+    "查一下",
+    "查下",
+    "查查",
+    "看一下",
+    "看下",
+    "看看",
+    "一下",
+    "有哪些",
+    "怎么样",
+    "情况",
 )
 
 

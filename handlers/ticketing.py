@@ -4,9 +4,8 @@ from datetime import datetime, timedelta
 
 from bot.settings import Settings
 from handlers.context import Context
+from handlers.ticket_numbers import PREFIXES
 from storage.models import Ticket
-
-PREFIXES = {"after_sales": "AS", "complaint": "CP", "callback": "CB", "followup": "FU"}
 
 
 def deadlines(
@@ -38,8 +37,13 @@ async def open_ticket(
     media: list[str] | None = None,
     within_policy: bool = True,
     policy_note: str = "",
+    notice: str = "",
 ) -> Ticket:
-    """Store a new ticket for this chat's customer and tell staff about it."""
+    """Store a new ticket for this chat's customer and tell staff about it.
+
+    `notice` is the staff notification's text, "{number}" standing for the new ticket's
+    number ("urgent complaint {number}: threat (12315)"); by default "new KIND NUMBER".
+    """
     now = ctx.clock.now()
     day = now.astimezone(ctx.settings.zone).strftime("%Y%m%d")
     first_response_due, resolution_due = deadlines(kind, severity, now, ctx.settings)
@@ -66,7 +70,6 @@ async def open_ticket(
         ),
         prefix=f"{PREFIXES[kind]}{day}-",
     )
-    await ctx.repos.notifications.add(
-        ticket.id, f"new {kind} {ticket.number}", urgent=severity == "urgent", now=now
-    )
+    text = notice.replace("{number}", ticket.number) if notice else f"new {kind} {ticket.number}"
+    await ctx.repos.notifications.add(ticket.id, text, urgent=severity == "urgent", now=now)
     return ticket

@@ -12,7 +12,7 @@ from datetime import timedelta
 from bot.messages import Reply
 from handlers.context import Context
 from handlers.order_views import order_detail, parcel_detail
-from handlers.patterns import order_references, phone_last_four, without_references
+from handlers.patterns import order_references, phone_digits_with_reference, phone_last_four
 
 FLOW = "verify"
 
@@ -35,16 +35,15 @@ async def open_order(ctx: Context, reference: str, purpose: str) -> list[Reply]:
 
     Digits given in the same message ("KF2026…，尾号8000") answer at once.
     """
-    order_no = await owned_order_no(ctx, reference)
-    if order_no is not None:
-        return [await show_order(ctx, order_no, purpose)]
-    if is_locked(ctx):
-        return [_locked(ctx)]
-    ctx.start_dialog(FLOW, prompt="verify_ask", reference=reference, purpose=purpose)
-    digits = phone_last_four(without_references(ctx.text))
-    if digits is not None:
-        return await check_digits(ctx, digits)
-    return [ctx.say("verify_ask")]
+    check = await reference_access(ctx, reference)
+    if check is None or not (check.ok or check.locked):
+        ctx.start_dialog(FLOW, prompt="verify_ask", reference=reference, purpose=purpose)
+        return [ctx.say("verify_ask")] if check is None else check.replies
+    if ctx.dialog is not None and ctx.dialog.get("flow") == FLOW:
+        ctx.end_dialog()  # no digits to wait for any more
+    if not check.ok:
+        return check.replies
+    return [*check.replies, await show_order(ctx, check.order_no, purpose)]
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,22 @@ async def owned_order_no(ctx: Context, reference: str) -> str | None:
     if owner is not None and owner.customer_id == ctx.identity.customer_id:
         return owner.order_no
     return None
+
+
+async def reference_access(ctx: Context, reference: str) -> DigitCheck | None:
+    """Whether this chat may see the referenced order, as far as this message tells.
+
+    Ok at once when the chat is bound to the order's customer; else the check of the phone
+    digits given in the same message, or the refusal of a locked chat; None when the digits
+    are still to be asked for.
+    """
+    order_no = await owned_order_no(ctx, reference)
+    if order_no is not None:
+        return DigitCheck(True, [], order_no=order_no)
+    if is_locked(ctx):
+        return DigitCheck(False, [_locked(ctx)], locked=True)
+    digits = phone_digits_with_reference(ctx.text)
+    return None if digits is None else await verify_digits(ctx, reference, digits)
 
 
 async def verify_digits(ctx: Context, reference: str, digits: str) -> DigitCheck:

@@ -1,9 +1,11 @@
 """Tickets (after-sales requests, complaints …) with their history."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +16,21 @@ NUMBER_ATTEMPTS = 5
 ACTIVE_STATUSES = ("open", "in_progress", "waiting_customer")
 # Statuses that end the work on a ticket: the time to resolve is measured to the first of them.
 FINISHED_STATUSES = ("resolved", "closed", "rejected")
+
+Query = TypeVar("Query", bound=Select[Any])
+
+
+@dataclass(frozen=True)
+class ListedTicket:
+    """A ticket in a listing, with the deadlines it has missed (see `overdue_conditions`)."""
+
+    ticket: Ticket
+    response_overdue: bool  # unanswered past the first-response deadline
+    resolution_overdue: bool  # unresolved past the resolution deadline
+
+    @property
+    def overdue(self) -> bool:
+        return self.response_overdue or self.resolution_overdue
 
 
 class TicketRepository:
@@ -117,34 +134,66 @@ class TicketRepository:
         self,
         status: str | None = None,
         kind: str | None = None,
-        overdue_at: datetime | None = None,
         since: datetime | None = None,
         limit: int | None = 200,
     ) -> Sequence[Ticket]:
-        """Tickets newest first, filtered; `overdue_at` keeps active ones past a deadline then.
-
-        `limit` None returns every match (reports count them all).
-        """
-        query = select(Ticket)
-        if status is not None:
-            query = query.where(Ticket.status == status)
-        if kind is not None:
-            query = query.where(Ticket.kind == kind)
-        if since is not None:
-            query = query.where(Ticket.created_at >= since)
-        if overdue_at is not None:
-            query = query.where(
-                Ticket.status.in_(ACTIVE_STATUSES),
-                or_(
-                    Ticket.resolution_due < overdue_at,
-                    (Ticket.first_response_at.is_(None)) & (Ticket.first_response_due < overdue_at),
-                ),
-            )
-        query = query.order_by(Ticket.id.desc())
+        """Tickets newest first, filtered; `limit` None returns every match (reports count
+        them all)."""
+        query = _filtered(select(Ticket), status, kind, since).order_by(Ticket.id.desc())
         if limit is not None:
             query = query.limit(limit)
         result = await self._session.scalars(query)
         return result.all()
+
+    async def listing(
+        self,
+        now: datetime,
+        status: str | None = None,
+        kind: str | None = None,
+        overdue_only: bool = False,
+        limit: int = 200,
+    ) -> list[ListedTicket]:
+        """Tickets newest first, each with the deadlines it has missed by `now`.
+
+        The flags and the `overdue_only` filter are the same SQL (`overdue_conditions`).
+        """
+        response_missed, resolution_missed = overdue_conditions(now)
+        query = _filtered(
+            select(
+                Ticket,
+                response_missed.label("response_overdue"),
+                resolution_missed.label("resolution_overdue"),
+            ),
+            status,
+            kind,
+            None,
+        )
+        if overdue_only:
+            query = query.where(or_(response_missed, resolution_missed))
+        rows = await self._session.execute(query.order_by(Ticket.id.desc()).limit(limit))
+        return [
+            ListedTicket(ticket, bool(response), bool(resolution))
+            for ticket, response, resolution in rows.all()
+        ]
+
+    async def waiting_for_answer(self, identity_id: int) -> Ticket | None:
+        """This chat's ticket waiting for the customer that was last asked to reply.
+
+        "Last asked" is the newest change to waiting_customer in its history.
+        """
+        asked = (
+            select(TicketEvent.ticket_id, func.max(TicketEvent.id).label("last"))
+            .where(TicketEvent.to_status == "waiting_customer")
+            .group_by(TicketEvent.ticket_id)
+            .subquery()
+        )
+        return await self._session.scalar(
+            select(Ticket)
+            .outerjoin(asked, asked.c.ticket_id == Ticket.id)
+            .where(Ticket.identity_id == identity_id, Ticket.status == "waiting_customer")
+            .order_by(asked.c.last.desc().nulls_last(), Ticket.id.desc())
+            .limit(1)
+        )
 
     async def add_event(
         self,
@@ -198,6 +247,27 @@ class TicketRepository:
             .order_by(TicketEvent.id.desc())
             .limit(1)
         )
+
+
+def overdue_conditions(now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The one definition of an overdue ticket: still being worked on, and unanswered past its
+    first-response deadline (the first condition) or unresolved past its resolution deadline
+    (the second)."""
+    active = Ticket.status.in_(ACTIVE_STATUSES)
+    return (
+        active & Ticket.first_response_at.is_(None) & (Ticket.first_response_due < now),
+        active & (Ticket.resolution_due < now),
+    )
+
+
+def _filtered(query: Query, status: str | None, kind: str | None, since: datetime | None) -> Query:
+    if status is not None:
+        query = query.where(Ticket.status == status)
+    if kind is not None:
+        query = query.where(Ticket.kind == kind)
+    if since is not None:
+        query = query.where(Ticket.created_at >= since)
+    return query
 
 
 def _owned_by(identity_id: int, customer_id: int | None) -> ColumnElement[bool]:

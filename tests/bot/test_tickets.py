@@ -268,7 +268,7 @@ async def test_a_reopened_ticket_is_resolved_again_only_when_finished_again(
 
 
 async def numbers(services: Services, clock: FakeClock, **filters: Any) -> list[str]:
-    return [t.number for t in await list_tickets(services.sessions, clock, **filters)]
+    return [t.ticket.number for t in await list_tickets(services.sessions, clock, **filters)]
 
 
 async def test_tickets_are_listed_newest_first_and_filtered(
@@ -307,6 +307,36 @@ async def test_overdue_tickets_follow_the_clock(
     await update(services, clock, complaint.number, status="resolved")
     clock.advance(hours=24)  # 49 hours
     assert await numbers(services, clock, overdue=True) == [return_request.number]
+
+
+async def test_listed_tickets_say_which_deadline_they_missed_as_the_overdue_filter_does(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    return_request = await new_ticket(chat)
+    complaint = await new_ticket(chat.as_user("bob"), "complaint", category="quality")
+    await update(services, clock, return_request.number, note="在核实", public=True)
+
+    async def missed() -> dict[str, tuple[bool, bool]]:
+        listed = await list_tickets(services.sessions, clock)
+        overdue = await numbers(services, clock, overdue=True)
+        assert [t.ticket.number for t in listed if t.overdue] == overdue
+        flags = {t.ticket.number: (t.response_overdue, t.resolution_overdue) for t in listed}
+        return {number: flag for number, flag in flags.items() if any(flag)}
+
+    assert await missed() == {}
+    clock.advance(hours=3)  # the complaint is unanswered past its 2 hours
+    assert await missed() == {complaint.number: (True, False)}
+    clock.advance(hours=22)  # 25 hours: and past its resolution deadline of 24
+    assert await missed() == {complaint.number: (True, True)}
+    await update(services, clock, complaint.number, status="in_progress")
+    assert await missed() == {complaint.number: (False, True)}
+    clock.advance(hours=24)  # 49 hours: the return request too, answered though it was
+    assert await missed() == {
+        complaint.number: (False, True),
+        return_request.number: (False, True),
+    }
+    await update(services, clock, complaint.number, status="closed")
+    assert await missed() == {return_request.number: (False, True)}
 
 
 async def test_show_gives_the_ticket_its_chat_and_history(
@@ -430,6 +460,102 @@ def test_cli_tickets_show_prints_the_ticket_and_its_history(
     assert "note (internal): 仓库在查" in out
 
 
+def test_cli_tickets_list_shows_what_each_ticket_is_about_and_the_deadline_it_missed(
+    cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def work(chat: Chat) -> tuple[str, str]:
+        return_request = await new_ticket(chat, request_type="return")
+        complaint = await new_ticket(chat.as_user("bob"), "complaint", category="logistics")
+        return return_request.number, complaint.number
+
+    return_number, complaint_number = with_services(cli_env, clock, work)
+    clock.advance(hours=3)  # the complaint was to be answered by 13:00, resolved by 11:00 + 1d
+    capsys.readouterr()
+
+    assert main(["tickets", "list"], clock=clock) == 0
+
+    header, complaint, return_request, _ = capsys.readouterr().out.splitlines()
+    assert header.split() == [
+        "NUMBER",
+        "KIND",
+        "TYPE/CATEGORY",
+        "STATUS",
+        "SEVERITY",
+        "CREATED",
+        "RESPOND",
+        "BY",
+        "RESOLVE",
+        "BY",
+    ]
+    assert complaint.split() == [
+        complaint_number,
+        "complaint",
+        "logistics",
+        "open",
+        "normal",
+        *("2026-11-29", "11:00"),
+        *("2026-11-29", "13:00"),
+        *("2026-11-30", "11:00"),
+        *("OVERDUE:", "response"),
+    ]
+    assert return_request.split() == [
+        return_number,
+        "after_sales",
+        "return",
+        "open",
+        "normal",
+        *("2026-11-29", "11:00"),
+        *("2026-11-29", "15:00"),
+        *("2026-12-01", "11:00"),
+    ]
+
+    answering = ["tickets", "update", complaint_number, "--status", "in_progress"]
+    assert main(answering, clock=clock) == 0
+    clock.advance(hours=22)
+    capsys.readouterr()
+    assert main(["tickets", "list", "--overdue"], clock=clock) == 0
+    complaint = capsys.readouterr().out.splitlines()[1]
+    assert complaint.split()[7:] == ["answered", "2026-11-30", "11:00", "OVERDUE:", "resolution"]
+
+
+def test_cli_tickets_show_indents_long_texts_and_tells_whose_note_it_is(
+    cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def work(chat: Chat) -> tuple[str, str]:
+        return_request = await new_ticket(
+            chat,
+            request_type="return",
+            description="瓶子漏了\n盖子也裂了",
+            within_policy=False,
+            policy_note="past the 7 days",
+        )
+        complaint = await new_ticket(chat.as_user("bob"), "complaint", category="logistics")
+        async with chat.services.sessions() as session, session.begin():
+            tickets = Repositories.for_session(session).tickets
+            ticket = await tickets.by_number(return_request.number)
+            assert ticket is not None
+            await tickets.add_event(
+                ticket, chat.clock.now(), "note", "照片\n补上", author="customer"
+            )
+        return return_request.number, complaint.number
+
+    return_number, complaint_number = with_services(cli_env, clock, work)
+    assert main(["tickets", "update", return_number, "--note", "仓库在查"], clock=clock) == 0
+    capsys.readouterr()
+
+    assert main(["tickets", "show", return_number], clock=clock) == 0
+    out = capsys.readouterr().out
+    assert "description:    瓶子漏了\n                盖子也裂了\n" in out
+    assert "policy:         outside policy: past the 7 days\n" in out
+    assert "customer note (customer): 照片\n" + " " * 29 + "补上\n" in out
+    assert "staff    note (internal): 仓库在查" in out
+
+    assert main(["tickets", "show", complaint_number], clock=clock) == 0
+    out = capsys.readouterr().out
+    assert "category:       logistics" in out
+    assert "policy" not in out
+
+
 def test_cli_tickets_update_queues_the_news_for_the_customer(
     cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -492,6 +618,21 @@ def test_cli_tickets_update_with_bad_arguments_exits_two(
 
     assert exit_info.value.code == 2
     assert "usage" in capsys.readouterr().err
+    assert stored_outbox(cli_env) == []
+
+
+def test_cli_tickets_update_with_a_blank_note_exits_two(
+    cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    return_number, _ = seed(cli_env, clock)
+    capsys.readouterr()
+
+    code = main(["tickets", "update", return_number, "--note", "  ", "--public"], clock=clock)
+
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        "tickets update: nothing to update: give a status or a note"
+    )
     assert stored_outbox(cli_env) == []
 
 

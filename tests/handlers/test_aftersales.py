@@ -222,14 +222,15 @@ async def test_usage_problem_not_solved_opens_a_repair_ticket(chat: Chat) -> Non
     asked = await chat.ask("还是不行")
     assert "登记给客服" in asked and "订单号" in asked
     await chat.ask(DELIVERED)
-    await chat.ask("8000")
-    assert "照片" in await chat.ask("1")
+    asked = await chat.ask("8000")
+    assert "哪一件" not in asked and "照片" in asked  # the serum, named at the start
     summary = await send(chat, "", ("img://serum.jpg",))
     assert "维修" in summary and "使用问题" in summary
     await chat.ask("确认")
     [ticket] = await tickets(chat)
     assert ticket.request_type == "repair" and ticket.reason == "usage"
     assert ticket.description == "精华液一次挤几滴" and ticket.media == ["img://serum.jpg"]
+    assert ticket.order_item_id == await item_id(chat, DELIVERED, SERUM)
 
 
 async def test_a_usage_problem_put_as_a_question_is_the_description(chat: Chat) -> None:
@@ -385,3 +386,152 @@ async def test_photos_sent_before_they_are_asked_for_are_kept(chat: Chat) -> Non
     await chat.ask("确认")
     [ticket] = await tickets(chat)
     assert ticket.media == ["img://first.jpg"]
+
+
+async def memory(chat: Chat) -> dict[str, Any]:
+    async with chat.services.sessions() as session:
+        return await session.scalar(
+            select(Conversation.memory)
+            .join(Identity, Identity.id == Conversation.identity_id)
+            .where(Identity.channel == chat.channel, Identity.external_id == chat.user)
+        )
+
+
+async def set_status(chat: Chat, number: str, status: str) -> None:
+    async with chat.services.sessions() as session, session.begin():
+        ticket = await session.scalar(select(Ticket).where(Ticket.number == number))
+        assert ticket is not None
+        ticket.status = status
+
+
+async def test_a_description_that_says_nothing_is_asked_again(chat: Chat) -> None:
+    await start_with_the_delivered_order(chat, "我要换货")
+    await chat.ask("2")
+    assert "描述" in await chat.ask("1")  # quality
+    for nothing in ("阿巴阿巴", "确认"):
+        assert "一两句话" in await chat.ask(nothing)
+    assert "一两句话" in await chat.ask("换货")  # the request again: nothing new
+    assert "没能理解" in await chat.ask("哈哈哈哈")  # the third answer that was none
+    dialog = await open_dialog(chat)
+    assert dialog is not None and dialog["step"] == "description"
+    assert not dialog["description"]
+    assert "照片" in await chat.ask("盖子拧不上，里面的膏体洒了")
+    await chat.ask("没有")
+    await chat.ask("确认")
+    [ticket] = await tickets(chat)
+    assert ticket.description == "盖子拧不上，里面的膏体洒了"
+
+
+async def test_an_item_named_in_the_first_message_is_taken_with_its_description(
+    chat: Chat,
+) -> None:
+    await verify_as_zhang(chat)
+    await chat.ask("面霜收到就漏了")
+    asked = await chat.ask("是")
+    assert "哪一件" not in asked and "退货还是换货" in asked
+    assert "照片" in await chat.ask("换货")  # the first message described it
+    summary = await chat.ask("没有")
+    assert CREAM in summary and "面霜收到就漏了" in summary
+    await chat.ask("确认")
+    [ticket] = await tickets(chat)
+    assert ticket.order_item_id == await item_id(chat, DELIVERED, CREAM)
+    assert ticket.description == "面霜收到就漏了"
+
+
+async def test_an_item_named_before_the_order_was_verified_is_taken(chat: Chat) -> None:
+    await chat.ask("我要退货")
+    assert "后四位" in await chat.ask(f"{DELIVERED}的面霜我不喜欢")
+    summary = await chat.ask("8000")  # the reason and the description were given too
+    assert "验证成功" in summary and "哪一件" not in summary
+    assert CREAM in summary and "无理由" in summary and "确认提交吗" in summary
+    await chat.ask("确认")
+    [ticket] = await tickets(chat)
+    assert ticket.order_item_id == await item_id(chat, DELIVERED, CREAM)
+    assert ticket.request_type == "return" and ticket.reason == "no_reason"
+    assert ticket.description == f"{DELIVERED}的面霜我不喜欢"
+
+
+async def test_an_item_named_in_a_usage_problem_is_taken(chat: Chat) -> None:
+    assert "哪里用不了" in await chat.ask("这个精华用不了…")
+    assert "订单号" in await chat.ask("按压泵按不出来")  # a fault after all
+    await chat.ask(DELIVERED)
+    asked = await chat.ask("8000")
+    assert "哪一件" not in asked and "退货还是换货" in asked
+    await chat.ask("换货")
+    await chat.ask("没有")
+    await chat.ask("确认")
+    [ticket] = await tickets(chat)
+    assert ticket.order_item_id == await item_id(chat, DELIVERED, SERUM)
+    assert ticket.description == "按压泵按不出来"
+
+
+async def test_phone_digits_with_the_order_number_verify_at_once(chat: Chat) -> None:
+    asked = await chat.ask(f"{UNSHIPPED}要退款，手机尾号5678")
+    assert "验证成功" in asked and "后四位" not in asked and "退款的原因" in asked
+    await chat.ask("拍错了")
+    await chat.ask("确认")
+    [ticket] = await tickets(chat)
+    assert ticket.order_id == await order_id(chat, UNSHIPPED)
+    assert ticket.description == "拍错了"
+
+
+async def test_a_second_request_on_an_item_points_to_the_open_ticket(chat: Chat) -> None:
+    await start_with_the_delivered_order(chat, "我要退货")
+    await chat.ask("2")
+    await chat.ask("1")  # quality
+    await chat.ask("盖子碎了")
+    await chat.ask("没有")
+    assert "AS20261129-0001" in await chat.ask("确认")
+    await chat.ask("我要换货")
+    await chat.ask("是")
+    answer = await chat.ask("2")
+    assert "AS20261129-0001" in answer and "已受理" in answer and "不用重复提交" in answer
+    assert await open_dialog(chat) is None
+    assert len(await tickets(chat)) == 1
+    # The other item is another matter, and so is the same one once the first is resolved.
+    await chat.ask("我要换货")
+    await chat.ask("是")
+    assert "原因" in await chat.ask("1")
+    await chat.ask("算了")
+    await set_status(chat, "AS20261129-0001", "resolved")
+    await chat.ask("我要换货")
+    await chat.ask("是")
+    assert "原因" in await chat.ask("2")
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        ["KF20261126004要退款，手机尾号1111"],
+        ["申请退款", "KF20261126004", "1111"],
+    ],
+)
+async def test_a_refund_for_an_unpaid_order_is_explained(chat: Chat, messages: list[str]) -> None:
+    for message in messages:
+        answer = await chat.ask(message)
+    assert "验证成功" in answer and "还没有付款" in answer and "自动取消" in answer
+    assert "原因" not in answer
+    assert await open_dialog(chat) is None
+    assert await tickets(chat) == []
+
+
+async def test_a_photo_sent_before_the_request_goes_with_it(chat: Chat) -> None:
+    assert "图片" in await send(chat, "", ("img://leak.jpg",))
+    await chat.ask("收到的东西坏了")
+    await chat.ask(DELIVERED)
+    await chat.ask("8000")
+    await chat.ask("2")
+    await chat.ask("退货")
+    summary = await chat.ask("面霜的盖子碎了")
+    assert "1 张" in summary and "确认提交吗" in summary  # no need to ask for photos
+    await chat.ask("确认")
+    [ticket] = await tickets(chat)
+    assert ticket.media == ["img://leak.jpg"]
+    assert ticket.order_item_id == await item_id(chat, DELIVERED, CREAM)
+    assert "recent_media" not in await memory(chat)
+    # Attached once: the next request starts without photos.
+    await chat.ask("收到的东西坏了")
+    await chat.ask("是")
+    await chat.ask("1")
+    await chat.ask("退货")
+    assert "拍几张照片" in await chat.ask("精华的瓶口一直往外渗")

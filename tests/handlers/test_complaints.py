@@ -5,7 +5,9 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from bot import reports
 from bot.app import Services
+from handlers import complaint_words
 from storage.models import Conversation, Identity, Order, StaffNotification, Ticket, TicketEvent
 from tests.conftest import Chat, FakeClock
 
@@ -245,3 +247,175 @@ async def test_asking_how_a_complaint_goes_is_no_new_complaint(chat: Chat) -> No
     assert len(await complaints(chat.services)) == 1
     await chat.ask("我投诉的事到现在都没人管，太过分了")
     assert len(await complaints(chat.services)) == 2
+
+
+async def test_words_inside_nouns_and_questions_about_reviews_are_no_complaints(
+    chat: Chat,
+) -> None:
+    for number, text in enumerate(
+        (
+            "垃圾桶有卖吗",
+            "有没有卖垃圾袋",
+            "差评会影响你们吗",
+            "给差评会怎样",
+            "投诉有用吗",
+            "一直没发货吗",  # a question, not yet a grievance
+        )
+    ):
+        await chat.as_user(f"u{number}").ask(text)
+    assert await complaints(chat.services) == []
+
+
+async def test_taking_back_a_complaint_with_bare_not_is_none(chat: Chat) -> None:
+    answer = await chat.ask("不投诉了，帮我查下订单")
+    assert await complaints(chat.services) == []
+    assert "订单号" in answer
+
+
+async def test_a_question_about_trust_is_answered_not_escalated(chat: Chat) -> None:
+    for user, text in (("u1", "我朋友说你们是骗子，是真的吗"), ("u2", "你们是不是骗子？")):
+        talker = chat.as_user(user)
+        answer = await talker.ask(text)
+        assert "正品" in answer and "防伪" in answer
+        assert (await conversation(talker)).mode == "bot"
+    assert await complaints(chat.services) == []
+    answer = await chat.ask("你们就是骗子！")  # an accusation, not a question
+    [ticket] = await complaints(chat.services)
+    assert ticket.severity == "urgent" and NUMBER.findall(answer) == [ticket.number]
+    assert [n.reason for n in await notifications(chat.services, ticket)] == [
+        f"urgent complaint {ticket.number}: accusation (骗子)"
+    ]
+
+
+async def test_a_question_about_trust_inside_a_dialog_is_answered_and_it_goes_on(
+    chat: Chat,
+) -> None:
+    assert "订单号" in await chat.ask("我的订单到哪了")
+    answer = await chat.ask("听说你们卖假货？")
+    assert "正品" in answer and "订单号" in answer  # answered, then asked again
+    assert await complaints(chat.services) == []
+    assert "手机号" in await chat.ask("KF20261120001")
+
+
+async def test_being_ignored_is_a_service_complaint(chat: Chat) -> None:
+    answer = await chat.ask("客服半天不回，什么态度")
+    [ticket] = await complaints(chat.services)
+    assert ticket.category == "service" and NUMBER.findall(answer) == [ticket.number]
+    assert "发生了什么" not in answer
+
+
+async def test_the_first_thing_complained_about_decides_the_category(chat: Chat) -> None:
+    for user, text in (
+        ("u1", "钱付了东西一直不发"),
+        ("u2", "包装盒都压扁了，太失望了"),
+        ("u3", "问了三遍没人管"),
+        ("u4", "快递一个星期都没送到，客服也不回消息"),
+    ):
+        await chat.as_user(user).ask(text)
+    found = [t.category for t in await complaints(chat.services)]
+    assert found == ["logistics", "quality", "service", "logistics"]
+
+
+async def test_cancel_words_and_other_requests_do_not_land_in_the_ticket(chat: Chat) -> None:
+    await chat.ask("我要投诉")
+    assert "取消" in await chat.ask("算了")
+    assert (await conversation(chat)).dialog is None
+
+    talker = chat.as_user("bob")
+    await talker.ask("我要投诉")
+    answer = await talker.ask("我的订单到哪了")
+    assert "订单号" in answer and "谢谢您告诉我" not in answer
+
+    talker = chat.as_user("carol")
+    await talker.ask("我要投诉")
+    answer = await talker.ask("你们家的是正品吗")
+    assert "正品" in answer and "发生了什么" in answer  # answered, and asked again
+
+    talker = chat.as_user("dave")
+    await talker.ask("我要投诉")
+    answer = await talker.ask("我要退货")
+    assert "订单号" in answer and "谢谢您告诉我" not in answer
+    assert (await conversation(talker)).dialog["flow"] == "aftersales"
+
+    for ticket in await complaints(chat.services):
+        assert await notes(chat.services, ticket) == []
+        assert ticket.description == "我要投诉"
+
+
+async def test_a_complaint_that_asks_for_a_return_starts_the_return(chat: Chat) -> None:
+    for user, text in (("u1", "什么破东西，我要退货！！！"), ("u2", "质量太差了我要退款！！")):
+        talker = chat.as_user(user)
+        answer = await talker.ask(text)
+        ticket = (await complaints(chat.services))[-1]
+        assert ticket.description == text and NUMBER.findall(answer) == [ticket.number]
+        assert "抱歉" in answer and "订单号" in answer and "发生了什么" not in answer
+        stored = await conversation(talker)
+        assert stored.dialog is not None and stored.dialog["flow"] == "aftersales"
+    answer = await chat.as_user("u2").ask("KF20261120001")
+    assert "手机号" in answer
+
+
+async def test_telling_what_happened_with_a_return_request_starts_it(chat: Chat) -> None:
+    await chat.ask("我要投诉")
+    answer = await chat.ask("面膜用了两天就过敏了，我要退货")
+    [ticket] = await complaints(chat.services)
+    assert "过敏" in ticket.description and ticket.category == "quality"
+    assert ticket.number in answer and "订单号" in answer
+    assert (await conversation(chat)).dialog["flow"] == "aftersales"
+
+
+async def test_an_unverified_parcel_complaint_naming_an_order_offers_to_verify(
+    chat: Chat,
+) -> None:
+    answer = await chat.ask("KF20261120001 快递一个星期还没到，你们怎么回事！！")
+    [ticket] = await complaints(chat.services)
+    assert ticket.category == "logistics" and NUMBER.findall(answer) == [ticket.number]
+    assert "抱歉" in answer and "手机号" in answer
+    assert "SF1234567890123" not in answer and "顺丰" not in answer
+    shown = await chat.ask("8000")
+    assert "验证成功" in shown and "SF1234567890123" in shown
+
+
+async def test_an_order_named_when_telling_what_happened_is_verified_first(
+    chat: Chat,
+) -> None:
+    await chat.ask("我要投诉")
+    answer = await chat.ask("KF20261120001 的快递丢件了")
+    [ticket] = await complaints(chat.services)
+    assert ticket.category == "logistics" and ticket.number in answer
+    assert "手机号" in answer and "SF1234567890123" not in answer
+    assert "SF1234567890123" in await chat.ask("8000")
+
+
+async def test_staff_notifications_say_why(chat: Chat, clock: FakeClock) -> None:
+    await chat.ask("快递一个星期还没到，你们怎么回事！！")
+    await chat.as_user("bob").ask("再不给我处理我就打12315投诉你们！")
+    clock.advance(hours=1)
+    await chat.ask("面膜的质量太差了，用了就过敏")
+    first, threat, second = await complaints(chat.services)
+    assert [n.reason for n in await notifications(chat.services, first)] == [
+        f"new complaint {first.number} (logistics)"
+    ]
+    assert [n.reason for n in await notifications(chat.services, threat)] == [
+        f"urgent complaint {threat.number}: threat (12315)"
+    ]
+    assert [n.reason for n in await notifications(chat.services, second)] == [
+        f"urgent complaint {second.number}: second complaint within 24h"
+    ]
+
+
+async def test_a_threat_while_telling_what_happened_says_why_it_is_urgent(chat: Chat) -> None:
+    await chat.ask("我要投诉")
+    await chat.ask("快递丢件了一直不给处理，再这样我就报警")
+    [ticket] = await complaints(chat.services)
+    reasons = [n.reason for n in await notifications(chat.services, ticket)]
+    assert reasons == [
+        f"new complaint {ticket.number} (other)",
+        f"urgent complaint {ticket.number}: threat (报警)",
+    ]
+
+
+def test_the_report_counts_the_categories_complaints_are_given() -> None:
+    assert reports.CATEGORIES is complaint_words.CATEGORIES
+    assert reports.SEVERITIES is complaint_words.SEVERITIES
+    assert set(complaint_words.CATEGORIES) == {*complaint_words.CATEGORY_WORDS, "other"}

@@ -4,6 +4,7 @@ import pytest
 
 from bot.app import Services
 from handlers.patterns import order_references, ticket_numbers, without_references
+from storage.models import TICKET_KINDS
 from storage.repositories import Repositories
 from tests.bot.test_tickets import TEXTS, new_ticket, update
 from tests.conftest import Chat, FakeClock
@@ -208,3 +209,17 @@ def test_ticket_numbers_are_told_from_order_numbers(
 def test_a_ticket_number_is_no_source_of_phone_digits() -> None:
     # "-0007" left behind by taking out only "AS20261129" would read as four phone digits.
     assert without_references("AS20261129-0007").strip() == ""
+
+
+@pytest.mark.parametrize("kind", TICKET_KINDS)
+def test_every_kind_of_ticket_number_is_recognised(kind: str) -> None:
+    # Imported here: before handlers.ticket_numbers the prefixes were defined twice.
+    from handlers import ticketing
+    from handlers.ticket_numbers import PREFIXES
+
+    number = f"{PREFIXES[kind]}20261129-0001"
+
+    assert ticket_numbers(number.lower()) == [number]
+    assert order_references(number) == []
+    # The numbers made and the numbers recognised come from the one definition.
+    assert ticketing.PREFIXES is PREFIXES
