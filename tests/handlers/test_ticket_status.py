@@ -1,10 +1,11 @@
 """Customers asking how their tickets are going, as transcripts."""
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.app import Services
 from handlers.patterns import order_references, ticket_numbers, without_references
-from storage.models import TICKET_KINDS
+from storage.models import TICKET_KINDS, Ticket
 from storage.repositories import Repositories
 from tests.bot.test_tickets import TEXTS, new_ticket, update
 from tests.conftest import Chat, FakeClock
@@ -223,3 +224,13 @@ def test_every_kind_of_ticket_number_is_recognised(kind: str) -> None:
     assert order_references(number) == []
     # The numbers made and the numbers recognised come from the one definition.
     assert ticketing.PREFIXES is PREFIXES
+
+
+@pytest.mark.parametrize(
+    "question", ["投诉有回复了吗", "我的投诉怎么样了", "投诉处理完了吗", "退货申请到哪了"]
+)
+async def test_other_ways_of_asking_how_it_goes_open_nothing_new(chat: Chat, question: str) -> None:
+    answer = await chat.ask(question)
+    assert "CP2026" not in answer and "AS2026" not in answer
+    async with chat.services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Ticket)) == 0
