@@ -27,6 +27,9 @@ def order_detail(ctx: Context, order: Order) -> Reply:
             status=ctx.texts.render(f"status_{order.status}"),
             items=items,
             total=f"{order.total:.2f}",
+            total_label=ctx.texts.render(
+                "order_total_due" if order.status == "pending_payment" else "order_total_paid"
+            ),
         )
     ]
     lines.extend(_parcel_lines(ctx, order))

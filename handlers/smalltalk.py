@@ -1,5 +1,7 @@
 """Greetings, thanks, goodbyes, and messages with no words at all."""
 
+import unicodedata
+
 from bot.messages import Reply
 from handlers.context import Context
 from knowledge.normalize import clean
@@ -57,12 +59,18 @@ GOODBYES = frozenset({"再见", "拜拜", "bye", "byebye", "88", "没事了", "�
 
 
 def _kind(text: str) -> str | None:
+    words = clean(text)
+    if not words:
+        # Nothing, or only emoji: say the bot reads words. Only punctuation ("？？？") is a
+        # message the bot did not understand, which the fallback answers and counts.
+        shown = [ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] != "C"]
+        if not shown or any(unicodedata.category(ch)[0] == "S" for ch in shown):
+            return "empty"
+        return None
     # Endearments and particles around the words do not change what was said ("谢谢亲").
-    cleaned = clean(text).strip("亲").rstrip("啊呀哦呢啦").strip("亲")
-    if not cleaned:
-        return "empty"
-    for kind, words in (("greeting", GREETINGS), ("thanks", THANKS), ("goodbye", GOODBYES)):
-        if cleaned in words:
+    cleaned = words.strip("亲").rstrip("啊呀哦呢啦").strip("亲")
+    for kind, phrases in (("greeting", GREETINGS), ("thanks", THANKS), ("goodbye", GOODBYES)):
+        if cleaned in phrases:
             return kind
     return None
 

@@ -1,5 +1,6 @@
 """FAQ answers, "did you mean" suggestions, and what happens when nothing fits."""
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import Services
@@ -44,7 +45,7 @@ async def test_unknown_question_is_stored_for_staff(chat: Chat, services: Servic
 
 async def test_second_miss_in_a_row_offers_a_person(chat: Chat) -> None:
     await chat.ask("明天会下雨吗")
-    assert "人工客服" in await chat.ask("给我讲个笑话")
+    assert "客服会在服务时间" in await chat.ask("给我讲个笑话")
 
 
 async def test_an_answer_in_between_resets_the_count(chat: Chat) -> None:
@@ -91,3 +92,16 @@ async def test_a_photo_alone_is_acknowledged_and_kept(chat: Chat) -> None:
     async with chat.services.sessions() as session:
         conversation = await session.scalar(select(Conversation))
     assert conversation.memory["recent_media"] == ["img/broken.jpg"]
+
+
+@pytest.mark.parametrize("text", ["？？？", "。。。", "啊啊啊"])
+async def test_punctuation_or_particles_alone_count_as_not_understood(
+    chat: Chat, text: str
+) -> None:
+    first = await chat.ask(text)
+    assert "只能看懂文字" not in first and "没太看懂" in first
+    assert "服务时间" in await chat.ask(text)
+
+
+async def test_emoji_alone_asks_for_words(chat: Chat) -> None:
+    assert "只能看懂文字" in await chat.ask("🙄🙄")

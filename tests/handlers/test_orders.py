@@ -69,3 +69,9 @@ async def test_help_me_check_my_orders_lists_them(chat: Chat) -> None:
 async def test_a_question_about_a_product_is_not_an_order_lookup(chat: Chat) -> None:
     kb = chat.services.assistant.kb
     assert await chat.ask("我买的面膜怎么用") == kb.get("usage-sheet-mask").answer
+
+
+async def test_an_unpaid_order_shows_what_is_due_not_what_was_paid(chat: Chat) -> None:
+    await chat.ask("KF20261126004")
+    answer = await chat.ask("1111")
+    assert "应付：¥198.00" in answer and "实付" not in answer
