@@ -16,6 +16,9 @@ from storage.models import TICKET_KINDS, TICKET_STATUSES, Ticket, TicketEvent
 from storage.repositories import Repositories
 from storage.repositories.tickets import ListedTicket
 
+# Kinds with their own words for a rejection; the others get the general ones.
+REJECTION_WORDED_KINDS = ("after_sales", "complaint")
+
 
 class TicketNotFound(LookupError):
     """No ticket has this number."""
@@ -94,7 +97,8 @@ async def update_ticket(
         status_changed = status is not None and status != ticket.status
         if status_changed:
             await repos.tickets.add_event(ticket, now, "status", author=author, to_status=status)
-            lines.append(texts.render(f"ticket_status_{status}", number=ticket.number))
+            noted = note is not None and public
+            lines.append(_status_words(texts, ticket, status, noted=noted))
         if note is not None:
             await repos.tickets.add_event(
                 ticket, now, "note", text=note, public=public, author=author
@@ -111,6 +115,18 @@ async def update_ticket(
             await repos.outbox.add(identity.id, conversation.id, message, now, sender=sender)
         detail = await _detail(repos, ticket)
     return TicketUpdate(detail, status_changed, message)
+
+
+def _status_words(texts: ReplyTexts, ticket: Ticket, status: str, *, noted: bool) -> str:
+    """What the customer is told of the new status; `noted` when staff's note goes with it.
+
+    A rejection is worded for what was turned down, and points to a note only when one is sent.
+    """
+    if status != "rejected":
+        return texts.render(f"ticket_status_{status}", number=ticket.number)
+    kind = ticket.kind if ticket.kind in REJECTION_WORDED_KINDS else "other"
+    name = f"ticket_rejected_{kind}_noted" if noted else f"ticket_rejected_{kind}"
+    return texts.render(name, number=ticket.number)
 
 
 async def _find(repos: Repositories, number: str) -> Ticket:

@@ -20,7 +20,7 @@ from handlers.aftersales_flow import (
     settle,
     take_reference,
 )
-from handlers.aftersales_steps import STEPS, correction
+from handlers.aftersales_steps import STEPS, correction, note_description
 from handlers.context import Context
 from handlers.faq import confident_match
 from handlers.patterns import asks_ticket_progress, order_references
@@ -63,6 +63,8 @@ class AfterSalesRule:
             # Asked again in the middle of the request ("我要换货"): take what is new.
             slots = dict(ctx.dialog)
             ctx.dialog = slots
+            if found["description"] and not slots.get("description"):
+                note_description(slots, ctx.text)  # "质量问题 有一片是空的"
             if not _adds_to(slots, found):
                 # Nothing new ("换货" for "what happened?"): the question stands.
                 return [ctx.say(slots["prompt"] + "_again")]

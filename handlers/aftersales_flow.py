@@ -94,8 +94,7 @@ async def advance(ctx: Context, lead: Sequence[str] = ()) -> list[Reply]:
             slots["reason"] = NO_REASON
     policy = await policy_for(ctx, order, item)
     if not policy.within and not slots.get("insisted"):
-        lead.append(policy.note)
-        return ask(ctx, "insist", "aftersales_ask_insist", lead)
+        return refuse(ctx, policy, order, item, lead)
     if not slots.get("description") and not slots.get("description_skipped"):
         unshipped = order.status != "delivered" and slots["type"] == REFUND
         prompt = "aftersales_ask_refund_reason" if unshipped else "aftersales_ask_description"
@@ -106,6 +105,30 @@ async def advance(ctx: Context, lead: Sequence[str] = ()) -> list[Reply]:
         return ask(ctx, "photos", "aftersales_ask_photos", lead)
     lead.append(summary(ctx, slots, order, policy).text)
     return ask(ctx, "submit", "aftersales_ask_submit", lead)
+
+
+def refuse(
+    ctx: Context, policy: PolicyCheck, order: Order, item: OrderItem | None, lead: list[str]
+) -> list[Reply]:
+    """Explain why the request is outside the policy and ask whether to submit it anyway.
+
+    Asked again with another type or reason ("还是换货吧") and refused for the same reason,
+    the customer gets a short answer rather than the whole explanation again.
+    """
+    slots = ctx.dialog
+    assert slots is not None
+    told = [order.order_no, item.id if item else None, policy.note]
+    if slots.get("policy_told") == told:
+        request = ctx.texts.render(
+            "aftersales_request_named",
+            type=ctx.texts.render(f"aftersales_type_{slots['type']}"),
+            reason=ctx.texts.render(f"aftersales_reason_{slots['reason']}"),
+        )
+        lead.append(ctx.texts.render("aftersales_policy_still_outside", request=request))
+        return ask(ctx, "insist", "aftersales_ask_insist_brief", lead)
+    slots["policy_told"] = told
+    lead.append(policy.note)
+    return ask(ctx, "insist", "aftersales_ask_insist", lead)
 
 
 def ask(ctx: Context, step: str, prompt: str, lead: Sequence[str] = ()) -> list[Reply]:

@@ -4,6 +4,8 @@ A step returns None when the message is no answer, so the router can let another
 it (a question for the FAQ) and ask again, and after three such answers offer a person.
 """
 
+from typing import Any
+
 from bot.messages import Reply
 from handlers import aftersales_text as said
 from handlers.aftersales_flow import (
@@ -24,6 +26,7 @@ from handlers.context import Context
 from handlers.faq import confident_match
 from handlers.patterns import order_references, phone_last_four
 from handlers.verification import verify_digits
+from storage.models import Order, OrderItem
 
 TYPE_CHOICES = (RETURN, EXCHANGE, REFUND, REPAIR)  # as numbered in aftersales_ask_type
 REASON_CHOICES = (QUALITY, NO_REASON)  # as numbered in aftersales_ask_reason
@@ -34,13 +37,21 @@ async def _order_step(ctx: Context, text: str) -> list[Reply] | None:
     references = order_references(text)
     if not references:
         return None
-    # "KF2026…的面霜我不喜欢": the reason and a description may come with the number.
-    reason = said.reason(text)
-    if ctx.dialog.get("reason") is None and reason in REASON_CHOICES:
-        ctx.dialog["reason"] = reason
-    if not ctx.dialog.get("description") and said.has_details(text):
-        ctx.dialog["description"] = text.strip()[:MAX_DESCRIPTION_CHARS]
+    # "KF2026…的面霜我不喜欢": the reason and a description may come with the number;
+    # "不是这个订单，是KF2026…" is a correction, no description.
+    if not said.corrects(text):
+        reason = said.reason(text)
+        if ctx.dialog.get("reason") is None and reason in REASON_CHOICES:
+            ctx.dialog["reason"] = reason
+        note_description(ctx.dialog, text)
     return await take_reference(ctx, references[0])
+
+
+def note_description(slots: dict[str, Any], text: str) -> None:
+    """Keep what the text tells as the description, when there is none yet: once given, a
+    description is never asked for again."""
+    if not slots.get("description") and said.has_details(text) and not said.corrects(text):
+        slots["description"] = text.strip()[:MAX_DESCRIPTION_CHARS]
 
 
 async def _order_confirm_step(ctx: Context, text: str) -> list[Reply] | None:
@@ -98,6 +109,7 @@ async def _type_step(ctx: Context, text: str) -> list[Reply] | None:
     slots["type"] = request_type
     if reason is not None and slots.get("reason") in (None, USAGE):
         slots["reason"] = reason
+    note_description(slots, text)
     return await advance(ctx)
 
 
@@ -108,8 +120,7 @@ async def _reason_step(ctx: Context, text: str) -> list[Reply] | None:
     if reason is None:
         return None
     ctx.dialog["reason"] = QUALITY if reason == USAGE else reason  # "用不了" is a fault here
-    if said.has_details(text) and not ctx.dialog.get("description"):
-        ctx.dialog["description"] = text.strip()[:MAX_DESCRIPTION_CHARS]
+    note_description(ctx.dialog, text)
     return await advance(ctx)
 
 
@@ -122,6 +133,7 @@ async def _insist_step(ctx: Context, text: str) -> list[Reply] | None:
         ctx.end_dialog()
         return [ctx.say("aftersales_insist_declined")]
     ctx.dialog["insisted"] = True
+    note_description(ctx.dialog, text)  # "要，盒子都压扁了"
     return await advance(ctx)
 
 
@@ -191,22 +203,37 @@ async def _submit_step(ctx: Context, text: str) -> list[Reply] | None:
 
 
 async def correction(ctx: Context, text: str) -> list[Reply] | None:
-    """A correction: "不是这个订单" or another order number asks for the order again,
-    "不是这个" for the item."""
+    """A correction: "不是这个订单" or another order number asks for the order again (or
+    takes the one given), "不是这个" asks for the item again, "不对，是面霜" takes the item.
+
+    A correction naming the order or the item already chosen ("哦不对，还是刚才那个 KF…")
+    changes nothing: the open question is asked again, and never read as its answer.
+    """
     slots = ctx.dialog
     assert slots is not None
-    # A number inside a description or an answer to "did that help?" is no new order.
-    in_words = slots.get("step") in ("description", "solved")
-    references = [] if in_words else order_references(text)
+    step = slots.get("step")
+    corrects = said.corrects(text)
     wrong_order = said.says_wrong_order(text)
+    # A number inside a description or an answer to "did that help?" is no new order,
+    # unless it is said as a correction.
+    in_words = step in ("description", "solved") and not corrects
+    references = [] if in_words else order_references(text)
+    order = await ctx.repos.orders.by_number(slots["order_no"])
+    if references and order is not None and references[0] == order.order_no:
+        return await advance(ctx)
     if said.says_wrong_item(text) and not wrong_order and slots.get("item_id"):
-        order = await ctx.repos.orders.by_number(slots["order_no"])
         if order is not None and len(order.items) > 1:
             slots["declined_item"] = slots.get("item_id")
             for slot in ("item_id", "item_name", "insisted"):
                 slots.pop(slot, None)
             return await advance(ctx)
         wrong_order = True
+    if corrects and not (wrong_order or references) and step != "solved":
+        item = _corrected_item(text, order, slots)
+        if item is not None:
+            if item.id != slots.get("item_id"):
+                choose_item(slots, item)
+            return await advance(ctx)
     if not (wrong_order or references):
         return None
     slots["declined_order"] = slots.pop("order_no")
@@ -215,6 +242,17 @@ async def correction(ctx: Context, text: str) -> list[Reply] | None:
     if references:
         return await take_reference(ctx, references[0])
     return await advance(ctx)
+
+
+def _corrected_item(text: str, order: Order | None, slots: dict[str, Any]) -> OrderItem | None:
+    """The item a correction names ("不对，是面霜"), when the order has several: another
+    one, or the one chosen when the text says nothing else ("精华还是过敏" describes)."""
+    if order is None or len(order.items) < 2:
+        return None
+    item = item_named(text, order.items)
+    if item is None or (item.id == slots.get("item_id") and said.reason(text) is not None):
+        return None
+    return item
 
 
 STEPS = {

@@ -179,6 +179,8 @@ WRONG_ORDER = (
     "换一个订单",
 )
 WRONG_ITEM = ("不是这个", "不是这件", "不是这款", "商品不对", "选错了", "不是它")
+# Taking back an earlier answer: with an order number or an item, a correction, not a story.
+CORRECTION_WORDS = ("不对", "不是", "搞错", "弄错", "错了", "还是")
 
 
 def is_question(text: str) -> bool:
@@ -292,3 +294,9 @@ def says_wrong_order(text: str) -> bool:
 def says_wrong_item(text: str) -> bool:
     cleaned = clean(text)
     return len(cleaned) <= 8 and contains_any(cleaned, WRONG_ITEM)
+
+
+def corrects(text: str) -> bool:
+    """Whether the text takes something back ("哦不对", "还是刚才那个"); a correction when
+    it names an order or an item too."""
+    return contains_any(clean(text), CORRECTION_WORDS)

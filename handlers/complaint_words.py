@@ -114,6 +114,10 @@ ANGRY_EXCLAMATIONS = 3
 # Anger with an after-sales request is the reason for the request, unless said with emphasis
 # ("质量太差了我要退款！！"): then it is a complaint as well, and the request is started too.
 EMPHATIC_EXCLAMATIONS = 2
+# Saying no or not: a question with one in it ("为什么还不发货！！！") is a grievance. The
+# "A不A" of a question ("能不能", "有没有") does not count.
+_NEGATIVE = re.compile(r"不|没|别|未")
+_A_NOT_A = re.compile(r"(\w)[不没]\1")
 # Exclamations of joy are not anger ("收到啦谢谢!!!").
 PLEASED_WORDS = (
     "谢谢",
@@ -224,6 +228,12 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
         "乱收费",
         "运费",
         "优惠",
+        "不值",
+        "不值这个价",
+        "太贵",
+        "这么贵",
+        "卖这么贵",
+        "坑钱",
     ),
 }
 # Every category a complaint may have, in the order reports list them.
@@ -297,6 +307,12 @@ def _without(cleaned: str, words: tuple[str, ...]) -> str:
     return cleaned
 
 
+def _plain_question(text: str, cleaned: str) -> bool:
+    """A question with no "not" in it ("急！！！能今天发货吗！！！"): impatience, not anger."""
+    asked = "?" in fold(text) or "吗" in cleaned  # not `asks`: "这么贵！！！" asks nothing
+    return asked and not _NEGATIVE.search(_A_NOT_A.sub("", cleaned))
+
+
 def asks(text: str) -> bool:
     """Whether the message asks something ("…是真的吗", "我的订单到哪了")."""
     return "?" in fold(text) or _QUESTION.search(clean(text)) is not None
@@ -358,6 +374,7 @@ def recognise(text: str) -> ComplaintSignal | None:
         shouted >= ANGRY_EXCLAMATIONS
         and cleaned not in GREETINGS  # "在吗！！！" is impatience, not yet a complaint
         and not contains_any(cleaned, PLEASED_WORDS)
+        and not _plain_question(text, cleaned)  # asked loudly; the other rules answer it
     )
     if contains_any(cleaned, AFTER_SALES_WORDS):
         angry = angry and shouted >= EMPHATIC_EXCLAMATIONS

@@ -2,8 +2,10 @@
 
 A complaint opens a ticket at once, with a category and a severity; a severe one (a threat to
 go to 12315, a lawyer, the press …) or a second one within a day is urgent and puts the
-conversation in the queue for a person. When the message does not say what happened, the bot
-asks, and the answer is added to the same ticket. What else the complaint asks for is not
+conversation in the queue for a person. While the chat's complaint of the last day is still
+being worked on, a new complaint is added to it (and makes it urgent) instead of opening
+another ticket. When the message does not say what happened, the bot asks, and the answer
+is added to the same ticket. What else the complaint asks for is not
 dropped: a return or refund request starts the after-sales dialog, and a late parcel is shown
 (once the chat is verified as the order's owner). A question whether the shop can be trusted
 ("我朋友说你们是骗子，是真的吗") is answered from the FAQ, not recorded.
@@ -88,6 +90,46 @@ def acknowledgement(ctx: Context, ticket: Ticket, category: str) -> Reply:
             )
         )
     )
+
+
+def added_acknowledgement(ctx: Context, ticket: Ticket, category: str) -> Reply:
+    """The apology for a complaint added to the ticket already open, and that ticket's number.
+
+    The time promised is the ticket's first-response deadline, or, when that has passed
+    unanswered, the urgent response time from now (the ticket stays overdue for staff)."""
+    now = ctx.clock.now()
+    promised = ticket.first_response_due
+    if promised <= now:
+        promised = now + timedelta(hours=ctx.settings.urgent_first_response_hours)
+    due = local_time(promised, ctx.settings.zone)
+    return Reply(
+        "\n".join(
+            (
+                ctx.texts.render(f"complaint_apology_{category}"),
+                ctx.texts.render("complaint_added", number=ticket.number, due=due),
+            )
+        )
+    )
+
+
+async def add_to_ticket(ctx: Context, ticket: Ticket, text: str) -> None:
+    """What the customer said, added to the ticket's description and history."""
+    ticket.description = f"{ticket.description}\n{text}".strip()
+    await ctx.repos.tickets.add_event(ticket, ctx.clock.now(), "note", text=text, author="customer")
+    if ticket.category in (None, "other"):
+        ticket.category = classify(ticket.description)
+
+
+async def escalate(ctx: Context, ticket: Ticket, reasons: list[str]) -> None:
+    """Make the ticket urgent: sooner deadlines, an urgent alert, a person in the queue."""
+    now = ctx.clock.now()
+    first, resolution = deadlines("complaint", "urgent", ticket.created_at, ctx.settings)
+    ticket.severity = "urgent"
+    ticket.first_response_due = min(ticket.first_response_due, max(first, now))
+    ticket.resolution_due = min(ticket.resolution_due, max(resolution, now))
+    notice = urgent_notice(reasons).replace("{number}", ticket.number)
+    await ctx.repos.notifications.add(ticket.id, notice, urgent=True, now=now)
+    queue_for_a_person(ctx)
 
 
 def urgent_notice(reasons: list[str]) -> str:
@@ -175,30 +217,45 @@ class ComplaintRule:
     async def handle(self, ctx: Context, found: ComplaintSignal | TrustQuestion) -> list[Reply]:
         if isinstance(found, TrustQuestion):
             return [Reply(found.entry.answer)]
-        now = ctx.clock.now()
+        since = ctx.clock.now() - REPEAT_WINDOW
         category = classify(ctx.text)
-        earlier = await ctx.repos.tickets.complaints_since(ctx.identity.id, now - REPEAT_WINDOW)
+        earlier = await ctx.repos.tickets.complaints_since(ctx.identity.id, since)
         reasons = [found.severe_reason] if found.severe else []
         if earlier > 0:
             reasons.append(repeat_reason(earlier))
         order = await verified_order(ctx)
-        ticket = await open_ticket(
-            ctx,
-            "complaint",
-            category=category,
-            severity="urgent" if reasons else "normal",
-            description=ctx.text,
-            order_id=order.id if order is not None else None,
-            notice=urgent_notice(reasons) if reasons else f"new complaint {{number}} ({category})",
-        )
-        if reasons:
-            queue_for_a_person(ctx)
-        replies = [acknowledgement(ctx, ticket, category)]
+        active = await ctx.repos.tickets.active_complaint_since(ctx.identity.id, since)
+        if active is not None:
+            # One ticket per grievance: the new message goes to the one being worked on. It
+            # is urgent (a second complaint within a day); staff hear of it again only when
+            # it becomes urgent or the message is severe.
+            ticket = active
+            await add_to_ticket(ctx, ticket, ctx.text.strip())
+            if order is not None and ticket.order_id is None:
+                ticket.order_id = order.id
+            if ticket.severity != "urgent" or found.severe:
+                await escalate(ctx, ticket, reasons)
+            replies = [added_acknowledgement(ctx, ticket, category)]
+        else:
+            ticket = await open_ticket(
+                ctx,
+                "complaint",
+                category=category,
+                severity="urgent" if reasons else "normal",
+                description=ctx.text,
+                order_id=order.id if order is not None else None,
+                notice=urgent_notice(reasons)
+                if reasons
+                else f"new complaint {{number}} ({category})",
+            )
+            if reasons:
+                queue_for_a_person(ctx)
+            replies = [acknowledgement(ctx, ticket, category)]
         interrupting = ctx.dialog is not None
         replies.extend(await follow_up(ctx, ticket, order))
         # While interrupting another dialog, that dialog is kept: no question of our own; nor
         # when a dialog was just started to follow up (the request or the verification).
-        if not interrupting and ctx.dialog is None and is_unclear(ctx.text):
+        if not interrupting and ctx.dialog is None and is_unclear(ticket.description):
             ctx.start_dialog(DETAIL_FLOW, prompt="complaint_ask_detail", ticket=ticket.number)
             replies.append(ctx.say("complaint_ask_detail"))
         return replies
@@ -213,11 +270,7 @@ class ComplaintRule:
         ctx.end_dialog()
         if ticket is None:
             return None
-        now = ctx.clock.now()
-        ticket.description = f"{ticket.description}\n{text}".strip()
-        await ctx.repos.tickets.add_event(ticket, now, "note", text=text, author="customer")
-        if ticket.category in (None, "other"):
-            ticket.category = classify(ticket.description)
+        await add_to_ticket(ctx, ticket, text)
         order = await verified_order(ctx)
         # An order named in the answer is what the complaint is about, more than the topic.
         if order is not None and (ticket.order_id is None or order_references(ctx.text)):
@@ -225,19 +278,8 @@ class ComplaintRule:
         replies = [ctx.say("complaint_detail_thanks", number=ticket.number)]
         reason = severe_reason(text)
         if reason and ticket.severity != "urgent":
-            replies.append(await self._escalate(ctx, ticket, reason))
+            await escalate(ctx, ticket, [reason])
+            due = local_time(ticket.first_response_due, ctx.settings.zone)
+            replies.append(ctx.say("complaint_escalated", due=due))
         replies.extend(await follow_up(ctx, ticket, order))
         return replies
-
-    async def _escalate(self, ctx: Context, ticket: Ticket, reason: str) -> Reply:
-        """Make the ticket urgent: sooner deadlines, an urgent alert, a person in the queue."""
-        now = ctx.clock.now()
-        first, resolution = deadlines("complaint", "urgent", ticket.created_at, ctx.settings)
-        ticket.severity = "urgent"
-        ticket.first_response_due = min(ticket.first_response_due, max(first, now))
-        ticket.resolution_due = min(ticket.resolution_due, max(resolution, now))
-        notice = urgent_notice([reason]).replace("{number}", ticket.number)
-        await ctx.repos.notifications.add(ticket.id, notice, urgent=True, now=now)
-        queue_for_a_person(ctx)
-        due = local_time(ticket.first_response_due, ctx.settings.zone)
-        return ctx.say("complaint_escalated", due=due)

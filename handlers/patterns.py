@@ -188,33 +188,110 @@ _PROGRESS_PHRASES = (
     "售后状态",
     "投诉状态",
 )
-# "我的退货申请有进展了吗": a progress word with something a ticket is about.
+# "我的退货申请有进展了吗", "售后弄好了没": a progress word with something a ticket is about.
 _PROGRESS_WORDS = (
     "进度",
     "进展",
     "处理到哪",
     "到哪了",
+    "到哪一步",
+    "哪一步了",
     "处理得怎么样",
     "怎么样了",
     "处理好了吗",
+    "处理好了没",
     "处理完了吗",
+    "处理完了没",
     "处理了吗",
+    "弄好了吗",
+    "弄好了没",
+    "办好了吗",
+    "办好了没",
+    "好了吗",
+    "好了没",
+    "什么时候处理好",
+    "什么时候能处理好",
+    "啥时候处理好",
+    "啥时候能处理好",
+    "多久能处理好",
+    "多久能处理",
+    "多久处理",
+    "多久能好",
     "有结果了吗",
     "有回复了吗",
     "有回音了吗",
 )
 _TICKET_SUBJECTS = ("售后", "工单", "投诉", "退货", "换货", "退款", "维修", "申请")
+# Said alone ("多久能处理好", "处理好了吗"), these ask after what is being worked on: a ticket,
+# when the chat has one open. Not "好了没" ("你好了没"), which says nothing of processing.
+_BARE_PROGRESS_WORDS = (
+    "进度",
+    "进展",
+    "处理到哪",
+    "处理得怎么样",
+    "处理好了吗",
+    "处理好了没",
+    "处理完了吗",
+    "处理完了没",
+    "处理了吗",
+    "弄好了吗",
+    "弄好了没",
+    "什么时候处理好",
+    "什么时候能处理好",
+    "啥时候处理好",
+    "啥时候能处理好",
+    "多久能处理好",
+    "多久能处理",
+    "多久处理",
+    "有结果了吗",
+    "有结果了没",
+)
+# Words around a bare progress question that name nothing else ("你们大概什么时候能处理好啊").
+_BARE_PROGRESS_FILLER = filler(
+    "你们",
+    "请问",
+    "大概",
+    "大约",
+    "一般",
+    "现在",
+    "到底",
+    "究竟",
+    "还要",
+    "还得",
+    "需要",
+    "要",
+    "能",
+    "还",
+    "就",
+    "都",
+    "那",
+    "这个",
+    "那个",
+    "这事",
+    "事情",
+    "问题",
+    "客服",
+    "啊",
+)
 
 
-def asks_ticket_progress(text: str) -> bool:
+def asks_ticket_progress(text: str, *, has_active_ticket: bool = False) -> bool:
     """True for a question about one's tickets: "我的售后进度", "投诉进度", a ticket number.
 
     The after-sales and complaint rules, which come first, leave these to the ticket status
-    rule: "售后进度" is not a new after-sales request, nor "投诉进度" a new complaint.
+    rule: "售后进度" is not a new after-sales request, nor "投诉进度" a new complaint. When the
+    caller knows the chat `has_active_ticket`, a progress question without a subject
+    ("多久能处理好") is one too, if it names nothing else ("订单多久处理发货" does).
     """
     if _TICKET.search(fold(text)):
         return True
     cleaned = clean(text)
     if contains_any(cleaned, _PROGRESS_PHRASES):
         return True
-    return contains_any(cleaned, _PROGRESS_WORDS) and contains_any(cleaned, _TICKET_SUBJECTS)
+    if contains_any(cleaned, _PROGRESS_WORDS) and contains_any(cleaned, _TICKET_SUBJECTS):
+        return True
+    if not has_active_ticket or not contains_any(cleaned, _BARE_PROGRESS_WORDS):
+        return False
+    for word in sorted(_BARE_PROGRESS_WORDS, key=len, reverse=True):
+        cleaned = cleaned.replace(word, "")
+    return len(_BARE_PROGRESS_FILLER.sub("", cleaned)) <= 1

@@ -8,9 +8,14 @@ on. A second message soon after (another photo, "盖子也裂了") joins the sam
 
 When several tickets of this chat wait, the answer goes to the one asked last.
 
-What is not taken as the answer, and why:
-- a progress question or a ticket number ("我的售后进度", "AS20261129-0007"): the status rule
-  answers it, and its answer shows the ticket waits for them with staff's question again;
+What is not taken as the answer, nor as a follow-up, and why:
+- a progress question or a ticket number ("我的售后进度", "多久能处理好", "AS20261129-0007"):
+  the status rule answers it, and its answer shows the ticket waits for them with staff's
+  question again;
+- a question the bot answers at once, asked in so many words: one the FAQ answers with
+  confidence ("对了 你们满多少包邮"), a parcel question ("我的订单到哪了") or one for the
+  customer's orders ("查一下我的订单"). Forwarded, it would wait for a person; statements ("盖子
+  也裂了", "没收到"), numbers alone and photos still go to staff;
 - a greeting alone ("在吗"): an opener, the answer usually follows;
 - a complaint: the complaint rule runs first and records it as a complaint of its own.
 What is, although another rule would take it otherwise:
@@ -24,13 +29,23 @@ What is, although another rule would take it otherwise:
   them; the worst case is an unrelated question answered by staff instead of at once.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.messages import Reply
 from handlers.context import Context
-from handlers.patterns import asks_ticket_progress
+from handlers.faq import confident_match
+from handlers.logistics import WHEN_DOES_IT_COME, WHERE_IS_IT
+from handlers.orders import MY_ORDERS
+from handlers.patterns import (
+    asks_nothing_else,
+    asks_ticket_progress,
+    contains_any,
+    without_references,
+)
 from handlers.smalltalk import SmalltalkRule
+from knowledge.normalize import clean
 from storage.models import Ticket
 
 # How long after an answer further messages join it; each one extends the time.
@@ -40,6 +55,10 @@ MEMORY_KEY = "ticket_reply"
 NOT_ANSWERS = ("greeting", "empty")
 # After the answer, social words are just that ("好的，谢谢"): they do not join the ticket.
 NOT_FOLLOW_UPS = ("greeting", "thanks", "goodbye", "empty")
+# A message that asks something ("满多少包邮", "什么时候到？"), as opposed to telling it.
+_QUESTION = re.compile(
+    r"[?？]|吗|么|多少|多久|几天|几时|哪|如何|是否|能不能|可不可以|会不会|有没有|为什么|为啥|啥"
+)
 
 
 @dataclass(frozen=True)
@@ -59,18 +78,19 @@ class TicketReplyRule:
         if ctx.dialog is not None:
             return None  # the message answers the dialog's question, not staff's
         media = bool(ctx.incoming.media)
-        if not media and asks_ticket_progress(ctx.text):
-            return None
         smalltalk = None if media else await self._smalltalk.match(ctx)
         if smalltalk in NOT_ANSWERS:
             return None
+        found = None
         ticket = await ctx.repos.tickets.waiting_for_answer(ctx.identity.id)
         if ticket is not None:
-            return CustomerAnswer(ticket, follow_up=False)
-        if smalltalk in NOT_FOLLOW_UPS:
+            found = CustomerAnswer(ticket, follow_up=False)
+        elif smalltalk not in NOT_FOLLOW_UPS:
+            ticket = await _answered_just_now(ctx)
+            found = CustomerAnswer(ticket, follow_up=True) if ticket is not None else None
+        if found is None or (not media and _answered_at_once(ctx)):
             return None
-        ticket = await _answered_just_now(ctx)
-        return CustomerAnswer(ticket, follow_up=True) if ticket is not None else None
+        return found
 
     async def handle(self, ctx: Context, found: CustomerAnswer) -> list[Reply]:
         ticket, now = found.ticket, ctx.clock.now()
@@ -96,6 +116,23 @@ class TicketReplyRule:
             now=now,
         )
         return [ctx.say("ticket_reply_received", number=ticket.number)]
+
+
+def _answered_at_once(ctx: Context) -> bool:
+    """A question another rule answers now: the chat's tickets (it has one being worked on),
+    the FAQ's with confidence, a parcel's or the customer's orders."""
+    if asks_ticket_progress(ctx.text, has_active_ticket=True):
+        return True
+    text = clean(without_references(ctx.text))
+    if contains_any(text, WHERE_IS_IT):
+        return True
+    if contains_any(text, MY_ORDERS) and asks_nothing_else(text, MY_ORDERS):
+        return True
+    if not _QUESTION.search(ctx.text):
+        return False
+    if contains_any(text, WHEN_DOES_IT_COME) and asks_nothing_else(text, WHEN_DOES_IT_COME):
+        return True
+    return confident_match(ctx) is not None
 
 
 async def _answered_just_now(ctx: Context) -> Ticket | None:

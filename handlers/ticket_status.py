@@ -3,6 +3,8 @@
 "我的售后进度" lists this chat's (and, once verified, this customer's) newest tickets; a ticket
 number answers for that ticket. A number that is someone else's, or no ticket's at all, gets
 one and the same answer, so a stranger learns neither its status nor that it exists.
+A progress question without a subject ("多久能处理好", "处理好了吗") is about the tickets when
+one of them is still being worked on.
 """
 
 from bot.messages import Reply
@@ -10,6 +12,7 @@ from handlers.context import Context
 from handlers.order_views import local_time
 from handlers.patterns import asks_ticket_progress, ticket_numbers
 from storage.models import Ticket
+from storage.repositories.tickets import ACTIVE_STATUSES
 
 # While a ticket is in these states the customer is told by when to expect a result.
 PROMISED_STATES = ("open", "in_progress")
@@ -22,7 +25,11 @@ class TicketStatusRule:
 
     async def match(self, ctx: Context) -> dict[str, list[str]] | None:
         if not asks_ticket_progress(ctx.text):
-            return None
+            # "多久能处理好" right after a ticket was opened asks after that ticket.
+            if not asks_ticket_progress(ctx.text, has_active_ticket=True):
+                return None
+            if not await has_active_ticket(ctx):
+                return None
         return {"numbers": ticket_numbers(ctx.text)}
 
     async def handle(self, ctx: Context, found: dict[str, list[str]]) -> list[Reply]:
@@ -49,6 +56,14 @@ class TicketStatusRule:
             lines.extend(await _ticket_lines(ctx, ticket))
         lines.append(ctx.texts.render("ticket_list_footer"))
         return Reply("\n".join(lines))
+
+
+async def has_active_ticket(ctx: Context) -> bool:
+    """Whether one of this chat's (or customer's) newest tickets is still being worked on."""
+    tickets = await ctx.repos.tickets.for_owner(
+        ctx.identity.id, ctx.identity.customer_id, limit=MAX_LISTED
+    )
+    return any(ticket.status in ACTIVE_STATUSES for ticket in tickets)
 
 
 async def _ticket_lines(ctx: Context, ticket: Ticket) -> list[str]:

@@ -130,6 +130,20 @@ class TicketRepository:
             or 0
         )
 
+    async def active_complaint_since(self, identity_id: int, since: datetime) -> Ticket | None:
+        """This chat's newest complaint opened since a time and still being worked on."""
+        return await self._session.scalar(
+            select(Ticket)
+            .where(
+                Ticket.identity_id == identity_id,
+                Ticket.kind == "complaint",
+                Ticket.status.in_(ACTIVE_STATUSES),
+                Ticket.created_at >= since,
+            )
+            .order_by(Ticket.id.desc())
+            .limit(1)
+        )
+
     async def search(
         self,
         status: str | None = None,

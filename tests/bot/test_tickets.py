@@ -103,7 +103,7 @@ async def test_a_status_change_reaches_the_customer_through_the_outbox(
     ]
 
 
-@pytest.mark.parametrize("status", ["waiting_customer", "resolved", "closed", "rejected", "open"])
+@pytest.mark.parametrize("status", ["waiting_customer", "resolved", "closed", "open"])
 async def test_every_status_change_queues_its_own_words(
     services: Services, chat: Chat, clock: FakeClock, status: str
 ) -> None:
@@ -116,6 +116,38 @@ async def test_every_status_change_queues_its_own_words(
     row = (await outbox_rows(services))[-1]
     assert row.text == TEXTS.render(f"ticket_status_{status}", number=ticket.number)
     assert row.sender == "bot"
+
+
+@pytest.mark.parametrize("kind", ["after_sales", "complaint"])
+async def test_a_rejection_points_to_a_note_only_when_one_is_sent(
+    services: Services, chat: Chat, clock: FakeClock, kind: str
+) -> None:
+    silent, internal, public = [await new_ticket(chat, kind) for _ in range(3)]
+
+    await update(services, clock, silent.number, status="rejected")
+    await update(services, clock, internal.number, status="rejected", note="超出售后期限")
+    await update(services, clock, public.number, status="rejected", note="已超过30天", public=True)
+
+    without_note, with_internal_note, with_note = [row.text for row in await outbox_rows(services)]
+    assert with_internal_note == without_note.replace(silent.number, internal.number)
+    assert "留言" not in without_note
+    assert "没能通过" not in without_note and "没能通过" not in with_note
+    assert TEXTS.render(f"ticket_kind_{kind}") in without_note
+    first, note = with_note.splitlines()
+    assert public.number in first and "留言" in first
+    assert note == "客服留言：已超过30天"
+
+
+async def test_a_complaint_and_a_request_are_turned_down_in_their_own_words(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    request, complaint = await new_ticket(chat), await new_ticket(chat, "complaint")
+
+    await update(services, clock, request.number, status="rejected")
+    await update(services, clock, complaint.number, status="rejected")
+
+    for_request, for_complaint = [row.text for row in await outbox_rows(services)]
+    assert for_request.replace(request.number, "") != for_complaint.replace(complaint.number, "")
 
 
 async def test_a_public_note_goes_with_the_status_change_from_staff(

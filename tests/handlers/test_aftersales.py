@@ -535,3 +535,80 @@ async def test_a_photo_sent_before_the_request_goes_with_it(chat: Chat) -> None:
     await chat.ask("1")
     await chat.ask("退货")
     assert "拍几张照片" in await chat.ask("精华的瓶口一直往外渗")
+
+
+async def test_a_correction_takes_the_order_number_it_gives(chat: Chat) -> None:
+    await start_with_the_delivered_order(chat, "我要退货")
+    await chat.ask("1")
+    assert "描述" in await chat.ask("1")  # quality
+    asked = await chat.ask(f"不是这个订单，是{UNSHIPPED}")  # 李四's: verified as usual
+    assert "后四位" in asked and "订单号" not in asked
+    asked = await chat.ask("5678")
+    assert "验证成功" in asked and "退款的原因" in asked
+    await chat.ask("拍错了")
+    await chat.ask("确认")
+    [ticket] = await tickets(chat)
+    assert ticket.order_id == await order_id(chat, UNSHIPPED) and ticket.description == "拍错了"
+
+
+async def test_a_correction_is_never_taken_as_the_description(chat: Chat) -> None:
+    await chat.ask("申请退款")
+    await chat.ask(UNSHIPPED)
+    assert "退款的原因" in await chat.ask("5678")
+    asked = await chat.ask(f"哦不对 还是刚才那个吧 {UNSHIPPED}")
+    assert "退款的原因" in asked and "确认提交吗" not in asked
+    summary = await chat.ask("拍错了")
+    assert "情况：拍错了" in summary
+    await chat.ask("确认")
+    [ticket] = await tickets(chat)
+    assert ticket.order_id == await order_id(chat, UNSHIPPED) and ticket.description == "拍错了"
+
+
+async def test_a_correction_naming_another_item_takes_it(chat: Chat) -> None:
+    await start_with_the_delivered_order(chat, "我要换货")
+    await chat.ask("1")  # the serum
+    assert "描述" in await chat.ask("1")  # quality
+    assert "描述" in await chat.ask("哦不对，是面霜")
+    await chat.ask("盖子裂了")
+    summary = await chat.ask("没有")
+    assert CREAM in summary and "情况：盖子裂了" in summary
+
+
+async def test_another_type_or_reason_after_a_refusal_is_checked_again_briefly(
+    chat: Chat,
+) -> None:
+    await chat.ask("想退款")
+    await chat.ask(IN_TRANSIT)
+    assert "包裹正在路上" in await chat.ask("8000")
+    for change, request in (
+        ("算了 还是换货吧", "换货（无理由）"),
+        ("质量问题 有一片是空的", "换货（质量问题）"),
+    ):
+        answer = await chat.ask(change)
+        assert "包裹正在路上" not in answer  # the whole explanation once is enough
+        assert request in answer and "原因和上面说的一样" in answer and "提交" in answer
+    assert "先不提交" in await chat.ask("不用")
+    assert await tickets(chat) == []
+
+
+async def test_a_reason_that_is_within_the_policy_goes_on_after_a_refusal(
+    chat: Chat, clock: FakeClock
+) -> None:
+    clock.advance(days=2)  # 8 days after delivery
+    await start_with_the_delivered_order(chat, "我要退货")
+    await chat.ask("1")
+    assert "超过7天" in await chat.ask("不喜欢")
+    asked = await chat.ask("其实是质量问题，瓶口一直漏")
+    assert "照片" in asked and "描述" not in asked
+
+
+async def test_a_description_given_is_never_asked_for_again(chat: Chat) -> None:
+    await chat.ask("想退款")
+    await chat.ask(IN_TRANSIT)
+    await chat.ask("8000")
+    await chat.ask("质量问题 有一片是空的")
+    summary = await chat.ask("确认")  # submit anyway
+    assert "描述" not in summary and "情况：质量问题 有一片是空的" in summary
+    await chat.ask("确认")
+    [ticket] = await tickets(chat)
+    assert ticket.description == "质量问题 有一片是空的" and not ticket.within_policy

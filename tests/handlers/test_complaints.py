@@ -129,9 +129,9 @@ async def test_a_second_complaint_within_a_day_is_urgent(chat: Chat, clock: Fake
     await chat.ask("你们的客服也太差劲了，问什么都不回")
     clock.advance(hours=23)
     answer = await chat.ask("面膜的质量太差了，用了就过敏")
-    first, second = await complaints(chat.services)
-    assert (first.severity, second.severity) == ("normal", "urgent")
-    assert NUMBER.findall(answer) == [second.number]
+    [ticket] = await complaints(chat.services)  # the same ticket, now urgent
+    assert ticket.severity == "urgent" and "过敏" in ticket.description
+    assert NUMBER.findall(answer) == [ticket.number] and "11月30日 10:30" in answer
     assert (await conversation(chat)).mode == "queued"
 
 
@@ -246,7 +246,8 @@ async def test_asking_how_a_complaint_goes_is_no_new_complaint(chat: Chat) -> No
         await chat.ask(question)
     assert len(await complaints(chat.services)) == 1
     await chat.ask("我投诉的事到现在都没人管，太过分了")
-    assert len(await complaints(chat.services)) == 2
+    [ticket] = await complaints(chat.services)  # added to the open one, which is now urgent
+    assert ticket.severity == "urgent"
 
 
 async def test_words_inside_nouns_and_questions_about_reviews_are_no_complaints(
@@ -392,15 +393,13 @@ async def test_staff_notifications_say_why(chat: Chat, clock: FakeClock) -> None
     await chat.as_user("bob").ask("再不给我处理我就打12315投诉你们！")
     clock.advance(hours=1)
     await chat.ask("面膜的质量太差了，用了就过敏")
-    first, threat, second = await complaints(chat.services)
+    first, threat = await complaints(chat.services)
     assert [n.reason for n in await notifications(chat.services, first)] == [
-        f"new complaint {first.number} (logistics)"
+        f"new complaint {first.number} (logistics)",
+        f"urgent complaint {first.number}: second complaint within 24h",
     ]
     assert [n.reason for n in await notifications(chat.services, threat)] == [
         f"urgent complaint {threat.number}: threat (12315)"
-    ]
-    assert [n.reason for n in await notifications(chat.services, second)] == [
-        f"urgent complaint {second.number}: second complaint within 24h"
     ]
 
 
@@ -419,3 +418,68 @@ def test_the_report_counts_the_categories_complaints_are_given() -> None:
     assert reports.CATEGORIES is complaint_words.CATEGORIES
     assert reports.SEVERITIES is complaint_words.SEVERITIES
     assert set(complaint_words.CATEGORIES) == {*complaint_words.CATEGORY_WORDS, "other"}
+
+
+async def events(services: Services, ticket: Ticket) -> list[tuple[str, str, str]]:
+    async with services.sessions() as session:
+        query = select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
+        return [(e.kind, e.author, e.text) for e in await session.scalars(query)]
+
+
+async def test_a_complaint_while_one_is_open_is_added_to_it(chat: Chat) -> None:
+    first = await chat.ask("骗子店铺 假货！！")
+    [ticket] = await complaints(chat.services)
+    assert ticket.severity == "urgent" and NUMBER.findall(first) == [ticket.number]
+    answer = await chat.ask("律师函已经在路上了")
+    [ticket] = await complaints(chat.services)  # no second ticket
+    assert NUMBER.findall(answer) == [ticket.number]
+    assert ticket.description == "骗子店铺 假货！！\n律师函已经在路上了"
+    assert ("note", "customer", "律师函已经在路上了") in await events(chat.services, ticket)
+    reasons = [n.reason for n in await notifications(chat.services, ticket)]
+    assert (
+        reasons[-1]
+        == f"urgent complaint {ticket.number}: threat (律师); second complaint within 24h"
+    )
+
+
+async def test_quick_repeated_complaints_make_one_urgent_ticket(chat: Chat) -> None:
+    for _ in range(5):
+        answer = await chat.ask("我要投诉 快递太慢了")
+    [ticket] = await complaints(chat.services)
+    assert NUMBER.findall(answer) == [ticket.number] and URGENT_DUE in answer
+    assert ticket.severity == "urgent" and ticket.category == "logistics"
+    assert await notes(chat.services, ticket) == ["我要投诉 快递太慢了"] * 4
+    # Staff hear of the ticket once and of its escalation once, not of every message.
+    assert [n.urgent for n in await notifications(chat.services, ticket)] == [False, True]
+    assert (await conversation(chat)).mode == "queued"
+
+
+async def test_a_complaint_after_the_last_one_is_resolved_opens_a_new_ticket(
+    chat: Chat,
+) -> None:
+    await chat.ask("快递一个星期还没到，你们怎么回事！！")
+    async with chat.services.sessions() as session, session.begin():
+        ticket = await session.scalar(select(Ticket))
+        assert ticket is not None
+        ticket.status = "resolved"
+    answer = await chat.ask("面膜的质量太差了，用了就过敏")
+    first, second = await complaints(chat.services)
+    assert NUMBER.findall(answer) == [second.number] and first.number != second.number
+    assert await notes(chat.services, first) == []
+
+
+async def test_an_impatient_question_is_answered_not_recorded(chat: Chat) -> None:
+    answer = await chat.ask("急！！！能今天发货吗！！！")
+    assert await complaints(chat.services) == []
+    assert "发货" in answer and "抱歉" not in answer and "投诉" not in answer
+    await chat.as_user("bob").ask("为什么还不发货！！！")
+    assert len(await complaints(chat.services)) == 1  # a negative: still a complaint
+
+
+async def test_complaints_about_value_are_about_price(chat: Chat) -> None:
+    await chat.as_user("u1").ask("我要投诉")
+    await chat.as_user("u1").ask("东西一般 不值这个价")  # what happened
+    await chat.as_user("u2").ask("一个破面霜卖这么贵！！！")
+    assert [t.category for t in await complaints(chat.services)] == ["price", "price"]
+    report = await reports.complaint_report(chat.services.sessions, chat.clock)
+    assert report.by_category("price") == 2

@@ -304,3 +304,43 @@ class _Recording:
 
     async def deliver(self, user: str, text: str) -> None:
         self.texts.append(text)
+
+
+# --- questions the bot answers at once ---------------------------------------------------------
+
+FREE_SHIPPING = "满99元"
+ANSWERABLE = [
+    pytest.param("对了 你们满多少包邮", FREE_SHIPPING, id="faq"),
+    pytest.param("我的订单到哪了", TEXTS.render("ask_order_number"), id="parcel"),
+    pytest.param("售后处理好了没", "客服处理中", id="progress"),
+]
+
+
+@pytest.mark.parametrize(("text", "says"), ANSWERABLE)
+async def test_a_question_the_bot_answers_in_the_follow_up_window_is_answered(
+    services: Services, chat: Chat, clock: FakeClock, text: str, says: str
+) -> None:
+    ticket = await new_ticket(chat)
+    await ask_customer(services, clock, ticket)
+    assert await chat.say("批号是B20260901") == [received(ticket)]
+    clock.advance(minutes=2)
+    before = await state(services, ticket)
+
+    answer = await chat.ask(text)
+
+    assert says in answer
+    assert TEXTS.render("ticket_reply_more", number=ticket.number) not in answer
+    assert await state(services, ticket) == before
+
+
+@pytest.mark.parametrize(("text", "says"), ANSWERABLE)
+async def test_a_question_the_bot_answers_is_no_answer_to_staff(
+    services: Services, chat: Chat, clock: FakeClock, text: str, says: str
+) -> None:
+    ticket = await new_ticket(chat)
+    await ask_customer(services, clock, ticket)
+
+    answer = await chat.ask(text)
+
+    assert says.replace("客服处理中", "等您补充信息") in answer
+    assert await state(services, ticket) == ("waiting_customer", ASKED)

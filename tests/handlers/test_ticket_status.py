@@ -4,7 +4,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Services
-from handlers.patterns import order_references, ticket_numbers, without_references
+from handlers.patterns import (
+    asks_ticket_progress,
+    order_references,
+    ticket_numbers,
+    without_references,
+)
 from storage.models import TICKET_KINDS, Ticket
 from storage.repositories import Repositories
 from tests.bot.test_tickets import TEXTS, new_ticket, update
@@ -234,3 +239,56 @@ async def test_other_ways_of_asking_how_it_goes_open_nothing_new(chat: Chat, que
     assert "CP2026" not in answer and "AS2026" not in answer
     async with chat.services.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Ticket)) == 0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "售后弄好了没",
+        "退款到哪一步了",
+        "我的退货什么时候处理好",
+        "投诉多久能处理好",
+        "换货好了没",
+        "退款申请多久处理",
+    ],
+)
+async def test_everyday_progress_questions_list_the_tickets(chat: Chat, question: str) -> None:
+    ticket = await new_ticket(chat)
+
+    answer = await chat.ask(question)
+
+    assert f"{ticket.number}（售后申请）：已受理，等待客服处理" in answer
+    async with chat.services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Ticket)) == 1
+
+
+@pytest.mark.parametrize("question", ["多久能处理好", "处理好了吗", "什么时候能处理好啊"])
+async def test_a_bare_progress_question_is_about_the_ticket_being_worked_on(
+    services: Services, chat: Chat, clock: FakeClock, question: str
+) -> None:
+    ticket = await new_ticket(chat)
+
+    assert f"{ticket.number}（售后申请）" in await chat.ask(question)
+    # Once nothing is being worked on, the words alone are about no ticket.
+    await update(services, clock, ticket.number, status="resolved")
+    assert ticket.number not in await chat.ask(question)
+    assert ticket.number not in await chat.as_user("bob").ask(question)
+
+
+@pytest.mark.parametrize(
+    ("text", "with_ticket", "asks"),
+    [
+        ("售后弄好了没", False, True),
+        ("退款到哪一步了", False, True),
+        ("多久能处理好", False, False),
+        ("多久能处理好", True, True),
+        ("处理好了吗", True, True),
+        ("你好了没", True, False),  # no ticket subject, no processing
+        ("订单多久处理发货", True, False),  # about something else
+        ("快递到哪一步了", True, False),
+    ],
+)
+def test_progress_questions_without_a_subject_need_a_ticket_being_worked_on(
+    text: str, with_ticket: bool, asks: bool
+) -> None:
+    assert asks_ticket_progress(text, has_active_ticket=with_ticket) is asks
