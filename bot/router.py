@@ -79,6 +79,7 @@ class Router:
             ctx.end_dialog()
             return [ctx.say("dialog_cancelled")]
         # Not an answer: another rule may take the message, then the question is asked again.
+        ctx.memo["dialog_declined"] = True
         rule, found = await self._matching_rule(ctx)
         if rule is None:
             return self._ask_again(ctx, dialog)

@@ -40,6 +40,8 @@ from knowledge.normalize import clean
 from storage.models import Order, Ticket
 
 DETAIL_FLOW = "complaint_detail"
+# Words that make a complaint explicit even in the middle of another dialog.
+EXPLICIT_WORDS = ("投诉", "差评", "举报")
 REPEAT_WINDOW = timedelta(hours=24)
 
 
@@ -209,9 +211,12 @@ class ComplaintRule:
         signal = recognise(ctx.text)
         if signal is None:
             return None
-        # Inside another dialog milder words are answers to it ("质量太差了" as a reason).
+        # Inside another dialog milder words are answers to it ("质量太差了" as a reason);
+        # saying "投诉" in so many words, where the dialog found no answer, is a complaint.
         if dialog is not None and not signal.severe:
-            return None
+            declined = ctx.memo.get("dialog_declined", False)
+            if not (declined and contains_any(clean(ctx.text), EXPLICIT_WORDS)):
+                return None
         return signal
 
     async def handle(self, ctx: Context, found: ComplaintSignal | TrustQuestion) -> list[Reply]:

@@ -3,6 +3,7 @@
 import re
 from collections import Counter
 
+import pytest
 from sqlalchemy import select
 
 from bot import reports
@@ -483,3 +484,29 @@ async def test_complaints_about_value_are_about_price(chat: Chat) -> None:
     assert [t.category for t in await complaints(chat.services)] == ["price", "price"]
     report = await reports.complaint_report(chat.services.sessions, chat.clock)
     assert report.by_category("price") == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我的快递到哪了，我要投诉",
+        "KF20261120001到哪了？我要投诉",
+        "SF1234567890123 到哪了？？我要投诉！！！",
+    ],
+)
+async def test_a_parcel_question_with_a_complaint_is_a_complaint(chat: Chat, text: str) -> None:
+    answer = await chat.ask(text)
+    assert "CP20261129-0001" in answer
+
+
+async def test_an_explicit_complaint_that_answers_nothing_in_a_dialog_is_recorded(
+    chat: Chat,
+) -> None:
+    await chat.ask("我要退货")
+    await chat.ask("KF20261115002")
+    await chat.ask("8000")  # verified: the bot asks which item
+    replies = await chat.say("我要投诉")
+    assert "CP20261129-0001" in replies[0]
+    # The return is still open: its question comes again and an answer continues it.
+    assert replies[-1] == chat.services.assistant.texts.render("aftersales_ask_item")
+    assert "原因" in await chat.ask("1")

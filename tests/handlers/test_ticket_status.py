@@ -232,7 +232,7 @@ def test_every_kind_of_ticket_number_is_recognised(kind: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["投诉有回复了吗", "我的投诉怎么样了", "投诉处理完了吗", "退货申请到哪了"]
+    "question", ["投诉有回复了吗", "我的投诉怎么样了", "投诉处理完了吗", "退货申请到哪一步了"]
 )
 async def test_other_ways_of_asking_how_it_goes_open_nothing_new(chat: Chat, question: str) -> None:
     answer = await chat.ask(question)
