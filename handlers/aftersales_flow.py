@@ -224,10 +224,9 @@ def item_of(order: Order, slots: dict[str, Any]) -> OrderItem | None:
     return next((i for i in order.items if i.id == slots.get("item_id")), None)
 
 
-def choose_item(slots: dict[str, Any], item: OrderItem) -> OrderItem:
+def choose_item(slots: dict[str, Any], item: OrderItem) -> None:
     slots.update(item_id=item.id, item_name=item.name)
     slots.pop("insisted", None)
-    return item
 
 
 def item_named(text: str, items: Sequence[OrderItem]) -> OrderItem | None:

@@ -218,7 +218,9 @@ async def correction(ctx: Context, text: str) -> list[Reply] | None:
     # unless it is said as a correction.
     in_words = step in ("description", "solved") and not corrects
     references = [] if in_words else order_references(text)
-    order = await ctx.repos.orders.by_number(slots["order_no"])
+    # The chosen order is read only to check a correction against it.
+    needs_order = references or corrects or (said.says_wrong_item(text) and slots.get("item_id"))
+    order = await ctx.repos.orders.by_number(slots["order_no"]) if needs_order else None
     if references and order is not None and references[0] == order.order_no:
         return await advance(ctx)
     if said.says_wrong_item(text) and not wrong_order and slots.get("item_id"):

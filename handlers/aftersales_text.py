@@ -3,7 +3,13 @@
 import re
 
 from handlers.answers import bare_yes_or_no
-from handlers.patterns import AFTER_SALES_WORDS, contains_any, filler, without_numbers
+from handlers.patterns import (
+    AFTER_SALES_WORDS,
+    contains_any,
+    filler,
+    without_numbers,
+    without_words,
+)
 from knowledge.normalize import clean
 
 # Request types, stored on the ticket.
@@ -253,8 +259,7 @@ def detail(text: str) -> str:
     order and phone numbers and filler ("面霜收到就漏了" → "面霜")."""
     rest = clean(without_numbers(text))
     for words in (AFTER_SALES_WORDS, PROBLEM_WORDS, QUALITY_WORDS, NO_REASON_WORDS, USAGE_WORDS):
-        for word in sorted(words, key=len, reverse=True):
-            rest = rest.replace(word, "")
+        rest = without_words(rest, words)
     rest = _QUESTION.sub("", _HOW_TO_START.sub("", rest))
     return _NO_DETAIL.sub("", rest)
 

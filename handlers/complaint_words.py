@@ -8,7 +8,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from handlers.patterns import AFTER_SALES_WORDS, asks_ticket_progress, contains_any, filler, fold
+from handlers.patterns import (
+    AFTER_SALES_WORDS,
+    asks_ticket_progress,
+    contains_any,
+    filler,
+    fold,
+    without_words,
+)
 from handlers.smalltalk import GREETINGS
 from knowledge.normalize import clean
 
@@ -62,7 +69,9 @@ _DEGREE = "太|很|真|超|特别|非常|这么|那么|极其|实在"
 # "态度太差", "服务不好"; not "服务好不好", which is a question.
 _EXPLICIT_PATTERNS = re.compile(rf"(态度|服务)(是)?({_DEGREE})?(差|烂|恶劣|不好)")
 # The complaint words themselves, when they are no complaint.
-_COMPLAINT_TERMS = "差评|投诉|举报"
+# The words that name a complaint outright.
+COMPLAINT_TERMS = ("投诉", "差评", "举报")
+_COMPLAINT_TERMS = "|".join(COMPLAINT_TERMS)
 _NOT_COMPLAINING = (
     # Things whose names hold a complaint word: "垃圾桶有卖吗", "有没有卖垃圾袋".
     re.compile(r"垃圾(桶|袋|箱|篓|筐|车|站|分类|清理|处理|邮件|短信)"),
@@ -301,12 +310,6 @@ def _first(cleaned: str, words: tuple[str, ...]) -> str | None:
     return next((word for word in words if word in cleaned), None)
 
 
-def _without(cleaned: str, words: tuple[str, ...]) -> str:
-    for word in sorted(words, key=len, reverse=True):
-        cleaned = cleaned.replace(word, "")
-    return cleaned
-
-
 def _plain_question(text: str, cleaned: str) -> bool:
     """A question with no "not" in it ("急！！！能今天发货吗！！！"): impatience, not anger."""
     asked = "?" in fold(text) or "吗" in cleaned  # not `asks`: "这么贵！！！" asks nothing
@@ -342,7 +345,7 @@ def _plain(text: str) -> str:
 def _mentions_removed(text: str) -> str:
     """`_plain`, and without fraud words when they are doubts passed on or asked."""
     cleaned = _plain(text)
-    return _without(cleaned, TRUST_WORDS) if _doubts_trust(text, cleaned) else cleaned
+    return without_words(cleaned, TRUST_WORDS) if _doubts_trust(text, cleaned) else cleaned
 
 
 def _severe_reason(text: str, cleaned: str) -> str:
@@ -427,7 +430,7 @@ def detail(text: str) -> str:
     """What a complaint says beyond the complaint itself."""
     cleaned = clean(_SEVERE_NUMBERS.sub("", fold(text)))
     for words in (SEVERE_WORDS, EXPLICIT_WORDS, ANGER_WORDS):
-        cleaned = _without(cleaned, words)
+        cleaned = without_words(cleaned, words)
     cleaned = _EXPLICIT_PATTERNS.sub("", cleaned)
     cleaned = _HARSH.sub("", cleaned)
     return _EMPTY_WORDS.sub("", cleaned)

@@ -17,6 +17,7 @@ from datetime import timedelta
 from bot.messages import Reply
 from handlers.aftersales import AfterSalesRule
 from handlers.complaint_words import (
+    COMPLAINT_TERMS,
     TRUST_FAQ_CATEGORY,
     ComplaintSignal,
     asks,
@@ -40,8 +41,6 @@ from knowledge.normalize import clean
 from storage.models import Order, Ticket
 
 DETAIL_FLOW = "complaint_detail"
-# Words that make a complaint explicit even in the middle of another dialog.
-EXPLICIT_WORDS = ("投诉", "差评", "举报")
 REPEAT_WINDOW = timedelta(hours=24)
 
 
@@ -215,7 +214,7 @@ class ComplaintRule:
         # saying "投诉" in so many words, where the dialog found no answer, is a complaint.
         if dialog is not None and not signal.severe:
             declined = ctx.memo.get("dialog_declined", False)
-            if not (declined and contains_any(clean(ctx.text), EXPLICIT_WORDS)):
+            if not (declined and contains_any(clean(ctx.text), COMPLAINT_TERMS)):
                 return None
         return signal
 

@@ -9,7 +9,6 @@ from knowledge.normalize import clean
 # An order or tracking number: up to four letters followed by 8 to 24 digits.
 _REFERENCE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{0,4}[0-9]{8,24})(?![A-Za-z0-9])")
 # A ticket number ("AS20261129-0007"), as handlers.ticket_numbers defines it.
-_TICKET = TICKET_NUMBER
 _MOBILE = re.compile(r"1[0-9]{10}")
 # Words that may surround phone digits in an answer ("手机尾号是8000"); anything else
 # means the digits are part of some other sentence ("我花了1299元") and are no answer.
@@ -38,12 +37,9 @@ def is_mobile_number(reference: str) -> bool:
 
 def ticket_numbers(text: str) -> list[str]:
     """Ticket numbers in the text as stored ("AS20261129-0007"), in order of appearance."""
-    found = (f"{kind.upper()}{day}-{count}" for kind, day, count in _TICKET.findall(fold(text)))
+    parts = TICKET_NUMBER.findall(fold(text))
+    found = (f"{kind.upper()}{day}-{count}" for kind, day, count in parts)
     return list(dict.fromkeys(found))
-
-
-def _without_tickets(folded: str) -> str:
-    return _TICKET.sub(" ", folded)
 
 
 def order_references(text: str) -> list[str]:
@@ -51,7 +47,7 @@ def order_references(text: str) -> list[str]:
 
     The date inside a ticket number ("AS20261129" in "AS20261129-0007") is no order number.
     """
-    found = (m.upper() for m in _REFERENCE.findall(_without_tickets(fold(text))))
+    found = (m.upper() for m in _REFERENCE.findall(TICKET_NUMBER.sub(" ", fold(text))))
     return [reference for reference in found if not is_mobile_number(reference)]
 
 
@@ -59,7 +55,7 @@ def without_references(text: str) -> str:
     """The text with its order, tracking and ticket numbers taken out."""
     return _REFERENCE.sub(
         lambda m: m.group() if is_mobile_number(m.group()) else " ",
-        _without_tickets(fold(text)),
+        TICKET_NUMBER.sub(" ", fold(text)),
     )
 
 
@@ -162,6 +158,13 @@ _REQUEST_WORDS = filler(
 )
 
 
+def without_words(text: str, words: tuple[str, ...]) -> str:
+    """The text with every one of `words` taken out, longest first."""
+    for word in sorted(words, key=len, reverse=True):
+        text = text.replace(word, "")
+    return text
+
+
 def contains_any(text: str, words: tuple[str, ...]) -> bool:
     return any(word in text for word in words)
 
@@ -171,9 +174,7 @@ def asks_nothing_else(cleaned: str, words: tuple[str, ...]) -> bool:
 
     "帮我查一下我的订单" asks for the orders; "我的订单能改地址吗" asks something else.
     """
-    for word in sorted(words, key=len, reverse=True):
-        cleaned = cleaned.replace(word, "")
-    return len(_REQUEST_WORDS.sub("", cleaned)) <= 1
+    return len(_REQUEST_WORDS.sub("", without_words(cleaned, words))) <= 1
 
 
 # Asking for the progress of one's tickets in so many words.
@@ -188,39 +189,6 @@ _PROGRESS_PHRASES = (
     "售后状态",
     "投诉状态",
 )
-# "我的退货申请有进展了吗", "售后弄好了没": a progress word with something a ticket is about.
-_PROGRESS_WORDS = (
-    "进度",
-    "进展",
-    "处理到哪",
-    "到哪一步",
-    "哪一步了",
-    "处理得怎么样",
-    "怎么样了",
-    "处理好了吗",
-    "处理好了没",
-    "处理完了吗",
-    "处理完了没",
-    "处理了吗",
-    "弄好了吗",
-    "弄好了没",
-    "办好了吗",
-    "办好了没",
-    "好了吗",
-    "好了没",
-    "什么时候处理好",
-    "什么时候能处理好",
-    "啥时候处理好",
-    "啥时候能处理好",
-    "多久能处理好",
-    "多久能处理",
-    "多久处理",
-    "多久能好",
-    "有结果了吗",
-    "有回复了吗",
-    "有回音了吗",
-)
-_TICKET_SUBJECTS = ("售后", "工单", "投诉", "退货", "换货", "退款", "维修", "申请")
 # Said alone ("多久能处理好", "处理好了吗"), these ask after what is being worked on: a ticket,
 # when the chat has one open. Not "好了没" ("你好了没"), which says nothing of processing.
 _BARE_PROGRESS_WORDS = (
@@ -245,6 +213,21 @@ _BARE_PROGRESS_WORDS = (
     "有结果了吗",
     "有结果了没",
 )
+# "我的退货申请有进展了吗", "售后弄好了没": a progress word with something a ticket is about.
+_PROGRESS_WORDS = (
+    *_BARE_PROGRESS_WORDS,
+    "到哪一步",
+    "哪一步了",
+    "怎么样了",
+    "办好了吗",
+    "办好了没",
+    "好了吗",
+    "好了没",
+    "多久能好",
+    "有回复了吗",
+    "有回音了吗",
+)
+_TICKET_SUBJECTS = ("售后", "工单", "投诉", "退货", "换货", "退款", "维修", "申请")
 # Words around a bare progress question that name nothing else ("你们大概什么时候能处理好啊").
 _BARE_PROGRESS_FILLER = filler(
     "你们",
@@ -282,7 +265,7 @@ def asks_ticket_progress(text: str, *, has_active_ticket: bool = False) -> bool:
     caller knows the chat `has_active_ticket`, a progress question without a subject
     ("多久能处理好") is one too, if it names nothing else ("订单多久处理发货" does).
     """
-    if _TICKET.search(fold(text)):
+    if TICKET_NUMBER.search(fold(text)):
         return True
     cleaned = clean(text)
     if contains_any(cleaned, _PROGRESS_PHRASES):
@@ -291,6 +274,5 @@ def asks_ticket_progress(text: str, *, has_active_ticket: bool = False) -> bool:
         return True
     if not has_active_ticket or not contains_any(cleaned, _BARE_PROGRESS_WORDS):
         return False
-    for word in sorted(_BARE_PROGRESS_WORDS, key=len, reverse=True):
-        cleaned = cleaned.replace(word, "")
-    return len(_BARE_PROGRESS_FILLER.sub("", cleaned)) <= 1
+    rest = without_words(cleaned, _BARE_PROGRESS_WORDS)
+    return len(_BARE_PROGRESS_FILLER.sub("", rest)) <= 1

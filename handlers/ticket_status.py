@@ -46,9 +46,7 @@ class TicketStatusRule:
         return Reply("\n".join(await _ticket_lines(ctx, ticket)))
 
     async def _all(self, ctx: Context) -> Reply:
-        tickets = await ctx.repos.tickets.for_owner(
-            ctx.identity.id, ctx.identity.customer_id, limit=MAX_LISTED
-        )
+        tickets = await _owned_tickets(ctx)
         if not tickets:
             return ctx.say("ticket_none")
         lines = [ctx.texts.render("ticket_list_heading", count=len(tickets))]
@@ -58,12 +56,20 @@ class TicketStatusRule:
         return Reply("\n".join(lines))
 
 
+async def _owned_tickets(ctx: Context) -> list[Ticket]:
+    """This chat's (or customer's) newest tickets, loaded once per message."""
+    if "owned_tickets" not in ctx.memo:
+        ctx.memo["owned_tickets"] = list(
+            await ctx.repos.tickets.for_owner(
+                ctx.identity.id, ctx.identity.customer_id, limit=MAX_LISTED
+            )
+        )
+    return ctx.memo["owned_tickets"]
+
+
 async def has_active_ticket(ctx: Context) -> bool:
     """Whether one of this chat's (or customer's) newest tickets is still being worked on."""
-    tickets = await ctx.repos.tickets.for_owner(
-        ctx.identity.id, ctx.identity.customer_id, limit=MAX_LISTED
-    )
-    return any(ticket.status in ACTIVE_STATUSES for ticket in tickets)
+    return any(ticket.status in ACTIVE_STATUSES for ticket in await _owned_tickets(ctx))
 
 
 async def _ticket_lines(ctx: Context, ticket: Ticket) -> list[str]:
