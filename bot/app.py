@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.assistant import Assistant
 from bot.channels.web import WebChannel
 from bot.clock import Clock, SystemClock
+from bot.faq_source import FaqSource
 from bot.importing import import_faq
 from bot.outbox import ChannelSender, deliver_outbox_forever
 from bot.router import default_router
 from bot.settings import Settings
-from knowledge import FaqItem, KnowledgeBase, ReplyTexts
+from knowledge import ReplyTexts
 from knowledge.loaders import DEFAULT_FAQ
 from knowledge.replies import DEFAULT_REPLIES
 from storage.database import create_engine, create_session_factory, migrate
@@ -80,22 +81,16 @@ async def load_demo_shop(sessions: async_sessionmaker[AsyncSession], clock: Cloc
     log.info("demo shop loaded: %d orders", len(records))
 
 
-async def load_knowledge_base(sessions: async_sessionmaker[AsyncSession]) -> KnowledgeBase:
-    async with sessions() as session:
-        records = await Repositories.for_session(session).faq.all()
-    return KnowledgeBase(
-        FaqItem(r.id, r.question, r.answer, tuple(r.alternates or ()), r.category) for r in records
-    )
-
-
 async def start_services(settings: Settings, clock: Clock | None = None) -> Services:
     """Open the database and build the assistant."""
     clock = clock or SystemClock()
     engine, sessions = await prepare_database(settings, clock, load_demo=settings.demo)
+    async with sessions() as session:
+        faq = await FaqSource.load(Repositories.for_session(session))
     assistant = Assistant(
         sessions=sessions,
         router=default_router(),
-        kb=await load_knowledge_base(sessions),
+        faq=faq,
         texts=ReplyTexts.from_file(settings.replies_file or DEFAULT_REPLIES),
         clock=clock,
         settings=settings,

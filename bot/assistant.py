@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.faq_source import FaqSource
 from bot.locks import KeyedLocks
 from bot.messages import Incoming, Reply, SentMessage
 from bot.router import Router
@@ -31,13 +32,18 @@ def sanitize(text: str, limit: int) -> str:
 class Assistant:
     sessions: async_sessionmaker[AsyncSession]
     router: Router
-    kb: KnowledgeBase
+    faq: FaqSource
     texts: ReplyTexts
     clock: Clock
     settings: Settings
 
     def __post_init__(self) -> None:
         self._locks = KeyedLocks()
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base as of the last message."""
+        return self.faq.kb
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """The replies to a customer's message; a second delivery gets the first answer again."""
@@ -78,13 +84,18 @@ class Assistant:
             stored = await repos.messages.add_incoming(
                 conversation.id, identity.id, text, incoming.message_id, now, incoming.media
             )
+            if conversation.mode == "human" and route:
+                # A person has the chat: the message waits for them in the console.
+                stored.handled_by = "staff"
+                conversation.updated_at = now
+                return []
             ctx = Context(
                 incoming=replace(incoming, text=text),
                 message_id=stored.id,
                 identity=identity,
                 conversation=conversation,
                 repos=repos,
-                kb=self.kb,
+                kb=await self.faq.current(repos),
                 texts=self.texts,
                 clock=self.clock,
                 settings=self.settings,
@@ -93,6 +104,7 @@ class Assistant:
             )
             if route:
                 replies = await self.router.route(ctx)
+                stored.handled_by = ctx.handled_by or None
                 await repos.conversations.save_state(conversation, ctx.dialog, ctx.memory, now)
             else:
                 replies = [ctx.say("internal_error")]

@@ -50,6 +50,7 @@ class _Claimed:
     conversation_id: int
     text: str
     sender: str
+    staff_id: int | None
 
 
 async def deliver_outbox(
@@ -129,6 +130,7 @@ async def _claim(
             conversation_id=row.conversation_id,
             text=row.text,
             sender=row.sender,
+            staff_id=row.staff_id,
         )
 
 
@@ -140,7 +142,12 @@ async def _sent(
     async with sessions() as session:
         repos = Repositories.for_session(session)
         message = await repos.messages.add_outgoing(
-            claimed.conversation_id, claimed.identity_id, claimed.text, claimed.sender, now
+            claimed.conversation_id,
+            claimed.identity_id,
+            claimed.text,
+            claimed.sender,
+            now,
+            staff_id=claimed.staff_id,
         )
         if await repos.outbox.mark_sent(claimed.row_id, claimed.attempt, message.id, now):
             await session.commit()

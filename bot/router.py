@@ -53,7 +53,8 @@ class Router:
                 return replies
         rule, found = await self._matching_rule(ctx)
         if rule is None:
-            return await self._fallback.handle(ctx, None)
+            rule = self._fallback
+        ctx.handled_by = rule.name
         return await rule.handle(ctx, found)
 
     async def _continue_dialog(self, ctx: Context) -> list[Reply] | None:
@@ -65,6 +66,7 @@ class Router:
             return None
         for rule in self._rules:
             if rule.interrupts_dialogs and (found := await rule.match(ctx)):
+                ctx.handled_by = rule.name
                 replies = await rule.handle(ctx, found)
                 # The dialog is kept, and its question asked again, unless a person takes over.
                 ctx.dialog = dialog
@@ -72,6 +74,7 @@ class Router:
                     replies.append(ctx.say(dialog["prompt"]))
                 return replies
         # The owner reads the answer first: "不用了" may answer its question ("any photos?").
+        ctx.handled_by = dialog["flow"]
         replies = await owner.resume(ctx)
         if replies is not None or dialog.get("soft"):
             return replies
@@ -83,6 +86,7 @@ class Router:
         rule, found = await self._matching_rule(ctx)
         if rule is None:
             return self._ask_again(ctx, dialog)
+        ctx.handled_by = rule.name
         replies = await rule.handle(ctx, found)
         if ctx.dialog is dialog:
             replies.append(ctx.say(dialog["prompt"]))

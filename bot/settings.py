@@ -6,6 +6,7 @@ A leaf module with no project imports, so handlers may read the policy values.
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,10 +42,32 @@ class Settings:
     urgent_first_response_hours: float = 0.5
     urgent_resolution_hours: float = 12.0
     max_message_chars: int = 4000
+    # Where the generated console secret key is kept (with the SQLite file by default).
+    data_dir: Path = Path("data")
+    # Signs and encrypts console session cookies; generated into data_dir when empty.
+    secret_key: str = ""
+    # When staff answer customers, in the shop's time zone, every day.
+    business_hours: str = "09:00-21:00"
+    # Handover: conversations per agent at once, the idle time that hands a chat back to the
+    # bot, and the minutes per waiting customer used to estimate the wait.
+    max_conversations_per_agent: int = 5
+    human_idle_minutes: int = 30
+    minutes_per_queued_customer: int = 3
+    # Console logins: wrong passwords in a row before the account is locked, and for how long.
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+    session_hours: int = 12
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def opening_hours(self) -> tuple[time, time]:
+        """Business hours as (opens, closes) local times; closing before opening spans
+        midnight."""
+        opens, _, closes = self.business_hours.partition("-")
+        return time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -61,6 +84,12 @@ class Settings:
             settings.zone  # noqa: B018 - fail at start on an unknown time zone
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"KEFU_TIMEZONE: unknown time zone {settings.timezone!r}") from None
+        try:
+            settings.opening_hours  # noqa: B018 - fail at start on unreadable hours
+        except ValueError:
+            raise ValueError(
+                f"KEFU_BUSINESS_HOURS: expected HH:MM-HH:MM, got {settings.business_hours!r}"
+            ) from None
         return settings
 
 

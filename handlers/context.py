@@ -32,6 +32,7 @@ class Context:
     dialog: dict[str, Any] | None = None
     memory: dict[str, Any] = field(default_factory=dict)
     fallbacks_in_a_row: int = 0
+    handled_by: str = ""  # the rule or dialog flow that answered, for reports
     memo: dict[str, Any] = field(default_factory=dict)  # per-message results, e.g. FAQ search
 
     @property

@@ -121,6 +121,8 @@ class Conversation(Base):
     dialog: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     memory: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The agent holding the conversation while it is in `human` mode.
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
 
 
 class Message(Base):
@@ -142,6 +144,10 @@ class Message(Base):
     external_id: Mapped[str | None] = mapped_column(String(128))
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # who wrote it
+    # For incoming messages: the rule that answered ("faq", "fallback" …), or "staff" when a
+    # person had the conversation; reports count answer rates from it.
+    handled_by: Mapped[str | None] = mapped_column(String(32))
 
 
 class FaqEntry(Base):
@@ -248,6 +254,7 @@ class OutboxMessage(Base):
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # who wrote it
 
 
 class StaffNotification(Base):
@@ -261,3 +268,75 @@ class StaffNotification(Base):
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+STAFF_ROLES = ("agent", "admin")
+
+
+class Staff(Base):
+    """A support agent or admin who logs in to the console."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)  # the login name
+    display_name: Mapped[str] = mapped_column(String(64))  # shown to customers
+    role: Mapped[str] = mapped_column(String(8))  # agent|admin
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Refreshed while the agent has the console open: agents seen lately are online.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+HANDOVER_REASONS = ("request", "complaint", "fallback", "staff")
+HANDOVER_STATUSES = ("queued", "active", "ended")
+
+
+class Handover(Base):
+    """One stretch of a conversation with a person: queued, taken by an agent, ended.
+
+    The conversation's `mode` says where it is now; these rows are the queue and the record
+    reports count handovers from.
+    """
+
+    __tablename__ = "handovers"
+    __table_args__ = (Index("ix_handovers_status_requested", "status", "requested_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(8), default="queued")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last message from staff (or the take-over): a long silence hands the chat back.
+    last_staff_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_reason: Mapped[str | None] = mapped_column(String(16))  # handback|idle|left_queue
+
+
+class CannedReply(Base):
+    """A ready answer staff insert with one click; admins manage them."""
+
+    __tablename__ = "canned_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEntry(Base):
+    """What a staff member did: logins, take-overs, FAQ and account changes."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    time: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(100), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -62,6 +62,7 @@ def clock() -> FakeClock:
 def settings(tmp_path: Path) -> Settings:
     return Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'kefu.db'}",
+        data_dir=tmp_path,
         demo=True,
     )
 

@@ -4,15 +4,19 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.repositories.audit import AuditRepository
+from storage.repositories.canned import CannedReplyRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.customers import CustomerRepository
 from storage.repositories.faq import FaqRepository, UnansweredRepository
+from storage.repositories.handovers import HandoverRepository
 from storage.repositories.identities import IdentityRepository
 from storage.repositories.messages import MessageRepository
 from storage.repositories.notifications import NotificationRepository
 from storage.repositories.orders import OrderRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.products import ProductRepository
+from storage.repositories.staff import StaffRepository
 from storage.repositories.tickets import TicketRepository
 
 
@@ -31,6 +35,10 @@ class Repositories:
     tickets: TicketRepository
     outbox: OutboxRepository
     notifications: NotificationRepository
+    staff: StaffRepository
+    handovers: HandoverRepository
+    canned: CannedReplyRepository
+    audit: AuditRepository
 
     @classmethod
     def for_session(cls, session: AsyncSession) -> "Repositories":
@@ -46,13 +54,20 @@ class Repositories:
             tickets=TicketRepository(session),
             outbox=OutboxRepository(session),
             notifications=NotificationRepository(session),
+            staff=StaffRepository(session),
+            handovers=HandoverRepository(session),
+            canned=CannedReplyRepository(session),
+            audit=AuditRepository(session),
         )
 
 
 __all__ = [
+    "AuditRepository",
+    "CannedReplyRepository",
     "ConversationRepository",
     "CustomerRepository",
     "FaqRepository",
+    "HandoverRepository",
     "IdentityRepository",
     "MessageRepository",
     "NotificationRepository",
@@ -60,6 +75,7 @@ __all__ = [
     "OutboxRepository",
     "ProductRepository",
     "Repositories",
+    "StaffRepository",
     "TicketRepository",
     "UnansweredRepository",
 ]

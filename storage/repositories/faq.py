@@ -25,6 +25,10 @@ class FaqFields(Protocol):
     def category(self) -> str: ...
 
 
+# Entry count and newest change: any add, edit or delete changes one of them.
+FaqRevision = tuple[int, datetime | None]
+
+
 class FaqRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -35,6 +39,12 @@ class FaqRepository:
 
     async def count(self) -> int:
         return await self._session.scalar(select(func.count()).select_from(FaqEntry)) or 0
+
+    async def revision(self) -> FaqRevision:
+        count, newest = (
+            await self._session.execute(select(func.count(), func.max(FaqEntry.updated_at)))
+        ).one()
+        return count, newest
 
     async def upsert(self, records: Iterable[FaqFields], now: datetime) -> tuple[int, int]:
         """Add new entries and replace existing ones by id; returns (added, updated)."""

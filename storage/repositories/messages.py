@@ -59,6 +59,7 @@ class MessageRepository:
         sender: str,
         now: datetime,
         reply_to_id: int | None = None,
+        staff_id: int | None = None,
     ) -> Message:
         return await self._add(
             Message(
@@ -69,6 +70,7 @@ class MessageRepository:
                 text=text,
                 media=[],
                 reply_to_id=reply_to_id,
+                staff_id=staff_id,
                 created_at=now,
             )
         )

@@ -17,7 +17,13 @@ class OutboxRepository:
         self._session = session
 
     async def add(
-        self, identity_id: int, conversation_id: int, text: str, now: datetime, sender: str = "bot"
+        self,
+        identity_id: int,
+        conversation_id: int,
+        text: str,
+        now: datetime,
+        sender: str = "bot",
+        staff_id: int | None = None,
     ) -> OutboxMessage:
         """Queue a message; it is delivered after the transaction that wrote it commits."""
         row = OutboxMessage(
@@ -25,6 +31,7 @@ class OutboxRepository:
             conversation_id=conversation_id,
             text=text,
             sender=sender,
+            staff_id=staff_id,
             status="pending",
             attempts=0,
             next_attempt_at=now,

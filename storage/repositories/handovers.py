@@ -1,0 +1,120 @@
+"""Handovers: the queue for staff, who holds which conversation, and when it ended."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Handover
+
+
+class HandoverRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def current(self, conversation_id: int) -> Handover | None:
+        """The conversation's queued or active handover, if any."""
+        return await self._session.scalar(
+            select(Handover)
+            .where(Handover.conversation_id == conversation_id, Handover.status != "ended")
+            .order_by(Handover.id.desc())
+            .limit(1)
+        )
+
+    async def by_id(self, handover_id: int) -> Handover | None:
+        return await self._session.get(Handover, handover_id)
+
+    async def start(self, conversation_id: int, reason: str, now: datetime) -> Handover:
+        handover = Handover(
+            conversation_id=conversation_id, reason=reason, status="queued", requested_at=now
+        )
+        self._session.add(handover)
+        await self._session.flush()
+        return handover
+
+    async def queued(self, limit: int = 200) -> Sequence[Handover]:
+        """Waiting handovers, first come first served."""
+        rows = await self._session.scalars(
+            select(Handover)
+            .where(Handover.status == "queued")
+            .order_by(Handover.requested_at, Handover.id)
+            .limit(limit)
+        )
+        return rows.all()
+
+    async def active(self, staff_id: int | None = None) -> Sequence[Handover]:
+        query = select(Handover).where(Handover.status == "active")
+        if staff_id is not None:
+            query = query.where(Handover.staff_id == staff_id)
+        return (await self._session.scalars(query.order_by(Handover.taken_at))).all()
+
+    async def position(self, handover: Handover) -> int:
+        """Place in the queue, from 1."""
+        ahead = await self._session.scalar(
+            select(func.count())
+            .select_from(Handover)
+            .where(
+                Handover.status == "queued",
+                (Handover.requested_at < handover.requested_at)
+                | ((Handover.requested_at == handover.requested_at) & (Handover.id < handover.id)),
+            )
+        )
+        return (ahead or 0) + 1
+
+    async def active_counts(self) -> dict[int, int]:
+        """Active handovers per staff id."""
+        rows = await self._session.execute(
+            select(Handover.staff_id, func.count())
+            .where(Handover.status == "active")
+            .group_by(Handover.staff_id)
+        )
+        return {staff_id: count for staff_id, count in rows.all() if staff_id is not None}
+
+    async def take(self, handover_id: int, staff_id: int, now: datetime) -> bool:
+        """Give a queued handover to an agent; False when it was no longer queued.
+
+        A conditional UPDATE, so two agents (or an agent and the assignment job) cannot both
+        take it.
+        """
+        result = await self._session.execute(
+            update(Handover)
+            .where(Handover.id == handover_id, Handover.status == "queued")
+            .values(status="active", staff_id=staff_id, taken_at=now, last_staff_message_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return result.rowcount == 1
+
+    async def touch(self, handover_id: int, now: datetime) -> None:
+        """Record a staff message: the idle time counts from here."""
+        await self._session.execute(
+            update(Handover)
+            .where(Handover.id == handover_id)
+            .values(last_staff_message_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+
+    async def end(self, handover_id: int, reason: str, now: datetime) -> bool:
+        """End a queued or active handover; False when it had ended already."""
+        result = await self._session.execute(
+            update(Handover)
+            .where(Handover.id == handover_id, Handover.status != "ended")
+            .values(status="ended", end_reason=reason, ended_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return result.rowcount == 1
+
+    async def idle_since(self, before: datetime) -> Sequence[Handover]:
+        """Active handovers with no staff message since `before`."""
+        rows = await self._session.scalars(
+            select(Handover).where(
+                Handover.status == "active", Handover.last_staff_message_at < before
+            )
+        )
+        return rows.all()
+
+    async def requested_between(self, start: datetime, end: datetime) -> Sequence[Handover]:
+        rows = await self._session.scalars(
+            select(Handover).where(Handover.requested_at >= start, Handover.requested_at < end)
+        )
+        return rows.all()

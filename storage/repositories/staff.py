@@ -1,0 +1,83 @@
+"""Staff accounts: who may log in to the console, their lockouts and who is online."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Staff
+
+
+class StaffRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self, name: str, display_name: str, role: str, password_hash: str, now: datetime
+    ) -> Staff:
+        staff = Staff(
+            name=name,
+            display_name=display_name,
+            role=role,
+            password_hash=password_hash,
+            active=True,
+            failed_logins=0,
+            created_at=now,
+        )
+        self._session.add(staff)
+        await self._session.flush()
+        return staff
+
+    async def by_id(self, staff_id: int) -> Staff | None:
+        return await self._session.get(Staff, staff_id)
+
+    async def by_name(self, name: str) -> Staff | None:
+        return await self._session.scalar(select(Staff).where(Staff.name == name))
+
+    async def all(self) -> Sequence[Staff]:
+        return (await self._session.scalars(select(Staff).order_by(Staff.name))).all()
+
+    async def count(self) -> int:
+        return await self._session.scalar(select(func.count()).select_from(Staff)) or 0
+
+    async def count_failed_login(
+        self, staff_id: int, max_failures: int, lock_until: datetime
+    ) -> bool:
+        """Add one wrong password; returns True when this one locked the account.
+
+        One UPDATE … RETURNING, so guesses sent at once all count.
+        """
+        failures = await self._session.scalar(
+            update(Staff)
+            .where(Staff.id == staff_id)
+            .values(failed_logins=Staff.failed_logins + 1)
+            .returning(Staff.failed_logins)
+        )
+        if failures is None or failures < max_failures:
+            return False
+        await self._session.execute(
+            update(Staff)
+            .where(Staff.id == staff_id)
+            .values(failed_logins=0, locked_until=lock_until)
+        )
+        return True
+
+    async def clear_failed_logins(self, staff_id: int) -> None:
+        await self._session.execute(
+            update(Staff).where(Staff.id == staff_id).values(failed_logins=0, locked_until=None)
+        )
+
+    async def mark_seen(self, staff_id: int, now: datetime) -> None:
+        await self._session.execute(
+            update(Staff).where(Staff.id == staff_id).values(last_seen_at=now)
+        )
+
+    async def online(self, seen_since: datetime) -> Sequence[Staff]:
+        """Active staff who had the console open since `seen_since`."""
+        rows = await self._session.scalars(
+            select(Staff)
+            .where(Staff.active.is_(True), Staff.last_seen_at >= seen_since)
+            .order_by(Staff.id)
+        )
+        return rows.all()
