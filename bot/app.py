@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.assistant import Assistant
 from bot.channels.web import WebChannel
 from bot.clock import Clock, SystemClock
+from bot.console import mount_console
 from bot.faq_source import FaqSource
 from bot.importing import import_faq
 from bot.outbox import ChannelSender, deliver_outbox_forever
@@ -118,6 +119,7 @@ def create_app(services: Services, *, deliver_outbox_every: float | None = None)
     app.router.add_get("/healthz", healthz)
     web_channel = WebChannel(services.assistant, services.clock, services.settings)
     web_channel.mount(app)
+    mount_console(app, services)
     if deliver_outbox_every is not None:
         # The terminal chat stores what it is sent, as the web chat does, so one sender serves
         # both: the messages are in the conversation for whoever reads it next.

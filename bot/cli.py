@@ -4,6 +4,7 @@ tickets and read reports."""
 import argparse
 import asyncio
 import logging
+import secrets
 import signal
 import sys
 from collections.abc import Sequence
@@ -13,12 +14,14 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.app import create_app, prepare_database, start_services
+from bot.app import Services, create_app, prepare_database, start_services
 from bot.channels.console import chat_in_terminal
 from bot.clock import Clock, SystemClock
 from bot.importing import ImportReport, import_faq, import_orders
 from bot.reports import ComplaintReport, complaint_report
 from bot.settings import Settings
+from bot.staff_accounts import create_first_admin
+from bot.staff_command import add_staff_commands, staff_add
 from bot.tickets import (
     TicketDetail,
     TicketNotFound,
@@ -34,6 +37,7 @@ from storage.repositories.tickets import ListedTicket
 
 # Seconds between two outbox deliveries while serving.
 OUTBOX_EVERY_SECONDS = 1.0
+DEMO_ADMIN = "admin"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("kind", choices=("orders", "faq"))
     imports.add_argument("file", type=Path)
     _add_ticket_commands(commands)
+    add_staff_commands(commands)
     report = commands.add_parser("report", help="print a report")
     report.add_argument("kind", choices=("complaints",))
     report.add_argument(
@@ -113,6 +118,9 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     if args.command == "chat":
         logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(_chat(settings, args.user))
+    if args.command == "staff":
+        logging.getLogger().setLevel(logging.WARNING)
+        return asyncio.run(staff_add(settings, clock or SystemClock(), args))
     if args.command in ("tickets", "report"):
         logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(_staff_command(settings, clock or SystemClock(), args))
@@ -121,6 +129,8 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
 
 async def _run(settings: Settings, host: str | None, port: int | None) -> int:
     services = await start_services(settings)
+    if settings.demo:
+        await _first_admin_for_the_demo(services)
     runner = web.AppRunner(create_app(services, deliver_outbox_every=OUTBOX_EVERY_SECONDS))
     await runner.setup()
     site = web.TCPSite(runner, host or settings.host, port or settings.port)
@@ -135,6 +145,15 @@ async def _run(settings: Settings, host: str | None, port: int | None) -> int:
         await runner.cleanup()
         await services.close()
     return 0
+
+
+async def _first_admin_for_the_demo(services: Services) -> None:
+    """With the demo shop and no staff yet, an admin with a one-time password to try the
+    console; a real shop creates its accounts with `staff add`."""
+    password = secrets.token_urlsafe(12)
+    staff = await create_first_admin(services.sessions, services.clock, DEMO_ADMIN, password)
+    if staff is not None:
+        print(f"console sign-in for the demo: {DEMO_ADMIN} / {password}", flush=True)
 
 
 async def _chat(settings: Settings, user: str) -> int:

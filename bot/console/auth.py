@@ -1,0 +1,120 @@
+"""Console sign-in: login and logout, the sign-in check, CSRF tokens, roles.
+
+Every console route needs a signed-in staff member; pages send anonymous visitors to the
+login page, the JSON and event-stream routes under /console/api/ answer 401. Every request
+that changes something carries the session's CSRF token (a form field or a header).
+"""
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from urllib.parse import quote
+
+from aiohttp import web
+
+from bot.console.services import SERVICES
+from bot.console.session import CSRF_FIELD, session_of
+from bot.console.signed_in import STAFF, SignedIn, signed_in
+from bot.console.templates import render
+from bot.staff_accounts import log_in
+from storage.repositories import Repositories
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+CSRF_HEADER = "X-CSRF-Token"
+# How often a signed-in agent's "last seen" is written: they count as online meanwhile.
+SEEN_EVERY = timedelta(seconds=20)
+PUBLIC_PATHS = ("/console/login",)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def admin_only(handler: Handler) -> Handler:
+    """Refuse the route to anyone but admins (FAQ, canned replies, staff accounts)."""
+
+    async def checked(request: web.Request) -> web.StreamResponse:
+        if not signed_in(request).is_admin:
+            raise web.HTTPForbidden(text="只有管理员可以使用这个页面")
+        return await handler(request)
+
+    return checked
+
+
+@web.middleware
+async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.method not in SAFE_METHODS:
+        expected = session_of(request).get(CSRF_FIELD)
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None and request.content_type in FORM_TYPES:
+            sent = (await request.post()).get(CSRF_FIELD)
+        if not (
+            isinstance(expected, str)
+            and isinstance(sent, str)
+            and hmac.compare_digest(expected.encode(), sent.encode())
+        ):
+            raise web.HTTPForbidden(text="页面已过期，请刷新后重试")
+    return await handler(request)
+
+
+@web.middleware
+async def sign_in_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path in PUBLIC_PATHS or request.path.startswith("/console/static/"):
+        return await handler(request)
+    staff_id = session_of(request).get("staff_id")
+    services = request.config_dict[SERVICES]
+    staff = None
+    if isinstance(staff_id, int):
+        async with services.sessions() as db, db.begin():
+            repos = Repositories.for_session(db)
+            staff = await repos.staff.by_id(staff_id)
+            now = services.clock.now()
+            if staff is not None and staff.active:
+                seen = staff.last_seen_at
+                if seen is None or now - seen >= SEEN_EVERY:
+                    await repos.staff.mark_seen(staff.id, now)
+    if staff is None or not staff.active:
+        if request.path.startswith("/console/api/"):
+            raise web.HTTPUnauthorized(text="请先登录")
+        target = request.path_qs if request.method == "GET" else "/console/"
+        raise web.HTTPFound(f"/console/login?next={quote(target)}")
+    request[STAFF] = SignedIn(staff.id, staff.name, staff.display_name, staff.role)
+    return await handler(request)
+
+
+def _safe_next(target: str) -> str:
+    """Only a console path: never send a signed-in agent to another site."""
+    if target.startswith("/console/") and not target.startswith("//"):
+        return target
+    return "/console/"
+
+
+async def login_page(request: web.Request) -> web.Response:
+    next_page = _safe_next(request.query.get("next", ""))
+    return render(request, "login.html", {"next": next_page, "error": "", "name": ""})
+
+
+async def login(request: web.Request) -> web.Response:
+    form = await request.post()
+    name, password = str(form.get("name", "")), str(form.get("password", ""))
+    target = _safe_next(str(form.get("next", "")))
+    services = request.config_dict[SERVICES]
+    result = await log_in(services.sessions, services.clock, services.settings, name, password)
+    if result.staff is None:
+        if result.locked_minutes:
+            error = f"密码错误次数过多，账号已锁定，请 {result.locked_minutes} 分钟后再试"
+        else:
+            error = "用户名或密码不正确"
+        context = {"next": target, "error": error, "name": name}
+        return render(request, "login.html", context, status=423 if result.locked_minutes else 401)
+    # A fresh session on sign-in: whatever was planted in the cookie before is gone.
+    session = session_of(request)
+    session.renew()
+    session["staff_id"] = result.staff.id
+    session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    raise web.HTTPFound(target)
+
+
+async def logout(request: web.Request) -> web.Response:
+    session_of(request).renew()
+    raise web.HTTPFound("/console/login")

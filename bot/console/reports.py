@@ -1,0 +1,13 @@
+"""Console: 报表 (being built)."""
+
+from aiohttp import web
+
+from bot.console.templates import render
+
+
+async def page(request: web.Request) -> web.Response:
+    return render(request, "placeholder.html", {"section": "reports", "title": "报表"})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/reports", page)

@@ -1,0 +1,31 @@
+"""Who is signed in to the console for a request."""
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The staff member behind a console request."""
+
+    id: int
+    name: str
+    display_name: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+STAFF: web.RequestKey[SignedIn] = web.RequestKey("staff", SignedIn)
+
+
+def signed_in(request: web.Request) -> SignedIn:
+    """The staff member of a request that passed the sign-in check."""
+    return request[STAFF]
+
+
+def signed_in_or_none(request: web.Request) -> SignedIn | None:
+    return request.get(STAFF)

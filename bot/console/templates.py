@@ -1,0 +1,36 @@
+"""Rendering the console's Jinja2 templates (autoescaped: customers' text is shown as text)."""
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from bot.console.formatting import FILTERS
+from bot.console.session import csrf_token
+from bot.console.signed_in import signed_in_or_none
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATES: web.AppKey[jinja2.Environment] = web.AppKey("templates", jinja2.Environment)
+
+
+def template_environment(zone: object) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(FILTERS)
+    environment.globals["zone"] = zone
+    return environment
+
+
+def render(
+    request: web.Request, name: str, context: dict[str, Any], status: int = 200
+) -> web.Response:
+    """A console page: the template with the signed-in staff member and the CSRF token."""
+    values = {"staff": signed_in_or_none(request), "csrf_token": csrf_token(request), **context}
+    html = request.config_dict[TEMPLATES].get_template(name).render(values)
+    return web.Response(text=html, content_type="text/html", status=status)
