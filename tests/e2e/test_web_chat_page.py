@@ -1,32 +1,11 @@
 """The customer's web chat page in a real headless Chromium, against the real server."""
 
 import re
-import shutil
 from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "Chromium is installed by `make test`; run it through make"
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
+from playwright.async_api import Browser, Locator, Page, expect
 
 
 @pytest.fixture
