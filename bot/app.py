@@ -4,8 +4,9 @@ knows every part."""
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import text
@@ -16,6 +17,7 @@ from bot.channels.web import WebChannel
 from bot.clock import Clock, SystemClock
 from bot.console import mount_console
 from bot.faq_source import FaqSource
+from bot.handover import run_handover_jobs_forever
 from bot.importing import import_faq
 from bot.outbox import ChannelSender, deliver_outbox_forever
 from bot.router import default_router
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 
 # The running outbox delivery task, when the application delivers the outbox.
 OUTBOX_TASK = web.AppKey("outbox_task", asyncio.Task)
+# The running handover jobs (assigning queued chats, handing idle ones back).
+HANDOVER_TASK = web.AppKey("handover_task", asyncio.Task)
 
 
 @dataclass
@@ -99,11 +103,17 @@ async def start_services(settings: Settings, clock: Clock | None = None) -> Serv
     return Services(settings, clock, engine, sessions, assistant)
 
 
-def create_app(services: Services, *, deliver_outbox_every: float | None = None) -> web.Application:
-    """The aiohttp application: health check and the web channel.
+def create_app(
+    services: Services,
+    *,
+    deliver_outbox_every: float | None = None,
+    handover_jobs_every: float | None = None,
+) -> web.Application:
+    """The aiohttp application: health check, the web channel and the staff console.
 
-    With `deliver_outbox_every` (seconds) the application also delivers the outbox in the
-    background while it runs; tests leave it off and deliver by hand with a fake clock.
+    With `deliver_outbox_every` / `handover_jobs_every` (seconds) the application also
+    delivers the outbox / assigns queued chats and hands idle ones back, in the background
+    while it runs; tests leave them off and run them by hand with a fake clock.
     """
     app = web.Application(client_max_size=1024 * 1024)
 
@@ -124,21 +134,42 @@ def create_app(services: Services, *, deliver_outbox_every: float | None = None)
         # The terminal chat stores what it is sent, as the web chat does, so one sender serves
         # both: the messages are in the conversation for whoever reads it next.
         senders: dict[str, ChannelSender] = {"web": web_channel, "console": web_channel}
-        app.cleanup_ctx.append(_outbox_delivery(services, senders, deliver_outbox_every))
+        every = deliver_outbox_every
+        app.cleanup_ctx.append(
+            _in_background(
+                OUTBOX_TASK,
+                "outbox delivery",
+                lambda: deliver_outbox_forever(services.sessions, senders, services.clock, every),
+            )
+        )
+    if handover_jobs_every is not None:
+        jobs_every = handover_jobs_every
+        app.cleanup_ctx.append(
+            _in_background(
+                HANDOVER_TASK,
+                "handover jobs",
+                lambda: run_handover_jobs_forever(
+                    services.sessions,
+                    services.clock,
+                    services.settings,
+                    services.assistant.texts,
+                    jobs_every,
+                ),
+            )
+        )
     return app
 
 
-def _outbox_delivery(
-    services: Services, senders: dict[str, ChannelSender], every: float
+def _in_background(
+    key: web.AppKey[asyncio.Task],
+    name: str,
+    job: Callable[[], Coroutine[Any, Any, None]],
 ) -> Callable[[web.Application], AsyncIterator[None]]:
-    """A cleanup context running the outbox delivery for as long as the application runs."""
+    """A cleanup context running `job()` for as long as the application runs."""
 
     async def run(app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(
-            deliver_outbox_forever(services.sessions, senders, services.clock, every),
-            name="outbox delivery",
-        )
-        app[OUTBOX_TASK] = task
+        task = asyncio.create_task(job(), name=name)
+        app[key] = task
         yield
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

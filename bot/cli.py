@@ -37,6 +37,8 @@ from storage.repositories.tickets import ListedTicket
 
 # Seconds between two outbox deliveries while serving.
 OUTBOX_EVERY_SECONDS = 1.0
+# Seconds between two runs of the handover jobs: queued chats wait at most this for an agent.
+HANDOVER_JOBS_EVERY_SECONDS = 2.0
 DEMO_ADMIN = "admin"
 
 
@@ -131,7 +133,12 @@ async def _run(settings: Settings, host: str | None, port: int | None) -> int:
     services = await start_services(settings)
     if settings.demo:
         await _first_admin_for_the_demo(services)
-    runner = web.AppRunner(create_app(services, deliver_outbox_every=OUTBOX_EVERY_SECONDS))
+    app = create_app(
+        services,
+        deliver_outbox_every=OUTBOX_EVERY_SECONDS,
+        handover_jobs_every=HANDOVER_JOBS_EVERY_SECONDS,
+    )
+    runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, host or settings.host, port or settings.port)
     await site.start()

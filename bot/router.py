@@ -8,6 +8,7 @@ from handlers.complaints import ComplaintRule
 from handlers.context import Context
 from handlers.fallback import FallbackRule
 from handlers.faq import FaqRule
+from handlers.handover import HandoverRule, offer_person
 from handlers.logistics import LogisticsRule
 from handlers.orders import OrderRule
 from handlers.patterns import contains_any
@@ -76,6 +77,9 @@ class Router:
         # The owner reads the answer first: "不用了" may answer its question ("any photos?").
         ctx.handled_by = dialog["flow"]
         replies = await owner.resume(ctx)
+        if replies is None and dialog.get("soft") and ctx.dialog not in (None, dialog):
+            # A soft dialog that had interrupted another handed it back: it reads the message.
+            return await self._continue_dialog(ctx)
         if replies is not None or dialog.get("soft"):
             return replies
         if _is_cancel(ctx.text):
@@ -96,9 +100,12 @@ class Router:
         """The dialog's question again; after three answers that were none, offer a person."""
         misses = int(dialog.get("misses", 0)) + 1
         ctx.dialog = {**dialog, "misses": 0 if misses >= MAX_DIALOG_MISSES else misses}
-        if misses >= MAX_DIALOG_MISSES:
-            return [ctx.say("dialog_offer_person")]
-        return [ctx.say(dialog["prompt"] + "_again")]
+        if misses < MAX_DIALOG_MISSES:
+            return [ctx.say(dialog["prompt"] + "_again")]
+        if ctx.conversation.mode == "bot":
+            # The offer holds the dialog, which carries on whatever the answer.
+            return [offer_person(ctx, resume=ctx.dialog)]
+        return [ctx.say("dialog_offer_person")]  # in the queue already
 
     async def _matching_rule(self, ctx: Context) -> tuple[Rule | None, object]:
         for rule in self._rules:
@@ -119,7 +126,9 @@ def default_router() -> Router:
     aftersales = AfterSalesRule()
     orders = OrderRule()
     faq = FaqRule()
+    handover = HandoverRule()
     rules: list[Rule] = [
+        handover,
         complaints,
         TicketReplyRule(),
         aftersales,
@@ -129,5 +138,5 @@ def default_router() -> Router:
         SmalltalkRule(),
         faq,
     ]
-    owners: list[DialogOwner] = [Verification(), orders, faq, aftersales, complaints]
+    owners: list[DialogOwner] = [Verification(), orders, faq, aftersales, complaints, handover]
     return Router(rules, owners, fallback=FallbackRule())

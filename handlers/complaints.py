@@ -30,6 +30,7 @@ from handlers.complaint_words import (
 )
 from handlers.context import Context
 from handlers.faq import confident_match
+from handlers.handover import request_person
 from handlers.logistics import WHERE_IS_IT
 from handlers.order_views import local_time, parcel_detail
 from handlers.orders import MY_ORDERS
@@ -74,9 +75,9 @@ def trust_answer(ctx: Context) -> FaqItem | None:
     return None
 
 
-def queue_for_a_person(ctx: Context) -> None:
-    """Put the conversation in the queue for staff (the handover feature builds the rest)."""
-    ctx.conversation.mode = "queued"
+async def queue_for_a_person(ctx: Context) -> None:
+    """Queue the chat for staff in business hours; the complaint's reply already says so."""
+    await request_person(ctx, reason="complaint")
 
 
 def acknowledgement(ctx: Context, ticket: Ticket, category: str) -> Reply:
@@ -130,7 +131,7 @@ async def escalate(ctx: Context, ticket: Ticket, reasons: list[str]) -> None:
     ticket.resolution_due = min(ticket.resolution_due, max(resolution, now))
     notice = urgent_notice(reasons).replace("{number}", ticket.number)
     await ctx.repos.notifications.add(ticket.id, notice, urgent=True, now=now)
-    queue_for_a_person(ctx)
+    await queue_for_a_person(ctx)
 
 
 def urgent_notice(reasons: list[str]) -> str:
@@ -253,7 +254,7 @@ class ComplaintRule:
                 else f"new complaint {{number}} ({category})",
             )
             if reasons:
-                queue_for_a_person(ctx)
+                await queue_for_a_person(ctx)
             replies = [acknowledgement(ctx, ticket, category)]
         interrupting = ctx.dialog is not None
         replies.extend(await follow_up(ctx, ticket, order))

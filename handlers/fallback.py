@@ -1,8 +1,10 @@
-"""When nothing else fits: offer the closest FAQ questions, or say what the bot can do."""
+"""When nothing else fits: offer the closest FAQ questions, or say what the bot can do, and
+after two misses in a row offer a person."""
 
 from bot.messages import Reply
 from handlers.context import Context
 from handlers.faq import PICK_FLOW, best_match, suggestions
+from handlers.handover import offer_person
 
 
 class FallbackRule:
@@ -28,6 +30,8 @@ class FallbackRule:
             return [Reply("\n".join(lines))]
         # Only complete misses count towards offering a person; choices are progress.
         ctx.memory["fallbacks"] = ctx.fallbacks_in_a_row + 1
-        if ctx.fallbacks_in_a_row >= 1:
-            return [ctx.say("not_understood_again")]
-        return [ctx.say("not_understood")]
+        if ctx.fallbacks_in_a_row < 1:
+            return [ctx.say("not_understood")]
+        if ctx.conversation.mode == "queued":
+            return [ctx.say("not_understood_queued")]  # a person is on the way already
+        return [offer_person(ctx)]

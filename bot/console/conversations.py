@@ -1,13 +1,267 @@
-"""Console: 会话 (being built)."""
+"""Console: 会话 — the conversation lists, one conversation, take over, reply, hand back.
+
+Pages work without script (forms post and redirect back); conversations.js keeps them live
+with the event stream (bot/console/live.py) and the fragment routes under /console/api/.
+"""
+
+import json
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from aiohttp import web
 
-from bot.console.templates import render
+from bot import handover
+from bot.console import live
+from bot.console.conversation_views import ConversationDetail, load_detail, load_lists
+from bot.console.services import SERVICES
+from bot.console.session import csrf_token
+from bot.console.signed_in import signed_in, signed_in_or_none
+from bot.console.templates import TEMPLATES, render
+from storage.models import Conversation
+from storage.repositories import Repositories
+
+NOT_HELD = "只有接入该会话的客服可以回复，请先接入"
+TAKEN_BY_OTHER = "该会话已由其他客服接入"
+NOT_YOURS_TO_RETURN = "只有接入该会话的客服可以交还机器人"
+EMPTY_REPLY = "请输入回复内容"
+DUMPS = partial(json.dumps, ensure_ascii=False)
+
+
+def fragment(request: web.Request, name: str, context: dict[str, Any]) -> str:
+    """A template rendered to text, with what every console template may use."""
+    values = {"staff": signed_in_or_none(request), "csrf_token": csrf_token(request), **context}
+    return request.config_dict[TEMPLATES].get_template(name).render(values)
+
+
+def _wants_json(request: web.Request) -> bool:
+    return request.content_type == "application/json"
+
+
+def _conversation_id(request: web.Request) -> int:
+    return int(request.match_info["id"])
+
+
+async def _lists_context(request: web.Request) -> dict[str, Any]:
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as session:
+        repos = Repositories.for_session(session)
+        lists = await load_lists(repos, signed_in(request).id, services.clock.now())
+    return {"lists": lists}
 
 
 async def page(request: web.Request) -> web.Response:
-    return render(request, "placeholder.html", {"section": "conversations", "title": "会话"})
+    """GET /console/: the queue, my conversations, others' and recent bot conversations."""
+    context = await _lists_context(request)
+    return render(request, "conversations.html", {"section": "conversations", **context})
+
+
+async def lists_fragment(request: web.Request) -> web.Response:
+    """GET /console/api/conversations: the lists' HTML, for the page to swap in."""
+    html = fragment(request, "conversations_lists.html", await _lists_context(request))
+    return web.Response(text=html, content_type="text/html", headers={"Cache-Control": "no-store"})
+
+
+@dataclass(frozen=True)
+class CannedOption:
+    id: int
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A conversation and the canned replies its reply box offers."""
+
+    detail: ConversationDetail
+    canned: list[CannedOption]
+
+
+async def _load(request: web.Request, after_message_id: int = 0) -> Loaded:
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as session:
+        repos = Repositories.for_session(session)
+        detail = await load_detail(repos, _conversation_id(request), after_message_id)
+        canned = [CannedOption(c.id, c.title, c.text) for c in await repos.canned.all()]
+    if detail is None:
+        raise _not_found(request)
+    return Loaded(detail, canned)
+
+
+def _not_found(request: web.Request) -> web.HTTPNotFound:
+    return web.HTTPNotFound(
+        text=fragment(request, "conversations_missing.html", {"section": "conversations"}),
+        content_type="text/html",
+    )
+
+
+def _page_context(request: web.Request, loaded: Loaded) -> dict[str, Any]:
+    me = signed_in(request)
+    return {
+        "section": "conversations",
+        "conversation": loaded.detail,
+        "can_reply": loaded.detail.held_by(me.id),
+        # Only the holder hands back: an admin taking someone's chat away would surprise them.
+        "can_hand_back": loaded.detail.held_by(me.id),
+        "canned": loaded.canned,
+    }
+
+
+async def conversation_page(
+    request: web.Request, error: str = "", status: int = 200, draft: str = ""
+) -> web.Response:
+    """GET /console/conversations/{id}: the whole history and the customer beside it."""
+    context = {**_page_context(request, await _load(request)), "error": error, "draft": draft}
+    return render(request, "conversation.html", context, status=status)
+
+
+async def messages_fragment(request: web.Request) -> web.Response:
+    """GET /console/api/conversations/{id}/messages?after=N: new messages and state as HTML."""
+    raw = request.query.get("after", "0")
+    # Nine digits stay within the 32-bit ids PostgreSQL stores.
+    if not raw.isdecimal() or len(raw) > 9:
+        raise web.HTTPBadRequest(text="after 参数必须是消息编号")
+    after = int(raw)
+    loaded = await _load(request, after)
+    context = _page_context(request, loaded)
+    return web.json_response(
+        {
+            "messages_html": fragment(request, "conversations_messages.html", context),
+            "last_message_id": max(after, loaded.detail.last_message_id),
+            "status_html": fragment(request, "conversations_status.html", context),
+            "unsent_html": fragment(request, "conversations_unsent.html", context),
+            "side_html": fragment(request, "conversations_side.html", context),
+            "can_reply": context["can_reply"],
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def _data(request: web.Request) -> dict[str, Any]:
+    """The posted fields, from a form or from a script's JSON."""
+    if _wants_json(request):
+        try:
+            data = await request.json()
+        except ValueError:
+            raise web.HTTPBadRequest(text="请求内容不是有效的 JSON") from None
+        if not isinstance(data, dict):
+            raise web.HTTPBadRequest(text="请求内容必须是 JSON 对象")
+        return data
+    return dict(await request.post())
+
+
+async def _done(
+    request: web.Request, error: str = "", status: int = 200, draft: str = ""
+) -> web.StreamResponse:
+    """JSON for scripts; for forms a redirect after success (reloads don't post twice)."""
+    conversation_id = _conversation_id(request)
+    if _wants_json(request):
+        body = {"ok": not error, **({"error": error} if error else {})}
+        return web.json_response(body, status=status, dumps=DUMPS)
+    if not error:
+        raise web.HTTPSeeOther(f"/console/conversations/{conversation_id}")
+    return await conversation_page(request, error=error, status=status, draft=draft)
+
+
+async def _audit(request: web.Request, action: str, conversation_id: int, detail: str = "") -> None:
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as session, session.begin():
+        await Repositories.for_session(session).audit.record(
+            signed_in(request).id,
+            action,
+            services.clock.now(),
+            f"会话 {conversation_id}",
+            detail,
+        )
+
+
+async def _conversation(request: web.Request) -> Conversation:
+    """The conversation an action is for, as stored now; 404 when there is none."""
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as session:
+        conversation = await Repositories.for_session(session).conversations.by_id(
+            _conversation_id(request)
+        )
+    if conversation is None:
+        raise _not_found(request)
+    return conversation
+
+
+def _held_by(conversation: Conversation, staff_id: int) -> bool:
+    return conversation.mode == "human" and conversation.staff_id == staff_id
+
+
+async def take(request: web.Request) -> web.StreamResponse:
+    """POST /console/conversations/{id}/take: 接入 — a queued or bot conversation is mine."""
+    await _data(request)
+    conversation = await _conversation(request)
+    me = signed_in(request)
+    if _held_by(conversation, me.id):
+        return await _done(request)
+    services = request.config_dict[SERVICES]
+    taken = await handover.take_over(
+        services.sessions, services.clock, services.assistant.texts, conversation.id, me.id
+    )
+    if not taken:
+        return await _done(request, TAKEN_BY_OTHER, status=409)
+    await _audit(request, "conversation_take", conversation.id)
+    return await _done(request)
+
+
+async def reply(request: web.Request) -> web.StreamResponse:
+    """POST /console/conversations/{id}/reply: send text (or a canned reply) to the customer."""
+    data = await _data(request)
+    conversation = await _conversation(request)
+    me = signed_in(request)
+    services = request.config_dict[SERVICES]
+    text = str(data.get("text") or "").strip() or await _canned_text(request, data.get("canned_id"))
+    if not _held_by(conversation, me.id):
+        return await _done(request, NOT_HELD, status=403, draft=text)
+    if not text:
+        return await _done(request, EMPTY_REPLY, status=400)
+    limit = services.settings.max_message_chars
+    if len(text) > limit:
+        return await _done(request, f"回复内容不能超过 {limit} 个字", status=400, draft=text)
+    sent = await handover.send_staff_reply(
+        services.sessions, services.clock, conversation.id, me.id, text, settings=services.settings
+    )
+    if not sent:  # handed back or taken by someone else just now
+        return await _done(request, NOT_HELD, status=403, draft=text)
+    await _audit(request, "conversation_reply", conversation.id, text[:200])
+    return await _done(request)
+
+
+async def _canned_text(request: web.Request, canned_id: object) -> str:
+    """The text of the canned reply picked without script (its id in the form)."""
+    raw = str(canned_id or "")
+    if not raw.isdecimal() or len(raw) > 9:
+        return ""
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as session:
+        canned = await Repositories.for_session(session).canned.by_id(int(raw))
+    return canned.text if canned is not None else ""
+
+
+async def hand_back(request: web.Request) -> web.StreamResponse:
+    """POST /console/conversations/{id}/hand-back: 交还机器人."""
+    await _data(request)
+    conversation = await _conversation(request)
+    me = signed_in(request)
+    services = request.config_dict[SERVICES]
+    if not _held_by(conversation, me.id) or not await handover.hand_back(
+        services.sessions, services.clock, services.assistant.texts, conversation.id, me.id
+    ):
+        return await _done(request, NOT_YOURS_TO_RETURN, status=403)
+    await _audit(request, "conversation_hand_back", conversation.id)
+    return await _done(request)
 
 
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/", page)
+    app.router.add_get("/api/conversations", lists_fragment)
+    app.router.add_get(r"/conversations/{id:\d{1,9}}", conversation_page)
+    app.router.add_get(r"/api/conversations/{id:\d{1,9}}/messages", messages_fragment)
+    app.router.add_post(r"/conversations/{id:\d{1,9}}/take", take)
+    app.router.add_post(r"/conversations/{id:\d{1,9}}/reply", reply)
+    app.router.add_post(r"/conversations/{id:\d{1,9}}/hand-back", hand_back)
+    live.add_routes(app)

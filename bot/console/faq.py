@@ -1,14 +1,191 @@
-"""Console: 知识库 (being built)."""
+"""Console: 知识库 — search, add, edit and delete FAQ entries (admins only; bot.faq_admin)."""
+
+from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
+from multidict import MultiMapping
 
+from bot.console import unanswered
 from bot.console.auth import admin_only
+from bot.console.services import SERVICES
+from bot.console.signed_in import signed_in
 from bot.console.templates import render
+from bot.faq_admin import (
+    ALTERNATES_LIMIT,
+    ANSWER_LIMIT,
+    QUESTION_LIMIT,
+    FaqDraft,
+    FaqInvalid,
+    FaqNotFound,
+    add_entry,
+    customer_outcome,
+    delete_entry,
+    edit_entry,
+    find_entries,
+    get_entry,
+)
+from storage.repositories import Repositories
+
+SEARCH_LIMIT = 100  # characters of a search query that are used
+MATCHES_SHOWN = 3
+NOTICES = {
+    "created": "已新建条目，客户下一条消息起生效",
+    "saved": "已保存，客户下一条消息起生效",
+    "deleted": "已删除条目",
+}
 
 
-async def page(request: web.Request) -> web.Response:
-    return render(request, "placeholder.html", {"section": "faq", "title": "知识库"})
+async def list_page(request: web.Request) -> web.Response:
+    """GET /console/faq?q=: the entries containing the text, and what the bot would answer."""
+    services = request.config_dict[SERVICES]
+    query = request.query.get("q", "").strip()[:SEARCH_LIMIT]
+    entries = await find_entries(services.sessions, query)
+    matches = []
+    if query:
+        async with services.sessions() as session:
+            kb = await services.assistant.faq.current(Repositories.for_session(session))
+        matches = kb.search(query, MATCHES_SHOWN)
+    context = {
+        "section": "faq",
+        "query": query,
+        "entries": entries,
+        "matches": matches,
+        "outcome": customer_outcome(matches, services.settings) if query else "",
+        "notice": NOTICES.get(request.query.get("notice", ""), ""),
+    }
+    return render(request, "faq.html", context)
+
+
+async def new_page(request: web.Request) -> web.Response:
+    """GET /console/faq/new?question=&alternates=&unanswered=…: the new-entry form."""
+    # From unanswered questions: the group's wording as the question, its others as phrasings.
+    draft = FaqDraft(
+        question=request.query.get("question", "")[:QUESTION_LIMIT],
+        alternates=request.query.get("alternates", "")[: QUESTION_LIMIT * ALTERNATES_LIMIT],
+    )
+    answered = unanswered.question_ids(request.query)
+    return await _form(request, draft, new=True, answered=answered or [])
+
+
+async def create(request: web.Request) -> web.Response:
+    """POST /console/faq/new: store a new entry."""
+    services = request.config_dict[SERVICES]
+    form = await request.post()
+    draft = draft_from(form)
+    answered = unanswered.question_ids(form)
+    if answered is None:
+        return await _form(request, draft, new=True, answered=[], errors=[unanswered.BAD_IDS])
+    try:
+        await add_entry(services.sessions, services.clock, draft, signed_in(request).id, answered)
+    except FaqInvalid as invalid:
+        return await _form(request, draft, new=True, answered=answered, errors=invalid.errors)
+    if answered:
+        raise web.HTTPFound("/console/faq/unanswered?notice=created")
+    raise web.HTTPFound("/console/faq?notice=created")
+
+
+async def edit_page(request: web.Request) -> web.Response:
+    """GET /console/faq/{id}: the entry's form."""
+    services = request.config_dict[SERVICES]
+    try:
+        item = await get_entry(services.sessions, request.match_info["id"])
+    except FaqNotFound:
+        return _not_found(request)
+    return await _form(request, FaqDraft.of(item), new=False)
+
+
+async def save(request: web.Request) -> web.Response:
+    """POST /console/faq/{id}: replace the entry's question, answer, phrasings, category."""
+    services = request.config_dict[SERVICES]
+    entry_id = request.match_info["id"]
+    draft = draft_from(await request.post(), entry_id)
+    try:
+        await edit_entry(services.sessions, services.clock, entry_id, draft, signed_in(request).id)
+    except FaqNotFound:
+        return _not_found(request)
+    except FaqInvalid as invalid:
+        return await _form(request, draft, new=False, errors=invalid.errors)
+    raise web.HTTPFound(f"/console/faq?notice=saved&q={quote(entry_id)}")
+
+
+async def delete_page(request: web.Request) -> web.Response:
+    """GET /console/faq/{id}/delete: ask before deleting."""
+    services = request.config_dict[SERVICES]
+    try:
+        item = await get_entry(services.sessions, request.match_info["id"])
+    except FaqNotFound:
+        return _not_found(request)
+    return render(request, "faq_delete.html", {"section": "faq", "entry": item})
+
+
+async def delete(request: web.Request) -> web.Response:
+    """POST /console/faq/{id}/delete: delete the entry."""
+    services = request.config_dict[SERVICES]
+    try:
+        await delete_entry(
+            services.sessions, services.clock, request.match_info["id"], signed_in(request).id
+        )
+    except FaqNotFound:
+        return _not_found(request)
+    raise web.HTTPFound("/console/faq?notice=deleted")
+
+
+def draft_from(form: MultiMapping[Any], entry_id: str | None = None) -> FaqDraft:
+    """The form's fields as typed; an edit's id comes from the path, not the form."""
+
+    def field(name: str) -> str:
+        value = form.get(name, "")
+        return value if isinstance(value, str) else ""
+
+    return FaqDraft(
+        id=field("id") if entry_id is None else entry_id,
+        question=field("question"),
+        answer=field("answer"),
+        alternates=field("alternates"),
+        category=field("category"),
+    )
+
+
+async def _form(
+    request: web.Request,
+    draft: FaqDraft,
+    *,
+    new: bool,
+    answered: list[int] | None = None,
+    errors: list[str] | None = None,
+) -> web.Response:
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as session:
+        rows = await Repositories.for_session(session).faq.all()
+    context = {
+        "section": "faq",
+        "draft": draft,
+        "new": new,
+        "answered": answered or [],
+        "errors": errors or [],
+        "categories": sorted({row.category for row in rows if row.category}),
+        "limits": {
+            "question": QUESTION_LIMIT,
+            "answer": ANSWER_LIMIT,
+            "alternates": ALTERNATES_LIMIT,
+        },
+    }
+    return render(request, "faq_form.html", context, status=400 if errors else 200)
+
+
+def _not_found(request: web.Request) -> web.Response:
+    context = {"section": "faq", "entry_id": request.match_info["id"]}
+    return render(request, "faq_not_found.html", context, status=404)
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/faq", admin_only(page))
+    # Fixed paths first: /faq/{id} would take "new" and "unanswered" otherwise.
+    app.router.add_get("/faq", admin_only(list_page))
+    app.router.add_get("/faq/new", admin_only(new_page))
+    app.router.add_post("/faq/new", admin_only(create))
+    unanswered.add_routes(app)
+    app.router.add_get("/faq/{id}", admin_only(edit_page))
+    app.router.add_post("/faq/{id}", admin_only(save))
+    app.router.add_get("/faq/{id}/delete", admin_only(delete_page))
+    app.router.add_post("/faq/{id}/delete", admin_only(delete))

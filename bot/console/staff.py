@@ -1,14 +1,268 @@
-"""Console: 员工 (being built)."""
+"""Console: 员工, admins manage staff accounts and read the audit log."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
-from bot.console.auth import admin_only
+from bot.console.auth import SEEN_EVERY, admin_only
+from bot.console.formatting import label
+from bot.console.services import SERVICES
+from bot.console.signed_in import SignedIn, signed_in
 from bot.console.templates import render
+from bot.staff_accounts import MAX_NAME_CHARS, MIN_PASSWORD_CHARS, hash_password
+from storage.models import STAFF_ROLES, Staff
+from storage.repositories import Repositories
+
+# Staff seen this lately count as online (an open console is seen every SEEN_EVERY).
+ONLINE_WITHIN = SEEN_EVERY * 3
+MAX_PASSWORD_CHARS = 128  # hashing a huge "password" would only waste the server's time
+MAX_DISPLAY_NAME_CHARS = 64
+AUDIT_ENTRIES = 200
+# What a change's redirect may say: fixed texts, so a link cannot put words on the page.
+NOTICES = {
+    "added": "账号已添加",
+    "password": "密码已重置",
+    "role": "角色已修改",
+    "deactivated": "账号已停用",
+    "reactivated": "账号已启用",
+    "unlocked": "账号已解锁",
+}
+ACTIONS = {
+    "login": "登录",
+    "account_locked": "账号被锁定",
+    "staff_added": "添加账号",
+    "password_reset": "重置密码",
+    "role_changed": "修改角色",
+    "staff_deactivated": "停用账号",
+    "staff_reactivated": "启用账号",
+    "staff_unlocked": "解锁账号",
+    "faq_add": "新增问答",
+    "faq_edit": "修改问答",
+    "faq_delete": "删除问答",
+    "faq_alternate": "添加问法",
+    "unanswered_dismiss": "忽略未解答问题",
+}
+
+# A change to one account: returns (audit action, detail), or None when nothing changed.
+Change = Callable[[Repositories, Staff, SignedIn], Awaitable[tuple[str, str] | None]]
+
+
+class Refused(Exception):
+    """A change that cannot be made; the message (Chinese) is shown to the admin."""
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """An account in the list, with what is true of it now."""
+
+    staff: Staff
+    online: bool
+    locked: bool
+
+
+def account_problem(name: str, display_name: str, role: str) -> str | None:
+    """Why a new account's name, display name or role cannot be used, if it cannot."""
+    if not name or len(name) > MAX_NAME_CHARS or any(ch.isspace() for ch in name):
+        return f"用户名须为 1–{MAX_NAME_CHARS} 个字符，且不能含空格"
+    if len(display_name) > MAX_DISPLAY_NAME_CHARS:
+        return f"显示名称不能超过 {MAX_DISPLAY_NAME_CHARS} 个字符"
+    if role not in STAFF_ROLES:
+        return "请选择有效的角色"
+    return None
+
+
+def password_problem(password: str, again: str) -> str | None:
+    if len(password) < MIN_PASSWORD_CHARS:
+        return f"密码至少需要 {MIN_PASSWORD_CHARS} 个字符"
+    if len(password) > MAX_PASSWORD_CHARS:
+        return f"密码不能超过 {MAX_PASSWORD_CHARS} 个字符"
+    if password != again:
+        return "两次输入的密码不一致"
+    return None
+
+
+async def listing(
+    request: web.Request, error: str = "", form: dict[str, str] | None = None, status: int = 200
+) -> web.Response:
+    """The account list with its forms; after a refused change, with the reason."""
+    services = request.config_dict[SERVICES]
+    now = services.clock.now()
+    async with services.sessions() as session:
+        accounts = await Repositories.for_session(session).staff.all()
+    rows = [
+        StaffRow(
+            staff,
+            online=staff.active
+            and staff.last_seen_at is not None
+            and now - staff.last_seen_at <= ONLINE_WITHIN,
+            locked=staff.locked_until is not None and staff.locked_until > now,
+        )
+        for staff in accounts
+    ]
+    context = {
+        "section": "staff",
+        "rows": rows,
+        "roles": STAFF_ROLES,
+        "min_password": MIN_PASSWORD_CHARS,
+        "notice": "" if error else NOTICES.get(request.query.get("done", ""), ""),
+        "error": error,
+        "form": form or {"name": "", "display_name": "", "role": "agent"},
+    }
+    return render(request, "staff.html", context, status=status)
 
 
 async def page(request: web.Request) -> web.Response:
-    return render(request, "placeholder.html", {"section": "staff", "title": "员工"})
+    return await listing(request)
+
+
+async def add(request: web.Request) -> web.Response:
+    """POST /console/staff: a new account."""
+    form = await request.post()
+    name = str(form.get("name", "")).strip()
+    display_name = str(form.get("display_name", "")).strip()
+    role = str(form.get("role", ""))
+    values = {"name": name, "display_name": display_name, "role": role}
+    problem = account_problem(name, display_name, role) or password_problem(
+        str(form.get("password", "")), str(form.get("password_again", ""))
+    )
+    if problem:
+        return await listing(request, problem, values, status=400)
+    password_hash = await hash_password(str(form.get("password", "")))
+    services = request.config_dict[SERVICES]
+    now = services.clock.now()
+    try:
+        async with services.sessions() as session, session.begin():
+            repos = Repositories.for_session(session)
+            if await repos.staff.by_name(name) is not None:
+                raise Refused(f"用户名 {name} 已被使用")
+            await repos.staff.add(name, display_name or name, role, password_hash, now)
+            await repos.audit.record(signed_in(request).id, "staff_added", now, name, label(role))
+    except Refused as refusal:
+        return await listing(request, str(refusal), values, status=400)
+    raise web.HTTPSeeOther("/console/staff?done=added")
+
+
+async def change_account(request: web.Request, change: Change, done: str) -> web.Response:
+    """Apply one change to the account in the path, audited, in one transaction."""
+    staff_id = int(request.match_info["staff_id"])  # the route admits digits only
+    services = request.config_dict[SERVICES]
+    try:
+        async with services.sessions() as session, session.begin():
+            repos = Repositories.for_session(session)
+            target = await repos.staff.by_id(staff_id)
+            if target is None:
+                raise web.HTTPNotFound(text="没有这个员工账号")
+            audited = await change(repos, target, signed_in(request))
+            if audited is not None:
+                action, detail = audited
+                now = services.clock.now()
+                await repos.audit.record(signed_in(request).id, action, now, target.name, detail)
+    except Refused as refusal:
+        return await listing(request, str(refusal), status=400)
+    raise web.HTTPSeeOther(f"/console/staff?done={done}")
+
+
+async def _keeps_an_admin(repos: Repositories, target: Staff) -> None:
+    """Refuse a change that would leave no active admin to manage the accounts."""
+    if target.role != "admin" or not target.active:
+        return
+    if await repos.staff.count_active_admins(other_than=target.id) == 0:
+        raise Refused("至少要保留一名启用中的管理员")
+
+
+async def reset_password(request: web.Request) -> web.Response:
+    form = await request.post()
+    password = str(form.get("password", ""))
+    problem = password_problem(password, str(form.get("password_again", "")))
+    if problem:
+        return await listing(request, problem, status=400)
+    password_hash = await hash_password(password)
+
+    async def change(repos: Repositories, target: Staff, me: SignedIn) -> tuple[str, str]:
+        target.password_hash = password_hash
+        return "password_reset", ""
+
+    return await change_account(request, change, "password")
+
+
+async def change_role(request: web.Request) -> web.Response:
+    role = str((await request.post()).get("role", ""))
+    if role not in STAFF_ROLES:
+        return await listing(request, "请选择有效的角色", status=400)
+
+    async def change(repos: Repositories, target: Staff, me: SignedIn) -> tuple[str, str] | None:
+        if target.role == role:
+            return None
+        if target.id == me.id:
+            raise Refused("不能修改自己的角色，请让另一位管理员操作")
+        await _keeps_an_admin(repos, target)
+        detail = f"{label(target.role)} → {label(role)}"
+        target.role = role
+        return "role_changed", detail
+
+    return await change_account(request, change, "role")
+
+
+async def deactivate(request: web.Request) -> web.Response:
+    async def change(repos: Repositories, target: Staff, me: SignedIn) -> tuple[str, str] | None:
+        if not target.active:
+            return None
+        if target.id == me.id:
+            raise Refused("不能停用自己的账号")
+        await _keeps_an_admin(repos, target)
+        # The sign-in check reads `active` on every request: open sessions end at once.
+        target.active = False
+        return "staff_deactivated", ""
+
+    return await change_account(request, change, "deactivated")
+
+
+async def reactivate(request: web.Request) -> web.Response:
+    async def change(repos: Repositories, target: Staff, me: SignedIn) -> tuple[str, str] | None:
+        if target.active:
+            return None
+        target.active = True
+        return "staff_reactivated", ""
+
+    return await change_account(request, change, "reactivated")
+
+
+async def unlock(request: web.Request) -> web.Response:
+    async def change(repos: Repositories, target: Staff, me: SignedIn) -> tuple[str, str]:
+        await repos.staff.clear_failed_logins(target.id)
+        return "staff_unlocked", ""
+
+    return await change_account(request, change, "unlocked")
+
+
+async def audit_log(request: web.Request) -> web.Response:
+    """GET /console/staff/audit: the newest audit entries."""
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as session:
+        repos = Repositories.for_session(session)
+        entries = await repos.audit.recent(AUDIT_ENTRIES)
+        names = {staff.id: staff.name for staff in await repos.staff.all()}
+    rows: list[dict[str, Any]] = [
+        {
+            "time": entry.time,
+            "who": names.get(entry.staff_id, "") if entry.staff_id is not None else "系统",
+            "action": ACTIONS.get(entry.action) or label(entry.action),
+            "subject": entry.subject,
+            "detail": entry.detail,
+        }
+        for entry in entries
+    ]
+    return render(request, "staff_audit.html", {"section": "staff", "rows": rows})
 
 
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/staff", admin_only(page))
+    app.router.add_post("/staff", admin_only(add))
+    app.router.add_get("/staff/audit", admin_only(audit_log))
+    app.router.add_post("/staff/{staff_id:\\d+}/password", admin_only(reset_password))
+    app.router.add_post("/staff/{staff_id:\\d+}/role", admin_only(change_role))
+    app.router.add_post("/staff/{staff_id:\\d+}/deactivate", admin_only(deactivate))
+    app.router.add_post("/staff/{staff_id:\\d+}/reactivate", admin_only(reactivate))
+    app.router.add_post("/staff/{staff_id:\\d+}/unlock", admin_only(unlock))

@@ -1,13 +1,217 @@
-"""Console: 工单 (being built)."""
+"""Console: 工单 — the ticket list with filters, one ticket with its history, updates."""
+
+# Updates go through bot.tickets, as the command line's do: the history event and, when the
+# customer should hear of it, the outbox message are written together.
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
+from bot.console.services import SERVICES
+from bot.console.signed_in import signed_in
 from bot.console.templates import render
+from bot.tickets import TicketDetail, TicketNotFound, list_tickets, show_ticket, update_ticket
+from storage.models import TICKET_KINDS, TICKET_STATUSES
+from storage.repositories import Repositories
+from storage.repositories.tickets import ACTIVE_STATUSES, ListedTicket
+
+LIST_LIMIT = 100
+NOTE_LIMIT = 2000
+LINK_SCHEMES = ("http", "https")
+NOTICES = {
+    "updated": "已保存",
+    "sent": "已保存，并已通知客户",
+    "unchanged": "状态没有变化，未做修改",
+}
 
 
-async def page(request: web.Request) -> web.Response:
-    return render(request, "placeholder.html", {"section": "tickets", "title": "工单"})
+@dataclass(frozen=True)
+class TicketRow:
+    """A listed ticket with the chat it came from and its order's number."""
+
+    listed: ListedTicket
+    chat: str
+    order_no: str | None
+
+
+@dataclass(frozen=True)
+class TicketForm:
+    """The update form as typed, kept when it is refused."""
+
+    status: str = ""
+    note: str = ""
+    public: bool = False
+
+
+async def list_page(request: web.Request) -> web.Response:
+    """GET /console/tickets?kind=&status=&overdue=1: tickets newest first."""
+    services = request.config_dict[SERVICES]
+    kind = request.query.get("kind", "").strip()
+    status = request.query.get("status", "").strip()
+    overdue = request.query.get("overdue", "") == "1"
+    error = ""
+    if kind and kind not in TICKET_KINDS:
+        error = f"没有「{kind}」这种工单类型"
+    elif status and status not in TICKET_STATUSES:
+        error = f"没有「{status}」这种工单状态"
+    rows: list[TicketRow] = []
+    if not error:
+        listed = await list_tickets(
+            services.sessions,
+            services.clock,
+            status=status or None,
+            kind=kind or None,
+            overdue=overdue,
+            limit=LIST_LIMIT,
+        )
+        rows = await _with_chats(request, listed)
+    context = {
+        "section": "tickets",
+        "rows": rows,
+        "limit": LIST_LIMIT,
+        "kinds": TICKET_KINDS,
+        "statuses": TICKET_STATUSES,
+        "filters": {"kind": kind, "status": status, "overdue": overdue},
+        "error": error,
+    }
+    return render(request, "tickets.html", context, status=400 if error else 200)
+
+
+async def ticket_page(request: web.Request) -> web.Response:
+    """GET /console/tickets/{number}: every field, the history and the update form."""
+    notice = NOTICES.get(request.query.get("notice", ""), "")
+    return await _detail_page(request, notice=notice)
+
+
+async def update(request: web.Request) -> web.Response:
+    """POST /console/tickets/{number}: change the status and/or add a note."""
+    services = request.config_dict[SERVICES]
+    form = await request.post()
+    typed = TicketForm(
+        status=str(form.get("status", "")).strip(),
+        note=str(form.get("note", "")),
+        public=form.get("public") is not None,
+    )
+    note = typed.note.strip()
+    if typed.status and typed.status not in TICKET_STATUSES:
+        return await _refused(request, typed, f"没有「{typed.status}」这种工单状态，请从列表中选择")
+    if len(note) > NOTE_LIMIT:
+        return await _refused(request, typed, f"备注最多 {NOTE_LIMIT} 个字（现在 {len(note)} 个）")
+    if not typed.status and not note:
+        return await _refused(request, typed, "请选择新的状态或填写备注")
+    me = signed_in(request)
+    try:
+        result = await update_ticket(
+            services.sessions,
+            request.match_info["number"],
+            status=typed.status or None,
+            note=note or None,
+            public=typed.public,
+            author=me.display_name,
+            clock=services.clock,
+            texts=services.assistant.texts,
+        )
+    except TicketNotFound:
+        return _not_found(request)
+    ticket = result.detail.ticket
+    changes = [f"status → {ticket.status}"] if result.status_changed else []
+    if note:
+        changes.append("public note" if typed.public else "internal note")
+    if changes:
+        async with services.sessions() as session, session.begin():
+            audit = Repositories.for_session(session).audit
+            await audit.record(
+                me.id, "ticket_update", services.clock.now(), ticket.number, "; ".join(changes)
+            )
+    if result.customer_message:
+        notice = "sent"
+    elif changes:
+        notice = "updated"
+    else:
+        notice = "unchanged"
+    raise web.HTTPFound(f"/console/tickets/{quote(ticket.number)}?notice={notice}")
+
+
+async def _refused(request: web.Request, typed: TicketForm, error: str) -> web.Response:
+    return await _detail_page(request, form=typed, error=error, status=400)
+
+
+async def _detail_page(
+    request: web.Request,
+    *,
+    form: TicketForm | None = None,
+    error: str = "",
+    notice: str = "",
+    status: int = 200,
+) -> web.Response:
+    services = request.config_dict[SERVICES]
+    try:
+        detail = await show_ticket(services.sessions, request.match_info["number"])
+    except TicketNotFound:
+        return _not_found(request)
+    context: dict[str, Any] = {
+        "section": "tickets",
+        "detail": detail,
+        "ticket": detail.ticket,
+        "media": _media(detail.ticket.media),
+        "overdue": _overdue(detail, services.clock.now()),
+        "statuses": TICKET_STATUSES,
+        "form": form or TicketForm(),
+        "error": error,
+        "notice": notice,
+    }
+    return render(request, "ticket.html", context, status=status)
+
+
+def _not_found(request: web.Request) -> web.Response:
+    context = {"section": "tickets", "number": request.match_info["number"]}
+    return render(request, "tickets_not_found.html", context, status=404)
+
+
+async def _with_chats(request: web.Request, listed: Sequence[ListedTicket]) -> list[TicketRow]:
+    services = request.config_dict[SERVICES]
+    rows: list[TicketRow] = []
+    async with services.sessions() as session:
+        repos = Repositories.for_session(session)
+        for item in listed:
+            identity = await repos.tickets.identity_of(item.ticket)
+            order_no = await repos.tickets.order_number(item.ticket)
+            chat = f"{identity.channel} · {identity.external_id}"
+            rows.append(TicketRow(item, chat, order_no))
+    return rows
+
+
+def _media(references: Sequence[str] | None) -> list[tuple[str, bool]]:
+    """Each media reference and whether it may be a link: only web addresses are."""
+    return [(reference, _is_web_address(reference)) for reference in references or ()]
+
+
+def _is_web_address(reference: str) -> bool:
+    try:
+        parts = urlsplit(reference)
+    except ValueError:  # e.g. a broken IPv6 host: shown as text
+        return False
+    return parts.scheme.lower() in LINK_SCHEMES and bool(parts.netloc)
+
+
+def _overdue(detail: TicketDetail, now: datetime) -> list[str]:
+    """The deadlines this ticket has missed, as the listing's overdue_conditions define them."""
+    ticket = detail.ticket
+    if ticket.status not in ACTIVE_STATUSES:
+        return []
+    missed = []
+    if ticket.first_response_at is None and ticket.first_response_due < now:
+        missed.append("响应超时")
+    if ticket.resolution_due < now:
+        missed.append("处理超时")
+    return missed
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/tickets", page)
+    app.router.add_get("/tickets", list_page)
+    app.router.add_get("/tickets/{number}", ticket_page)
+    app.router.add_post("/tickets/{number}", update)

@@ -1,12 +1,25 @@
 """Conversations: mode, the open dialog and short-term memory, one per identity."""
 
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Conversation
+from storage.models import Conversation, Customer, Identity, Message
+
+
+@dataclass(frozen=True)
+class ConversationOwner:
+    """The chat identity a conversation is with, and its verified customer if bound."""
+
+    identity_id: int
+    channel: str
+    external_id: str
+    customer_id: int | None
+    customer_name: str | None
 
 
 class ConversationRepository:
@@ -39,3 +52,67 @@ class ConversationRepository:
         conversation.memory = dict(memory)
         conversation.updated_at = now
         await self._session.flush()
+
+    async def by_id(self, conversation_id: int) -> Conversation | None:
+        return await self._session.get(Conversation, conversation_id)
+
+    async def by_ids(self, conversation_ids: Collection[int]) -> dict[int, Conversation]:
+        if not conversation_ids:
+            return {}
+        result = await self._session.scalars(
+            select(Conversation).where(Conversation.id.in_(list(conversation_ids)))
+        )
+        return {conversation.id: conversation for conversation in result.all()}
+
+    async def in_mode(self, mode: str) -> Sequence[Conversation]:
+        """Conversations in one mode, most recently changed first."""
+        result = await self._session.scalars(
+            select(Conversation)
+            .where(Conversation.mode == mode)
+            .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+        )
+        return result.all()
+
+    async def active_in_mode(
+        self, mode: str, since: datetime, limit: int = 50
+    ) -> list[tuple[Conversation, datetime]]:
+        """Conversations in `mode` with a message since `since`, newest message time first."""
+        last_at = func.max(Message.created_at).label("last_at")
+        rows = await self._session.execute(
+            select(Conversation, last_at)
+            .join(Message, Message.conversation_id == Conversation.id)
+            .where(Conversation.mode == mode, Message.created_at >= since)
+            .group_by(Conversation.id)
+            .order_by(last_at.desc(), Conversation.id.desc())
+            .limit(limit)
+        )
+        return [(conversation, at) for conversation, at in rows.all()]
+
+    async def owners(self, conversation_ids: Collection[int]) -> dict[int, ConversationOwner]:
+        """Who each conversation is with: the chat identity and its verified customer."""
+        if not conversation_ids:
+            return {}
+        rows = await self._session.execute(
+            select(
+                Conversation.id,
+                Identity.id,
+                Identity.channel,
+                Identity.external_id,
+                Identity.customer_id,
+                Customer.name,
+            )
+            .join(Identity, Identity.id == Conversation.identity_id)
+            .outerjoin(Customer, Customer.id == Identity.customer_id)
+            .where(Conversation.id.in_(list(conversation_ids)))
+        )
+        return {row[0]: ConversationOwner(*row[1:]) for row in rows.all()}
+
+    async def live_marker(self) -> tuple[datetime | None, tuple[tuple[int, str, int | None], ...]]:
+        """Newest change time and holders of non-bot conversations: changes on any hand-over."""
+        newest = await self._session.scalar(select(func.max(Conversation.updated_at)))
+        rows = await self._session.execute(
+            select(Conversation.id, Conversation.mode, Conversation.staff_id)
+            .where(Conversation.mode != "bot")
+            .order_by(Conversation.id)
+        )
+        return newest, tuple((row[0], row[1], row[2]) for row in rows.all())

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import FaqEntry, UnansweredQuestion
@@ -39,6 +39,18 @@ class FaqRepository:
 
     async def count(self) -> int:
         return await self._session.scalar(select(func.count()).select_from(FaqEntry)) or 0
+
+    async def get(self, entry_id: str) -> FaqEntry | None:
+        return await self._session.get(FaqEntry, entry_id)
+
+    async def delete(self, entry_id: str) -> bool:
+        """Remove an entry; False when there was none with this id."""
+        row = await self._session.get(FaqEntry, entry_id)
+        if row is None:
+            return False
+        await self._session.delete(row)
+        await self._session.flush()
+        return True
 
     async def revision(self) -> FaqRevision:
         count, newest = (
@@ -77,3 +89,21 @@ class UnansweredRepository:
             )
         )
         await self._session.flush()
+
+    async def recent(self, since: datetime, limit: int = 500) -> Sequence[UnansweredQuestion]:
+        """Questions asked since a time, newest first."""
+        rows = await self._session.scalars(
+            select(UnansweredQuestion)
+            .where(UnansweredQuestion.created_at >= since)
+            .order_by(UnansweredQuestion.created_at.desc(), UnansweredQuestion.id.desc())
+            .limit(limit)
+        )
+        return rows.all()
+
+    async def delete(self, ids: Iterable[int]) -> None:
+        """Forget these questions: staff have dealt with them."""
+        wanted = list(ids)
+        if wanted:
+            await self._session.execute(
+                delete(UnansweredQuestion).where(UnansweredQuestion.id.in_(wanted))
+            )

@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Handover
+from storage.models import Conversation, Handover, Ticket
+from storage.repositories.tickets import ACTIVE_STATUSES
 
 
 class HandoverRepository:
@@ -103,6 +104,71 @@ class HandoverRepository:
             .execution_options(synchronize_session="fetch")
         )
         return result.rowcount == 1
+
+    async def leave_queue(self, handover_id: int, now: datetime) -> bool:
+        """End a handover still waiting (the customer left); False once an agent took it."""
+        result = await self._session.execute(
+            update(Handover)
+            .where(Handover.id == handover_id, Handover.status == "queued")
+            .values(status="ended", end_reason="left_queue", ended_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return result.rowcount == 1
+
+    async def end_idle(self, handover_id: int, before: datetime, now: datetime) -> bool:
+        """End an active handover with no staff message since `before`; False otherwise."""
+        result = await self._session.execute(
+            update(Handover)
+            .where(
+                Handover.id == handover_id,
+                Handover.status == "active",
+                Handover.last_staff_message_at < before,
+            )
+            .values(status="ended", end_reason="idle", ended_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return result.rowcount == 1
+
+    async def conversation(self, conversation_id: int) -> Conversation | None:
+        """The conversation handed over, as stored now."""
+        return await self._session.get(Conversation, conversation_id, populate_existing=True)
+
+    async def hold(self, conversation_id: int, staff_id: int, now: datetime) -> bool:
+        """Give the conversation to an agent; False when one holds it already (atomic)."""
+        result = await self._session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation_id, Conversation.mode != "human")
+            .values(mode="human", staff_id=staff_id, dialog=None, updated_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return result.rowcount == 1
+
+    async def release(self, conversation_id: int, staff_id: int | None, now: datetime) -> bool:
+        """Give a conversation the agent holds back to the bot; False when they do not hold it."""
+        result = await self._session.execute(
+            update(Conversation)
+            .where(
+                Conversation.id == conversation_id,
+                Conversation.mode == "human",
+                Conversation.staff_id == staff_id,
+            )
+            .values(mode="bot", staff_id=None, updated_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return result.rowcount == 1
+
+    async def open_callback(self, identity_id: int) -> Ticket | None:
+        """The chat's callback ticket still waiting for staff, if any."""
+        return await self._session.scalar(
+            select(Ticket)
+            .where(
+                Ticket.identity_id == identity_id,
+                Ticket.kind == "callback",
+                Ticket.status.in_(ACTIVE_STATUSES),
+            )
+            .order_by(Ticket.id.desc())
+            .limit(1)
+        )
 
     async def idle_since(self, before: datetime) -> Sequence[Handover]:
         """Active handovers with no staff message since `before`."""

@@ -1,12 +1,13 @@
 """Messages in and out of a conversation."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from itertools import pairwise
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Message
+from storage.models import Message, OutboxMessage
 
 
 class MessageRepository:
@@ -95,3 +96,78 @@ class MessageRepository:
             .limit(limit)
         )
         return result.all()
+
+    async def in_conversation(
+        self, conversation_id: int, after_id: int = 0, limit: int = 1000
+    ) -> Sequence[Message]:
+        """The conversation's newest `limit` messages above `after_id`, oldest first."""
+        result = await self._session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conversation_id, Message.id > after_id)
+            .order_by(Message.id.desc())
+            .limit(limit)
+        )
+        return list(reversed(result.all()))
+
+    async def last_from_customer(self, conversation_ids: Collection[int]) -> dict[int, Message]:
+        """Each conversation's newest customer message, by conversation id."""
+        if not conversation_ids:
+            return {}
+        newest = (
+            select(func.max(Message.id))
+            .where(
+                Message.conversation_id.in_(list(conversation_ids)),
+                Message.sender == "customer",
+            )
+            .group_by(Message.conversation_id)
+        )
+        result = await self._session.scalars(select(Message).where(Message.id.in_(newest)))
+        return {message.conversation_id: message for message in result.all()}
+
+    async def newest_id(self) -> int:
+        """The highest message id: it changes whenever any message is stored."""
+        return await self._session.scalar(select(func.max(Message.id))) or 0
+
+    async def unsent(self, conversation_id: int) -> Sequence[OutboxMessage]:
+        """Outbox rows of the conversation not delivered (yet): pending, sending or failed."""
+        result = await self._session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.conversation_id == conversation_id,
+                OutboxMessage.status.in_(("pending", "sending", "failed")),
+            )
+            .order_by(OutboxMessage.id)
+        )
+        return result.all()
+
+    async def incoming_counts(self, boundaries: Sequence[datetime]) -> list[int]:
+        """Customer messages between each two consecutive boundaries, in one query."""
+        spans = list(pairwise(boundaries))
+        if not spans:
+            return []
+        created = Message.created_at
+        columns = [func.count(case(((created >= a) & (created < b), 1))) for a, b in spans]
+        row = await self._session.execute(
+            select(*columns).where(
+                Message.direction == "in", created >= boundaries[0], created < boundaries[-1]
+            )
+        )
+        return [int(count) for count in row.one()]
+
+    async def incoming_by_handler(self, start: datetime, end: datetime) -> dict[str | None, int]:
+        """Customer messages in [start, end) per rule that answered them (`handled_by`)."""
+        rows = await self._session.execute(
+            select(Message.handled_by, func.count())
+            .where(Message.direction == "in", Message.created_at >= start, Message.created_at < end)
+            .group_by(Message.handled_by)
+        )
+        return {handler: count for handler, count in rows.all()}
+
+    async def conversations_with_incoming(self, start: datetime, end: datetime) -> int:
+        """Conversations with a customer message in [start, end)."""
+        count = await self._session.scalar(
+            select(func.count(func.distinct(Message.conversation_id))).where(
+                Message.direction == "in", Message.created_at >= start, Message.created_at < end
+            )
+        )
+        return count or 0

@@ -81,3 +81,14 @@ class StaffRepository:
             .order_by(Staff.id)
         )
         return rows.all()
+
+    async def count_active_admins(self, other_than: int | None = None) -> int:
+        """Active admins, leaving out one account (the one about to change)."""
+        query = (
+            select(func.count())
+            .select_from(Staff)
+            .where(Staff.role == "admin", Staff.active.is_(True))
+        )
+        if other_than is not None:
+            query = query.where(Staff.id != other_than)
+        return await self._session.scalar(query) or 0

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -261,6 +261,34 @@ class TicketRepository:
             .order_by(TicketEvent.id.desc())
             .limit(1)
         )
+
+    async def counts_created_between(
+        self, start: datetime, end: datetime
+    ) -> dict[tuple[str, str, str | None], int]:
+        """Tickets created in [start, end) per (kind, status, category)."""
+        rows = await self._session.execute(
+            select(Ticket.kind, Ticket.status, Ticket.category, func.count())
+            .where(Ticket.created_at >= start, Ticket.created_at < end)
+            .group_by(Ticket.kind, Ticket.status, Ticket.category)
+        )
+        return {(kind, status, category): n for kind, status, category, n in rows.all()}
+
+    async def first_responses_between(
+        self, start: datetime, end: datetime, now: datetime
+    ) -> tuple[int, int]:
+        """Tickets created in [start, end): (first response in time, late or missed by `now`)."""
+        # Unanswered tickets not yet due cannot be judged either way: they count in neither.
+        answered = Ticket.first_response_at.is_not(None)
+        in_time = answered & (Ticket.first_response_at <= Ticket.first_response_due)
+        late = answered & (Ticket.first_response_at > Ticket.first_response_due)
+        missed = late | (~answered & (Ticket.first_response_due < now))
+        row = await self._session.execute(
+            select(func.count(case((in_time, 1))), func.count(case((missed, 1)))).where(
+                Ticket.created_at >= start, Ticket.created_at < end
+            )
+        )
+        met, not_met = row.one()
+        return int(met), int(not_met)
 
 
 def overdue_conditions(now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:

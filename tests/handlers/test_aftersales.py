@@ -294,9 +294,10 @@ async def test_three_nonsense_answers_offer_a_person_and_keep_the_dialog(chat: C
     await start_with_the_delivered_order(chat, "我要退货")
     assert "序号" in await chat.ask("asdf")
     assert "序号" in await chat.ask("qwer")
-    assert "没能理解" in await chat.ask("zxcv")
+    assert "转人工" in await chat.ask("zxcv")  # a person is offered, the request kept
     dialog = await open_dialog(chat)
-    assert dialog is not None and dialog["flow"] == "aftersales"
+    assert dialog is not None and dialog["flow"] == "handover_offer"
+    assert dialog["resume"]["flow"] == "aftersales"
     assert "原因" in await chat.ask("1")
 
 
@@ -411,10 +412,10 @@ async def test_a_description_that_says_nothing_is_asked_again(chat: Chat) -> Non
     for nothing in ("阿巴阿巴", "确认"):
         assert "一两句话" in await chat.ask(nothing)
     assert "一两句话" in await chat.ask("换货")  # the request again: nothing new
-    assert "没能理解" in await chat.ask("哈哈哈哈")  # the third answer that was none
+    assert "转人工" in await chat.ask("哈哈哈哈")  # the third answer that was none
     dialog = await open_dialog(chat)
-    assert dialog is not None and dialog["step"] == "description"
-    assert not dialog["description"]
+    assert dialog is not None and dialog["resume"]["step"] == "description"
+    assert not dialog["resume"]["description"]
     assert "照片" in await chat.ask("盖子拧不上，里面的膏体洒了")
     await chat.ask("没有")
     await chat.ask("确认")

@@ -45,7 +45,7 @@ async def test_unknown_question_is_stored_for_staff(chat: Chat, services: Servic
 
 async def test_second_miss_in_a_row_offers_a_person(chat: Chat) -> None:
     await chat.ask("明天会下雨吗")
-    assert "客服会在服务时间" in await chat.ask("给我讲个笑话")
+    assert "需要帮您转人工客服吗" in await chat.ask("给我讲个笑话")
 
 
 async def test_an_answer_in_between_resets_the_count(chat: Chat) -> None:
@@ -100,7 +100,7 @@ async def test_punctuation_or_particles_alone_count_as_not_understood(
 ) -> None:
     first = await chat.ask(text)
     assert "只能看懂文字" not in first and "没太看懂" in first
-    assert "服务时间" in await chat.ask(text)
+    assert "转人工" in await chat.ask(text)
 
 
 async def test_emoji_alone_asks_for_words(chat: Chat) -> None:

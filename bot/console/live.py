@@ -1,0 +1,172 @@
+"""Live updates for the console: a server-sent event stream that says when something changed.
+
+The stream does not carry the change itself: every `POLL_SECONDS` it reads a cheap summary of
+the conversations (the newest message id, who holds what, the viewed conversation's undelivered
+replies) and sends a `changed` event when the summary differs; the page then fetches the part
+it shows. Polling the database rather than a notification inside this process keeps it
+working with several bot processes on one PostgreSQL.
+
+    retry: 3000
+
+    event: ready
+    data: {"message_id": 41}
+
+    event: changed
+    data: {"message_id": 42}
+
+    : ping
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.console.auth import SEEN_EVERY
+from bot.console.services import SERVICES
+from bot.console.signed_in import signed_in
+from storage.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 1.0
+HEARTBEAT_SECONDS = 15.0
+# How long a browser waits before it reconnects a dropped stream.
+RETRY_MILLISECONDS = 3000
+
+# Set when the application shuts down: open streams end instead of holding the server up.
+STOPPING: web.AppKey[asyncio.Event] = web.AppKey("live_stopping", asyncio.Event)
+
+State = tuple[Any, ...]
+
+
+async def read_state(repos: Repositories, conversation_id: int | None) -> State:
+    """A summary that changes whenever a list or the viewed conversation would look different."""
+    handovers = [*await repos.handovers.queued(), *await repos.handovers.active()]
+    unsent: tuple[tuple[int, str], ...] = ()
+    if conversation_id is not None:
+        unsent = tuple((row.id, row.status) for row in await repos.messages.unsent(conversation_id))
+    return (
+        await repos.messages.newest_id(),
+        await repos.conversations.live_marker(),
+        tuple(sorted((h.id, h.status, h.staff_id) for h in handovers)),
+        unsent,
+    )
+
+
+def event(name: str, state: State | None) -> bytes:
+    data = json.dumps({"message_id": state[0] if state else 0})
+    return f"event: {name}\ndata: {data}\n\n".encode()
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    """GET /console/api/events[?conversation=ID]: the event stream for one console page."""
+    conversation_id = _conversation_id(request)
+    services = request.config_dict[SERVICES]
+    stopping = request.config_dict[STOPPING]
+    staff_id = signed_in(request).id
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": "text/event-stream; charset=utf-8",
+            "Cache-Control": "no-cache",
+            # Proxies (nginx) must pass each event on at once rather than buffer the stream.
+            "X-Accel-Buffering": "no",
+        }
+    )
+    await response.prepare(request)
+    loop = asyncio.get_running_loop()
+    state = await _state(services.sessions, conversation_id)
+    marked_at = services.clock.now()  # the sign-in check has just marked the agent as seen
+    last_write = loop.time()
+    try:
+        await response.write(f"retry: {RETRY_MILLISECONDS}\n\n".encode())
+        await response.write(event("ready", state))
+        while not stopping.is_set() and _connected(request):
+            await _pause(stopping, POLL_SECONDS)
+            if stopping.is_set() or not _connected(request):
+                break
+            now = services.clock.now()
+            if now - marked_at >= SEEN_EVERY:
+                # An open console counts as online: queued chats are assigned to this agent.
+                if not await _still_allowed(services.sessions, staff_id, now):
+                    break
+                marked_at = now
+            fresh = await _state(services.sessions, conversation_id)
+            if fresh is not None and fresh != state:
+                state = fresh
+                await response.write(event("changed", state))
+                last_write = loop.time()
+            elif loop.time() - last_write >= HEARTBEAT_SECONDS:
+                # A comment keeps proxies from closing an idle stream and finds dead clients.
+                await response.write(b": ping\n\n")
+                last_write = loop.time()
+        with contextlib.suppress(ConnectionError):
+            await response.write_eof()
+    except ConnectionError:
+        pass  # the page was closed
+    return response
+
+
+def _conversation_id(request: web.Request) -> int | None:
+    raw = request.query.get("conversation")
+    if raw is None or raw == "":
+        return None
+    if not raw.isdecimal() or len(raw) > 9:
+        raise web.HTTPBadRequest(text="conversation 参数必须是会话编号")
+    return int(raw)
+
+
+def _connected(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is not None and not transport.is_closing()
+
+
+async def _pause(stopping: asyncio.Event, seconds: float) -> None:
+    """Wait `seconds`, or less when the application shuts down."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await stopping.wait()
+
+
+async def _state(
+    sessions: async_sessionmaker[AsyncSession], conversation_id: int | None
+) -> State | None:
+    """The current state; None while the database cannot be read (the stream waits it out)."""
+    try:
+        async with sessions() as session:
+            return await read_state(Repositories.for_session(session), conversation_id)
+    except SQLAlchemyError:
+        log.warning("console events: reading the state failed", exc_info=True)
+        return None
+
+
+async def _still_allowed(
+    sessions: async_sessionmaker[AsyncSession], staff_id: int, now: datetime
+) -> bool:
+    """Mark the agent as seen; False when the account was removed or disabled meanwhile."""
+    try:
+        async with sessions() as session, session.begin():
+            repos = Repositories.for_session(session)
+            staff = await repos.staff.by_id(staff_id)
+            if staff is None or not staff.active:
+                return False
+            await repos.staff.mark_seen(staff_id, now)
+    except SQLAlchemyError:
+        log.warning("console events: marking the agent as seen failed", exc_info=True)
+    return True
+
+
+async def _stop_streams(app: web.Application) -> None:
+    app[STOPPING].set()
+
+
+def add_routes(app: web.Application) -> None:
+    app[STOPPING] = asyncio.Event()
+    app.on_shutdown.append(_stop_streams)
+    app.router.add_get("/api/events", events)

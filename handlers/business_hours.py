@@ -1,0 +1,40 @@
+"""When staff answer customers: the shop's business hours in its own time zone."""
+
+from datetime import datetime, time, timedelta
+
+from bot.settings import Settings
+
+
+def _local(now: datetime, settings: Settings) -> datetime:
+    return now.astimezone(settings.zone)
+
+
+def is_open(now: datetime, settings: Settings) -> bool:
+    """True while staff are at work; a closing time before the opening time spans midnight."""
+    opens, closes = settings.opening_hours
+    current = _local(now, settings).time()
+    if opens == closes:  # "09:00-09:00": around the clock
+        return True
+    if opens < closes:
+        return opens <= current < closes
+    return current >= opens or current < closes
+
+
+def next_opening(now: datetime, settings: Settings) -> datetime:
+    """The next time staff start work after `now`, in the shop's time zone."""
+    opens, _ = settings.opening_hours
+    local = _local(now, settings)
+    candidate = datetime.combine(local.date(), opens, tzinfo=local.tzinfo)
+    if candidate <= local:
+        candidate = datetime.combine(local.date() + timedelta(days=1), opens, tzinfo=local.tzinfo)
+    return candidate
+
+
+def clock_time(moment: time | datetime) -> str:
+    """A time of day as customers write it: "9:00", "21:30"."""
+    return f"{moment.hour}:{moment.minute:02d}"
+
+
+def is_today(moment: datetime, now: datetime, settings: Settings) -> bool:
+    """True when `moment` falls on the same local day as `now`."""
+    return _local(moment, settings).date() == _local(now, settings).date()

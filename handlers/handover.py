@@ -1,0 +1,152 @@
+"""Handing a conversation to a person: asked for, offered after misunderstandings, or for an
+urgent complaint.
+
+Within business hours the conversation joins the queue for staff (a `Handover` row, mode
+"queued") and the customer hears their place and a rough wait; while waiting the bot still
+answers, and "不用了" leaves the queue. Outside business hours nobody is queued: the customer
+hears when staff are back and a callback ticket is opened. Staff take, answer and hand back
+conversations in bot/handover.py.
+"""
+
+from datetime import datetime, timedelta
+from math import ceil
+from typing import Any, Literal
+
+from bot.messages import Reply
+from bot.settings import Settings
+from handlers.answers import bare_yes_or_no
+from handlers.business_hours import clock_time, is_open, is_today, next_opening
+from handlers.context import Context
+from handlers.handover_words import asks_for_person, leaves_queue
+from handlers.ticketing import open_ticket
+from knowledge import ReplyTexts
+from storage.models import STAFF_ROLES, Handover, Staff
+from storage.repositories import Repositories
+
+OFFER_FLOW = "handover_offer"
+# Staff whose console asked for news this recently are at their desk.
+ONLINE_WINDOW = timedelta(seconds=60)
+
+Found = Literal["request", "leave"]
+
+
+async def online_agents(repos: Repositories, now: datetime) -> list[Staff]:
+    """Staff who may take conversations and had the console open within the last minute."""
+    return [s for s in await repos.staff.online(now - ONLINE_WINDOW) if s.role in STAFF_ROLES]
+
+
+def back_time(texts: ReplyTexts, now: datetime, settings: Settings) -> str:
+    """When staff are back, as the customer reads it: "明天 9:00", "今天 9:00"."""
+    opening = next_opening(now, settings)
+    day = "handover_today" if is_today(opening, now, settings) else "handover_tomorrow"
+    return f"{texts.render(day)} {clock_time(opening)}"
+
+
+def service_hours(settings: Settings) -> str:
+    """The business hours as customers read them: "9:00–21:00"."""
+    opens, closes = settings.opening_hours
+    return f"{clock_time(opens)}–{clock_time(closes)}"
+
+
+async def _queue_reply(ctx: Context, handover: Handover, template: str) -> Reply:
+    """The customer's place in the queue and a rough wait, shared among the agents online."""
+    position = await ctx.repos.handovers.position(handover)
+    agents = len(await online_agents(ctx.repos, ctx.clock.now()))
+    minutes = max(1, ceil(position * ctx.settings.minutes_per_queued_customer / max(1, agents)))
+    return ctx.say(template, position=position, minutes=minutes)
+
+
+async def _callback(ctx: Context, reason: str, description: str) -> Reply:
+    """Outside business hours: one open callback ticket per chat, and when staff are back."""
+    back = back_time(ctx.texts, ctx.clock.now(), ctx.settings)
+    ticket = await ctx.repos.handovers.open_callback(ctx.identity.id)
+    if ticket is not None:
+        return ctx.say("handover_callback_open", number=ticket.number, back=back)
+    ticket = await open_ticket(
+        ctx,
+        "callback",
+        reason=reason,
+        description=description,
+        notice=f"callback requested {{number}} ({reason}, outside business hours)",
+    )
+    return ctx.say(
+        "handover_callback", number=ticket.number, back=back, hours=service_hours(ctx.settings)
+    )
+
+
+async def request_person(ctx: Context, reason: str, description: str = "") -> Reply | None:
+    """Queue the chat for staff, or out of hours open a callback ticket; the reply to send."""
+    # A complaint's own reply already promises a person, so it gets None here; out of hours
+    # it is not queued at all (its ticket carries a deadline).
+    now = ctx.clock.now()
+    quiet = reason == "complaint"
+    current = await ctx.repos.handovers.current(ctx.conversation.id)
+    if current is not None:
+        if current.status != "queued":
+            return None  # an agent holds it already
+        ctx.conversation.mode = "queued"
+        return None if quiet else await _queue_reply(ctx, current, "handover_still_queued")
+    if not is_open(now, ctx.settings):
+        return None if quiet else await _callback(ctx, reason, description or ctx.text.strip())
+    handover = await ctx.repos.handovers.start(ctx.conversation.id, reason, now)
+    ctx.conversation.mode = "queued"
+    return None if quiet else await _queue_reply(ctx, handover, "handover_queued")
+
+
+async def leave_queue(ctx: Context) -> list[Reply]:
+    """The customer no longer waits: the handover ends and the bot carries on."""
+    current = await ctx.repos.handovers.current(ctx.conversation.id)
+    if current is not None and not await ctx.repos.handovers.leave_queue(
+        current.id, ctx.clock.now()
+    ):
+        return []  # an agent took the chat this very moment: their greeting follows
+    ctx.conversation.mode = "bot"
+    return [ctx.say("handover_left_queue")]
+
+
+def offer_person(ctx: Context, resume: dict[str, Any] | None = None) -> Reply:
+    """Offer a person in a soft yes/no dialog; `resume` is the dialog to carry on after it."""
+    ctx.start_dialog(OFFER_FLOW, prompt="", soft=True, resume=resume, question=ctx.text.strip())
+    if is_open(ctx.clock.now(), ctx.settings):
+        return ctx.say("offer_person")
+    return ctx.say("offer_person_closed", back=back_time(ctx.texts, ctx.clock.now(), ctx.settings))
+
+
+class HandoverRule:
+    name = "handover"
+    # A request for a person is worth interrupting any dialog for; while queued, "不用了"
+    # leaves the queue before a dialog could read it as its own cancel.
+    interrupts_dialogs = True
+    flows: tuple[str, ...] = (OFFER_FLOW,)
+
+    async def match(self, ctx: Context) -> Found | None:
+        if ctx.conversation.mode == "queued" and leaves_queue(ctx.text):
+            return "leave"
+        if asks_for_person(ctx.text):
+            return "request"
+        return None
+
+    async def handle(self, ctx: Context, found: Found) -> list[Reply]:
+        if found == "leave":
+            return await leave_queue(ctx)
+        reply = await request_person(ctx, "request")
+        return [reply] if reply is not None else []
+
+    async def resume(self, ctx: Context) -> list[Reply] | None:
+        """Yes queues the chat, no is acknowledged; anything else is read as usual."""
+        assert ctx.dialog is not None
+        offer = ctx.dialog
+        earlier: dict[str, Any] | None = offer.get("resume")
+        ctx.dialog = earlier  # the dialog the offer interrupted carries on
+        answer = bare_yes_or_no(ctx.text)
+        if answer is None:
+            return None
+        if answer is False:
+            if earlier is not None and earlier.get("prompt"):
+                return [ctx.say("offer_person_declined_resume"), ctx.say(earlier["prompt"])]
+            return [ctx.say("offer_person_declined")]
+        reply = await request_person(ctx, "fallback", description=offer.get("question", ""))
+        replies = [reply] if reply is not None else []
+        if earlier is not None and earlier.get("prompt") and ctx.conversation.mode == "bot":
+            replies.append(ctx.say(earlier["prompt"]))
+        return replies

@@ -1,0 +1,246 @@
+"""The console's FAQ pages: search, add, edit, delete, unanswered questions; admins only."""
+
+import re
+
+from aiohttp import ClientResponse
+
+from bot.app import Services, create_app
+from bot.faq_admin import get_entry, unanswered_groups
+from tests.bot.console.conftest import Console
+from tests.conftest import Chat, FakeClock
+
+STORE_QUESTION = "你们有实体店吗？"
+STORE_ANSWER = "我们只在网上卖<b>哦</b>～"
+
+
+def faq_routes(services: Services) -> list[tuple[str, str]]:
+    """(method, path) of every console route under /console/faq, ids filled in."""
+    routes = []
+    for resource in create_app(services).router.resources():
+        sub = getattr(resource, "_app", None)
+        for route in sub.router.routes() if sub is not None else ():
+            path = route.resource.canonical if route.resource else ""
+            if path.startswith("/console/faq") and route.method != "HEAD":
+                routes.append((route.method, re.sub(r"\{[^}]+\}", "shipping-time", path)))
+    assert len(routes) >= 9
+    return routes
+
+
+async def post_pairs(console: Console, path: str, pairs: list[tuple[str, str]]) -> ClientResponse:
+    """A form post with repeated fields (the unanswered questions' ids)."""
+    data = [*pairs, ("csrf_token", console.csrf)]
+    return await console.client.post(path, data=data, allow_redirects=False)
+
+
+async def text_of(response: ClientResponse, status: int) -> str:
+    text = await response.text()
+    assert response.status == status, text
+    return text
+
+
+def group_texts(page: str) -> list[str]:
+    """The headings of the unanswered-question groups on the page."""
+    return re.findall(r'<section class="card unanswered-group">\s*<h2>(.*?)</h2>', page)
+
+
+async def add_store_entry(console: Console, **extra: str) -> ClientResponse:
+    form = {"question": STORE_QUESTION, "answer": STORE_ANSWER, "alternates": "线下店在哪"}
+    return await console.post_form("/console/faq/new", {**form, **extra}, allow_redirects=False)
+
+
+# --- who may use them ----------------------------------------------------------------------------
+
+
+async def test_agents_are_refused_every_faq_page_and_change(
+    services: Services, agent_console: Console
+) -> None:
+    for method, path in faq_routes(services):
+        if method == "GET":
+            response = await agent_console.get(path, allow_redirects=False)
+        else:
+            response = await agent_console.post_form(path, {"answer": "x"}, allow_redirects=False)
+        assert response.status == 403, (method, path)
+
+
+# --- entries -------------------------------------------------------------------------------------
+
+
+async def test_an_added_entry_answers_the_next_customer_message(
+    admin_console: Console, chat: Chat
+) -> None:
+    assert STORE_ANSWER not in await chat.ask(STORE_QUESTION)
+
+    response = await add_store_entry(admin_console, id="store")
+
+    assert response.status == 302
+    assert response.headers["Location"] == "/console/faq?notice=created"
+    assert await chat.as_user("bob").ask(STORE_QUESTION) == STORE_ANSWER
+    assert await chat.as_user("carol").ask("线下店在哪") == STORE_ANSWER
+    listing = await text_of(await admin_console.get("/console/faq?q=实体店"), 200)
+    assert "我们只在网上卖&lt;b&gt;哦&lt;/b&gt;" in listing and "<b>哦</b>" not in listing
+    assert "机器人会直接回答条目" in listing and "/console/faq/store" in listing
+
+
+async def test_an_edit_and_a_delete_take_effect_at_once(
+    admin_console: Console, chat: Chat, clock: FakeClock
+) -> None:
+    await add_store_entry(admin_console, id="store")
+    assert await chat.ask(STORE_QUESTION) == STORE_ANSWER
+    form = await text_of(await admin_console.get("/console/faq/store"), 200)
+    assert 'value="你们有实体店吗？"' in form and "线下店在哪</textarea>" in form
+
+    response = await admin_console.post_form(
+        "/console/faq/store",
+        {"question": STORE_QUESTION, "answer": "杭州有一家门店", "alternates": ""},
+        allow_redirects=False,
+    )
+    assert response.status == 302
+    assert await chat.ask(STORE_QUESTION) == "杭州有一家门店"  # the clock did not move
+
+    confirm = await text_of(await admin_console.get("/console/faq/store/delete"), 200)
+    assert "确认删除" in confirm and "杭州有一家门店" in confirm
+    response = await admin_console.post_form("/console/faq/store/delete", {}, allow_redirects=False)
+    assert response.headers["Location"] == "/console/faq?notice=deleted"
+    assert "杭州有一家门店" not in await chat.ask(STORE_QUESTION)
+    await text_of(await admin_console.get("/console/faq/store"), 404)
+    await text_of(await admin_console.post_form("/console/faq/store/delete", {}), 404)
+
+
+async def test_search_shows_matching_entries_and_what_a_customer_would_get(
+    admin_console: Console,
+) -> None:
+    page = await text_of(await admin_console.get("/console/faq?q=发票抬头"), 200)
+    assert "invoice-electronic" in page and "shipping-time" not in page
+    page = await text_of(await admin_console.get("/console/faq?q=能开发票吗"), 200)
+    assert "机器人会直接回答条目" in page and "invoice-electronic" in page
+    page = await text_of(await admin_console.get("/console/faq?q=火星快递几天到月球"), 200)
+    assert "知识库中没有相近的问题" in page or "请客户从相近的问题中选择" in page
+
+
+async def test_bad_input_is_a_400_page_with_the_errors_and_what_was_typed(
+    admin_console: Console,
+) -> None:
+    response = await admin_console.post_form(
+        "/console/faq/new",
+        {
+            "id": "Store!",
+            "question": "<script>x</script>门店",
+            "answer": "答" * 2001,
+            "alternates": "有发票吗",
+        },
+    )
+    page = await text_of(response, 400)
+    assert "编号只能用小写英文字母" in page and "答案最多 2000 个字" in page
+    assert 'value="&lt;script&gt;x&lt;/script&gt;门店"' in page and "<script>x" not in page
+    assert 'value="Store!"' in page and "有发票吗</textarea>" in page
+
+    response = await admin_console.post_form(
+        "/console/faq/new", {"question": "门店", "answer": "有", "alternates": "有发票吗"}
+    )
+    assert "「有发票吗」已是条目 invoice-electronic 的问法" in await text_of(response, 400)
+
+    response = await admin_console.post_form(
+        "/console/faq/shipping-time", {"question": "", "answer": "48小时内发货"}
+    )
+    page = await text_of(response, 400)
+    assert "请填写问题" in page and "48小时内发货</textarea>" in page
+
+
+# --- unanswered questions ------------------------------------------------------------------------
+
+
+async def ask_unanswerable(chat: Chat) -> None:
+    for user, text in [
+        ("a", "你们有实体店吗"),
+        ("b", "你们有没有实体店"),
+        ("c", "能用<花呗>分期吗"),
+    ]:
+        await chat.as_user(user).ask(text)
+
+
+async def test_unanswered_questions_are_listed_in_groups(
+    admin_console: Console, chat: Chat
+) -> None:
+    await ask_unanswerable(chat)
+    page = await text_of(await admin_console.get("/console/faq/unanswered"), 200)
+    assert len(group_texts(page)) == 2
+    assert "共 2 次" in page and "共 1 次" in page
+    assert "你们有没有实体店" in page
+    assert "能用&lt;花呗&gt;分期吗" in page and "<花呗>" not in page
+    assert "新建条目" in page and "添加为已有条目的问法" in page
+    assert "推荐" in page  # the knowledge base's suggestions for the text
+
+
+async def test_a_group_turned_into_an_entry_leaves_the_list_and_answers_customers(
+    admin_console: Console, services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    await ask_unanswerable(chat)
+    page = await text_of(await admin_console.get("/console/faq/unanswered"), 200)
+    form = re.search(r'<form method="get" action="/console/faq/new">(.*?)</form>', page, re.S)
+    assert form is not None
+    fields = re.findall(r'name="(question|alternates|unanswered)" value="([^"]*)"', form.group(1))
+    new_form = await text_of(
+        await admin_console.get("/console/faq/new", params=fields, allow_redirects=False), 200
+    )
+    question, other = dict(fields)["question"], dict(fields)["alternates"]
+    assert {question, other} == {"你们有实体店吗", "你们有没有实体店"}
+    assert f'value="{question}"' in new_form and f">{other}</textarea>" in new_form
+    ids = [value for name, value in fields if name == "unanswered"]
+    assert len(ids) == 2 and all(f'name="unanswered" value="{i}"' in new_form for i in ids)
+
+    response = await post_pairs(
+        admin_console,
+        "/console/faq/new",
+        [("question", question), ("answer", "只在网上卖"), ("alternates", other)]
+        + [("unanswered", i) for i in ids],
+    )
+
+    assert response.headers["Location"] == "/console/faq/unanswered?notice=created"
+    page = await text_of(await admin_console.get("/console/faq/unanswered?notice=created"), 200)
+    assert group_texts(page) == ["能用&lt;花呗&gt;分期吗"]
+    assert await chat.as_user("d").ask("你们有实体店吗") == "只在网上卖"
+
+
+async def test_a_group_added_as_a_phrasing_leaves_the_list(
+    admin_console: Console, services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    await ask_unanswerable(chat)
+    credit = next(
+        g for g in await unanswered_groups(services.sessions, clock.now()) if "花呗" in g.text
+    )
+    ids = [("unanswered", str(i)) for i in credit.ids]
+
+    refused = await post_pairs(
+        admin_console, "/console/faq/unanswered/phrasing", [("text", "花呗可以吗"), *ids]
+    )
+    page = await text_of(refused, 400)
+    assert "请选择要添加到的条目" in page and 'value="花呗可以吗"' in page
+
+    response = await post_pairs(
+        admin_console,
+        "/console/faq/unanswered/phrasing",
+        [("text", "能用花呗分期吗"), ("entry", "payment-methods"), *ids],
+    )
+
+    assert response.headers["Location"] == "/console/faq/unanswered?notice=added"
+    page = await text_of(await admin_console.get("/console/faq/unanswered"), 200)
+    [store] = group_texts(page)
+    assert "实体店" in store
+    payment = await get_entry(services.sessions, "payment-methods")
+    assert payment.alternates[-1] == "能用花呗分期吗"
+    assert await chat.as_user("e").ask("能用花呗分期吗") == payment.answer
+
+
+async def test_a_dismissed_group_leaves_the_list(
+    admin_console: Console, services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    await ask_unanswerable(chat)
+    groups = await unanswered_groups(services.sessions, clock.now())
+    pairs = [("unanswered", str(i)) for i in groups[0].ids]
+    response = await post_pairs(admin_console, "/console/faq/unanswered/dismiss", pairs)
+    assert response.headers["Location"] == "/console/faq/unanswered?notice=dismissed"
+    assert len(await unanswered_groups(services.sessions, clock.now())) == len(groups) - 1
+    response = await post_pairs(
+        admin_console, "/console/faq/unanswered/dismiss", [("unanswered", "x")]
+    )
+    assert response.status == 400

@@ -1,0 +1,232 @@
+"""Staff taking conversations, answering, handing them back; the assignment and idle jobs."""
+
+import asyncio
+
+from sqlalchemy import select
+
+from bot import handover
+from bot.app import Services
+from bot.outbox import deliver_outbox
+from storage.models import Conversation, Handover, Identity, Message, OutboxMessage
+from storage.repositories import Repositories
+from tests.conftest import Chat, FakeClock
+
+
+class Sender:
+    """A web channel that records what it delivered."""
+
+    def __init__(self) -> None:
+        self.delivered: list[tuple[str, str]] = []
+
+    async def deliver(self, user: str, text: str) -> None:
+        self.delivered.append((user, text))
+
+
+async def add_agent(services: Services, name: str, *, online: bool = True) -> int:
+    async with services.sessions() as session, session.begin():
+        repos = Repositories.for_session(session)
+        staff = await repos.staff.add(
+            name, f"小{name}", "agent", password_hash="x", now=services.clock.now()
+        )
+        if online:
+            await repos.staff.mark_seen(staff.id, services.clock.now())
+        return staff.id
+
+
+async def conversation(chat: Chat) -> Conversation:
+    async with chat.services.sessions() as session:
+        found = await session.scalar(
+            select(Conversation)
+            .join(Identity, Identity.id == Conversation.identity_id)
+            .where(Identity.channel == chat.channel, Identity.external_id == chat.user)
+        )
+        assert found is not None
+        return found
+
+
+async def queued(chat: Chat) -> int:
+    """The chat's customer asks for a person; the conversation's id."""
+    assert "排" in await chat.ask("转人工")
+    return (await conversation(chat)).id
+
+
+async def outbox(services: Services) -> list[OutboxMessage]:
+    async with services.sessions() as session:
+        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+async def handovers(services: Services) -> list[Handover]:
+    async with services.sessions() as session:
+        return list(await session.scalars(select(Handover).order_by(Handover.id)))
+
+
+async def take(services: Services, conversation_id: int, staff_id: int) -> bool:
+    return await handover.take_over(
+        services.sessions, services.clock, services.assistant.texts, conversation_id, staff_id
+    )
+
+
+async def test_taking_a_queued_conversation(chat: Chat, services: Services) -> None:
+    conversation_id = await queued(chat)
+    agent = await add_agent(services, "li")
+    assert await take(services, conversation_id, agent)
+    taken = await conversation(chat)
+    assert (taken.mode, taken.staff_id, taken.dialog) == ("human", agent, None)
+    [row] = await handovers(services)
+    assert (row.status, row.staff_id, row.reason) == ("active", agent, "request")
+    [greeting] = await outbox(services)
+    assert "我是客服小li" in greeting.text
+    assert (greeting.sender, greeting.staff_id) == ("staff", agent)
+
+
+async def test_taking_a_conversation_the_bot_has(chat: Chat, services: Services) -> None:
+    assert "订单号" in await chat.ask("我要退货")
+    agent = await add_agent(services, "li")
+    assert await take(services, (await conversation(chat)).id, agent)
+    taken = await conversation(chat)
+    assert (taken.mode, taken.dialog) == ("human", None)
+    [row] = await handovers(services)
+    assert (row.status, row.reason) == ("active", "staff")
+
+
+async def test_another_agent_cannot_take_it(chat: Chat, services: Services) -> None:
+    conversation_id = await queued(chat)
+    first, second = await add_agent(services, "li"), await add_agent(services, "wang")
+    assert await take(services, conversation_id, first)
+    assert not await take(services, conversation_id, second)
+    assert await take(services, conversation_id, first)  # one's own: nothing happens
+    assert len(await outbox(services)) == 1 and len(await handovers(services)) == 1
+
+
+async def test_two_agents_at_once_one_wins(chat: Chat, services: Services) -> None:
+    conversation_id = await queued(chat)
+    first, second = await add_agent(services, "li"), await add_agent(services, "wang")
+    results = await asyncio.gather(
+        take(services, conversation_id, first), take(services, conversation_id, second)
+    )
+    assert sorted(results) == [False, True]
+    [row] = await handovers(services)
+    assert row.staff_id == (first if results[0] else second)
+    assert len(await outbox(services)) == 1
+
+
+async def test_a_staff_reply_reaches_the_customer(chat: Chat, services: Services) -> None:
+    conversation_id = await queued(chat)
+    agent = await add_agent(services, "li")
+    await take(services, conversation_id, agent)
+    assert await handover.send_staff_reply(
+        services.sessions, services.clock, conversation_id, agent, "  您好，我来看看～  "
+    )
+    row = (await outbox(services))[-1]
+    assert (row.text, row.sender, row.staff_id) == ("您好，我来看看～", "staff", agent)
+    sender = Sender()
+    assert await deliver_outbox(services.sessions, {"web": sender}, services.clock) == 2
+    sent = await services.assistant.sent_to("web", "alice", 0)
+    assert sent[-1].text == "您好，我来看看～" and sent[-1].sender == "staff"
+    async with services.sessions() as session:
+        stored = await session.scalar(select(Message).where(Message.text == "您好，我来看看～"))
+        assert stored is not None and stored.staff_id == agent
+
+
+async def test_only_the_agent_holding_it_may_reply(chat: Chat, services: Services) -> None:
+    conversation_id = await queued(chat)
+    agent, other = await add_agent(services, "li"), await add_agent(services, "wang")
+    reply = handover.send_staff_reply
+    assert not await reply(services.sessions, services.clock, conversation_id, agent, "在的")
+    await take(services, conversation_id, agent)
+    assert not await reply(services.sessions, services.clock, conversation_id, other, "在的")
+    assert not await reply(services.sessions, services.clock, conversation_id, agent, "  ")
+    long = "好" * (services.settings.max_message_chars + 10)
+    assert await reply(
+        services.sessions, services.clock, conversation_id, agent, long, settings=services.settings
+    )
+    assert len((await outbox(services))[-1].text) == services.settings.max_message_chars
+
+
+async def test_the_bot_is_silent_while_a_person_has_the_chat(
+    chat: Chat, services: Services
+) -> None:
+    conversation_id = await queued(chat)
+    await take(services, conversation_id, await add_agent(services, "li"))
+    assert await chat.say("可以开发票吗") == []
+    async with services.sessions() as session:
+        stored = await session.scalar(select(Message).where(Message.text == "可以开发票吗"))
+        assert stored is not None and stored.handled_by == "staff"
+
+
+async def test_handing_back_lets_the_bot_answer(chat: Chat, services: Services) -> None:
+    conversation_id = await queued(chat)
+    agent = await add_agent(services, "li")
+    await take(services, conversation_id, agent)
+    texts = services.assistant.texts
+    assert not await handover.hand_back(
+        services.sessions, services.clock, texts, conversation_id, agent + 1
+    )
+    assert await handover.hand_back(
+        services.sessions, services.clock, texts, conversation_id, agent
+    )
+    back = await conversation(chat)
+    assert (back.mode, back.staff_id) == ("bot", None)
+    [row] = await handovers(services)
+    assert (row.status, row.end_reason) == ("ended", "handback")
+    notice = (await outbox(services))[-1]
+    assert "小助手" in notice.text and notice.sender == "bot"
+    assert "发票" in await chat.ask("可以开发票吗")
+
+
+async def test_the_queue_goes_to_the_agent_with_fewest(chat: Chat, services: Services) -> None:
+    busy, free = await add_agent(services, "li"), await add_agent(services, "wang")
+    await add_agent(services, "zhao", online=False)
+    await take(services, await queued(chat), busy)
+    bob = chat.as_user("bob")
+    await queued(bob)
+    assigned = await handover.assign_queued(
+        services.sessions, services.clock, services.settings, services.assistant.texts
+    )
+    assert assigned == 1
+    assert (await conversation(bob)).staff_id == free
+    assert "我是客服小wang" in (await outbox(services))[-1].text
+
+
+async def test_an_agent_gets_at_most_five(chat: Chat, services: Services) -> None:
+    agent = await add_agent(services, "li")
+    for n in range(6):
+        await queued(chat.as_user(f"customer{n}"))
+    jobs = (services.sessions, services.clock, services.settings, services.assistant.texts)
+    assert await handover.assign_queued(*jobs) == 5
+    assert await handover.assign_queued(*jobs) == 0
+    held = [(await conversation(chat.as_user(f"customer{n}"))).staff_id for n in range(6)]
+    assert held == [agent] * 5 + [None]
+
+
+async def test_agents_not_seen_lately_get_nothing(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    await add_agent(services, "li")
+    clock.advance(minutes=2)
+    await queued(chat)
+    jobs = (services.sessions, services.clock, services.settings, services.assistant.texts)
+    assert await handover.assign_queued(*jobs) == 0
+    assert (await conversation(chat)).mode == "queued"
+
+
+async def test_a_silent_agent_hands_the_chat_back_after_30_minutes(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    conversation_id = await queued(chat)
+    agent = await add_agent(services, "li")
+    await take(services, conversation_id, agent)
+    jobs = (services.sessions, services.clock, services.settings, services.assistant.texts)
+    clock.advance(minutes=20)
+    await handover.send_staff_reply(services.sessions, clock, conversation_id, agent, "稍等")
+    clock.advance(minutes=29)
+    assert await handover.return_idle(*jobs) == 0
+    assert (await conversation(chat)).mode == "human"
+    clock.advance(minutes=2)
+    await handover.run_handover_jobs(*jobs)
+    back = await conversation(chat)
+    assert (back.mode, back.staff_id) == ("bot", None)
+    [row] = await handovers(services)
+    assert (row.status, row.end_reason) == ("ended", "idle")
+    assert "转人工" in (await outbox(services))[-1].text
+    assert "发票" in await chat.ask("可以开发票吗")
