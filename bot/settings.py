@@ -41,6 +41,8 @@ class Settings:
     complaint_resolution_hours: float = 24.0
     urgent_first_response_hours: float = 0.5
     urgent_resolution_hours: float = 12.0
+    # A callback asked for out of hours is due this long after staff start work.
+    callback_hours: float = 1.0
     max_message_chars: int = 4000
     # Where the generated console secret key is kept (with the SQLite file by default).
     data_dir: Path = Path("data")

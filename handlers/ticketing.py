@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from bot.settings import Settings
+from handlers.business_hours import next_opening
 from handlers.context import Context
 from handlers.ticket_numbers import PREFIXES
 from storage.models import Ticket
@@ -12,6 +13,10 @@ def deadlines(
     kind: str, severity: str, now: datetime, settings: Settings
 ) -> tuple[datetime, datetime]:
     """When the first response and the resolution are due, by kind and severity."""
+    if kind == "callback":
+        # Asked for out of hours: the clock starts when staff are back at work.
+        due = next_opening(now, settings) + timedelta(hours=settings.callback_hours)
+        return due, due
     if severity == "urgent":
         first, resolution = settings.urgent_first_response_hours, settings.urgent_resolution_hours
     elif kind == "complaint":

@@ -5,6 +5,7 @@ login page, the JSON and event-stream routes under /console/api/ answer 401. Eve
 that changes something carries the session's CSRF token (a form field or a header).
 """
 
+import hashlib
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
@@ -18,6 +19,7 @@ from bot.console.session import CSRF_FIELD, session_of
 from bot.console.signed_in import STAFF, SignedIn, signed_in
 from bot.console.templates import render
 from bot.staff_accounts import log_in
+from storage.models import Staff
 from storage.repositories import Repositories
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -57,29 +59,46 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
     return await handler(request)
 
 
+async def _signed_in_staff(request: web.Request) -> Staff | None:
+    """The active staff member this session signed in, unless their password changed since;
+    marks them seen (online) every little while."""
+    session = session_of(request)
+    staff_id = session.get("staff_id")
+    if not isinstance(staff_id, int):
+        return None
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as db, db.begin():
+        repos = Repositories.for_session(db)
+        staff = await repos.staff.by_id(staff_id)
+        if staff is None or not staff.active:
+            return None
+        mark = str(session.get("credentials", ""))
+        if not hmac.compare_digest(mark, credentials_mark(staff.password_hash)):
+            return None
+        now = services.clock.now()
+        if staff.last_seen_at is None or now - staff.last_seen_at >= SEEN_EVERY:
+            await repos.staff.mark_seen(staff.id, now)
+    return staff
+
+
 @web.middleware
 async def sign_in_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.path in PUBLIC_PATHS or request.path.startswith("/console/static/"):
         return await handler(request)
-    staff_id = session_of(request).get("staff_id")
-    services = request.config_dict[SERVICES]
-    staff = None
-    if isinstance(staff_id, int):
-        async with services.sessions() as db, db.begin():
-            repos = Repositories.for_session(db)
-            staff = await repos.staff.by_id(staff_id)
-            now = services.clock.now()
-            if staff is not None and staff.active:
-                seen = staff.last_seen_at
-                if seen is None or now - seen >= SEEN_EVERY:
-                    await repos.staff.mark_seen(staff.id, now)
-    if staff is None or not staff.active:
+    staff = await _signed_in_staff(request)
+    if staff is None:
         if request.path.startswith("/console/api/"):
             raise web.HTTPUnauthorized(text="请先登录")
         target = request.path_qs if request.method == "GET" else "/console/"
         raise web.HTTPFound(f"/console/login?next={quote(target)}")
     request[STAFF] = SignedIn(staff.id, staff.name, staff.display_name, staff.role)
     return await handler(request)
+
+
+def credentials_mark(password_hash: str) -> str:
+    """A short digest of the password hash: a new password ends the sessions signed in with
+    the old one."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 def _safe_next(target: str) -> str:
@@ -111,6 +130,7 @@ async def login(request: web.Request) -> web.Response:
     session = session_of(request)
     session.renew()
     session["staff_id"] = result.staff.id
+    session["credentials"] = credentials_mark(result.staff.password_hash)
     session[CSRF_FIELD] = secrets.token_urlsafe(32)
     raise web.HTTPFound(target)
 

@@ -134,6 +134,16 @@ async def test_out_of_hours_a_callback_ticket_is_opened(chat: Chat, clock: FakeC
     assert ticket.number in again and len(await callbacks(chat.services)) == 1
 
 
+async def test_a_callback_is_due_an_hour_after_staff_are_back(
+    chat: Chat, clock: FakeClock
+) -> None:
+    at_night(clock)
+    await chat.ask("转人工")
+    [ticket] = await callbacks(chat.services)
+    due = ticket.first_response_due.astimezone(chat.services.settings.zone)
+    assert (due.day, due.hour, due.minute) == (30, 10, 0)  # 9:00 tomorrow, plus an hour
+
+
 async def test_after_midnight_staff_are_back_today(chat: Chat, clock: FakeClock) -> None:
     clock.advance(hours=13, minutes=30)  # 00:30 in Shanghai
     assert "今天 9:00" in await chat.ask("转人工")

@@ -3,7 +3,9 @@
 from aiohttp.test_utils import TestClient
 
 from bot.app import Services
+from bot.staff_accounts import hash_password
 from storage.models import Staff
+from storage.repositories import Repositories
 from tests.bot.console.conftest import PASSWORD, Console, sign_in
 from tests.conftest import FakeClock
 
@@ -73,3 +75,16 @@ async def test_the_secret_key_is_kept_in_the_data_folder(services: Services) -> 
     first = console_secret(services.settings)
     assert (services.settings.data_dir / KEY_FILE).stat().st_mode & 0o077 == 0
     assert console_secret(services.settings) == first
+
+
+async def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(
+    services: Services, agent_console: Console
+) -> None:
+    assert (await agent_console.get("/console/", allow_redirects=False)).status == 200
+    async with services.sessions() as session, session.begin():
+        staff = await Repositories.for_session(session).staff.by_id(agent_console.staff.id)
+        assert staff is not None
+        staff.password_hash = await hash_password("a brand new one")
+    response = await agent_console.get("/console/", allow_redirects=False)
+    assert response.status == 302
+    assert response.headers["Location"].startswith("/console/login")
