@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
 
 from bot.app import Services, create_app, start_services
 from bot.messages import Incoming
 from bot.settings import Settings
+from storage.models import Conversation, Identity
 
 START = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai
 
@@ -51,6 +53,17 @@ class Chat:
 
     def as_user(self, user: str) -> "Chat":
         return Chat(self.services, self.clock, user, self.channel)
+
+    async def conversation(self) -> Conversation:
+        """This customer's conversation as stored now."""
+        async with self.services.sessions() as session:
+            found = await session.scalar(
+                select(Conversation)
+                .join(Identity, Identity.id == Conversation.identity_id)
+                .where(Identity.channel == self.channel, Identity.external_id == self.user)
+            )
+            assert found is not None
+            return found
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot import handover
 from bot.app import Services
 from bot.outbox import deliver_outbox
-from storage.models import Conversation, Handover, Identity, Message, OutboxMessage
+from storage.models import Handover, Message, OutboxMessage
 from storage.repositories import Repositories
 from tests.conftest import Chat, FakeClock
 
@@ -33,21 +33,10 @@ async def add_agent(services: Services, name: str, *, online: bool = True) -> in
         return staff.id
 
 
-async def conversation(chat: Chat) -> Conversation:
-    async with chat.services.sessions() as session:
-        found = await session.scalar(
-            select(Conversation)
-            .join(Identity, Identity.id == Conversation.identity_id)
-            .where(Identity.channel == chat.channel, Identity.external_id == chat.user)
-        )
-        assert found is not None
-        return found
-
-
 async def queued(chat: Chat) -> int:
     """The chat's customer asks for a person; the conversation's id."""
     assert "排" in await chat.ask("转人工")
-    return (await conversation(chat)).id
+    return (await chat.conversation()).id
 
 
 async def outbox(services: Services) -> list[OutboxMessage]:
@@ -70,7 +59,7 @@ async def test_taking_a_queued_conversation(chat: Chat, services: Services) -> N
     conversation_id = await queued(chat)
     agent = await add_agent(services, "li")
     assert await take(services, conversation_id, agent)
-    taken = await conversation(chat)
+    taken = await chat.conversation()
     assert (taken.mode, taken.staff_id, taken.dialog) == ("human", agent, None)
     [row] = await handovers(services)
     assert (row.status, row.staff_id, row.reason) == ("active", agent, "request")
@@ -82,8 +71,8 @@ async def test_taking_a_queued_conversation(chat: Chat, services: Services) -> N
 async def test_taking_a_conversation_the_bot_has(chat: Chat, services: Services) -> None:
     assert "订单号" in await chat.ask("我要退货")
     agent = await add_agent(services, "li")
-    assert await take(services, (await conversation(chat)).id, agent)
-    taken = await conversation(chat)
+    assert await take(services, (await chat.conversation()).id, agent)
+    taken = await chat.conversation()
     assert (taken.mode, taken.dialog) == ("human", None)
     [row] = await handovers(services)
     assert (row.status, row.reason) == ("active", "staff")
@@ -165,7 +154,7 @@ async def test_handing_back_lets_the_bot_answer(chat: Chat, services: Services) 
     assert await handover.hand_back(
         services.sessions, services.clock, texts, conversation_id, agent
     )
-    back = await conversation(chat)
+    back = await chat.conversation()
     assert (back.mode, back.staff_id) == ("bot", None)
     [row] = await handovers(services)
     assert (row.status, row.end_reason) == ("ended", "handback")
@@ -184,7 +173,7 @@ async def test_the_queue_goes_to_the_agent_with_fewest(chat: Chat, services: Ser
         services.sessions, services.clock, services.settings, services.assistant.texts
     )
     assert assigned == 1
-    assert (await conversation(bob)).staff_id == free
+    assert (await bob.conversation()).staff_id == free
     assert "我是客服小wang" in (await outbox(services))[-1].text
 
 
@@ -195,7 +184,7 @@ async def test_an_agent_gets_at_most_five(chat: Chat, services: Services) -> Non
     jobs = (services.sessions, services.clock, services.settings, services.assistant.texts)
     assert await handover.assign_queued(*jobs) == 5
     assert await handover.assign_queued(*jobs) == 0
-    held = [(await conversation(chat.as_user(f"customer{n}"))).staff_id for n in range(6)]
+    held = [(await chat.as_user(f"customer{n}").conversation()).staff_id for n in range(6)]
     assert held == [agent] * 5 + [None]
 
 
@@ -207,7 +196,7 @@ async def test_agents_not_seen_lately_get_nothing(
     await queued(chat)
     jobs = (services.sessions, services.clock, services.settings, services.assistant.texts)
     assert await handover.assign_queued(*jobs) == 0
-    assert (await conversation(chat)).mode == "queued"
+    assert (await chat.conversation()).mode == "queued"
 
 
 async def test_a_silent_agent_hands_the_chat_back_after_30_minutes(
@@ -221,10 +210,10 @@ async def test_a_silent_agent_hands_the_chat_back_after_30_minutes(
     await handover.send_staff_reply(services.sessions, clock, conversation_id, agent, "稍等")
     clock.advance(minutes=29)
     assert await handover.return_idle(*jobs) == 0
-    assert (await conversation(chat)).mode == "human"
+    assert (await chat.conversation()).mode == "human"
     clock.advance(minutes=2)
     await handover.run_handover_jobs(*jobs)
-    back = await conversation(chat)
+    back = await chat.conversation()
     assert (back.mode, back.staff_id) == ("bot", None)
     [row] = await handovers(services)
     assert (row.status, row.end_reason) == ("ended", "idle")

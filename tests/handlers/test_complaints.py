@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot import reports
 from bot.app import Services
 from handlers import complaint_words
-from storage.models import Conversation, Identity, Order, StaffNotification, Ticket, TicketEvent
+from storage.models import Order, StaffNotification, Ticket, TicketEvent
 from tests.conftest import Chat, FakeClock
 
 NUMBER = re.compile(r"CP\d{8}-\d{4}")
@@ -39,18 +39,6 @@ async def notifications(services: Services, ticket: Ticket) -> list[StaffNotific
         return list(await session.scalars(query))
 
 
-async def conversation(chat: Chat) -> Conversation:
-    async with chat.services.sessions() as session:
-        query = (
-            select(Conversation)
-            .join(Identity, Identity.id == Conversation.identity_id)
-            .where(Identity.channel == chat.channel, Identity.external_id == chat.user)
-        )
-        found = await session.scalar(query)
-        assert found is not None
-        return found
-
-
 async def order_id(services: Services, order_no: str) -> int:
     async with services.sessions() as session:
         found = await session.scalar(select(Order.id).where(Order.order_no == order_no))
@@ -67,7 +55,7 @@ async def test_a_complaint_is_recorded_and_its_number_and_time_given(chat: Chat)
     assert NUMBER.findall(answer) == [ticket.number]
     assert "抱歉" in answer and NORMAL_DUE in answer
     assert [n.urgent for n in await notifications(chat.services, ticket)] == [False]
-    assert (await conversation(chat)).mode == "bot"
+    assert (await chat.conversation()).mode == "bot"
     assert "发生了什么" not in answer  # what happened is clear already
 
 
@@ -82,7 +70,7 @@ async def test_a_bare_complaint_asks_what_happened_and_records_the_answer(chat: 
     [ticket] = await complaints(chat.services)
     assert detail in ticket.description and ticket.category == "quality"
     assert await notes(chat.services, ticket) == [detail]
-    assert (await conversation(chat)).dialog is None
+    assert (await chat.conversation()).dialog is None
 
 
 async def test_an_order_named_when_telling_what_happened_is_linked(chat: Chat) -> None:
@@ -117,7 +105,7 @@ async def test_threats_are_urgent_and_put_the_chat_in_the_queue(chat: Chat) -> N
         assert ticket.description == text and ticket.severity == "urgent"
         assert NUMBER.findall(answer) == [ticket.number]
         assert URGENT_DUE in answer and "同事" in answer
-        assert (await conversation(talker)).mode == "queued"
+        assert (await talker.conversation()).mode == "queued"
         assert [n.urgent for n in await notifications(chat.services, ticket)] == [True]
 
 
@@ -133,7 +121,7 @@ async def test_a_second_complaint_within_a_day_is_urgent(chat: Chat, clock: Fake
     [ticket] = await complaints(chat.services)  # the same ticket, now urgent
     assert ticket.severity == "urgent" and "过敏" in ticket.description
     assert NUMBER.findall(answer) == [ticket.number] and "11月30日 10:30" in answer
-    assert (await conversation(chat)).mode == "queued"
+    assert (await chat.conversation()).mode == "queued"
 
 
 async def test_a_complaint_a_day_later_is_not_urgent(chat: Chat, clock: FakeClock) -> None:
@@ -141,7 +129,7 @@ async def test_a_complaint_a_day_later_is_not_urgent(chat: Chat, clock: FakeCloc
     clock.advance(hours=25)
     await chat.ask("面膜的质量太差了，用了就过敏")
     assert [t.severity for t in await complaints(chat.services)] == ["normal", "normal"]
-    assert (await conversation(chat)).mode == "bot"
+    assert (await chat.conversation()).mode == "bot"
 
 
 async def test_another_chat_complaining_does_not_make_it_urgent(chat: Chat) -> None:
@@ -195,7 +183,7 @@ async def test_mild_words_answer_a_dialog_but_a_threat_interrupts_it(chat: Chat)
     [ticket] = await complaints(chat.services)
     assert ticket.severity == "urgent" and NUMBER.findall(answer) == [ticket.number]
     assert "发生了什么" not in answer  # no question of its own: the open dialog is kept
-    stored = await conversation(chat)
+    stored = await chat.conversation()
     assert stored.mode == "queued"
     assert stored.dialog is not None and stored.dialog["flow"] == "ask_order"
     assert "手机号" in await chat.ask("KF20261120001")
@@ -209,7 +197,7 @@ async def test_a_threat_while_telling_what_happened_makes_it_urgent(chat: Chat) 
     assert ticket.severity == "urgent" and ticket.category == "logistics"
     assert ticket.number in answer and URGENT_DUE in answer
     assert [n.urgent for n in await notifications(chat.services, ticket)] == [False, True]
-    assert (await conversation(chat)).mode == "queued"
+    assert (await chat.conversation()).mode == "queued"
 
 
 async def test_complaints_are_counted_by_category(chat: Chat) -> None:
@@ -279,7 +267,7 @@ async def test_a_question_about_trust_is_answered_not_escalated(chat: Chat) -> N
         talker = chat.as_user(user)
         answer = await talker.ask(text)
         assert "正品" in answer and "防伪" in answer
-        assert (await conversation(talker)).mode == "bot"
+        assert (await talker.conversation()).mode == "bot"
     assert await complaints(chat.services) == []
     answer = await chat.ask("你们就是骗子！")  # an accusation, not a question
     [ticket] = await complaints(chat.services)
@@ -321,7 +309,7 @@ async def test_the_first_thing_complained_about_decides_the_category(chat: Chat)
 async def test_cancel_words_and_other_requests_do_not_land_in_the_ticket(chat: Chat) -> None:
     await chat.ask("我要投诉")
     assert "取消" in await chat.ask("算了")
-    assert (await conversation(chat)).dialog is None
+    assert (await chat.conversation()).dialog is None
 
     talker = chat.as_user("bob")
     await talker.ask("我要投诉")
@@ -337,7 +325,7 @@ async def test_cancel_words_and_other_requests_do_not_land_in_the_ticket(chat: C
     await talker.ask("我要投诉")
     answer = await talker.ask("我要退货")
     assert "订单号" in answer and "谢谢您告诉我" not in answer
-    assert (await conversation(talker)).dialog["flow"] == "aftersales"
+    assert (await talker.conversation()).dialog["flow"] == "aftersales"
 
     for ticket in await complaints(chat.services):
         assert await notes(chat.services, ticket) == []
@@ -351,7 +339,7 @@ async def test_a_complaint_that_asks_for_a_return_starts_the_return(chat: Chat) 
         ticket = (await complaints(chat.services))[-1]
         assert ticket.description == text and NUMBER.findall(answer) == [ticket.number]
         assert "抱歉" in answer and "订单号" in answer and "发生了什么" not in answer
-        stored = await conversation(talker)
+        stored = await talker.conversation()
         assert stored.dialog is not None and stored.dialog["flow"] == "aftersales"
     answer = await chat.as_user("u2").ask("KF20261120001")
     assert "手机号" in answer
@@ -363,7 +351,7 @@ async def test_telling_what_happened_with_a_return_request_starts_it(chat: Chat)
     [ticket] = await complaints(chat.services)
     assert "过敏" in ticket.description and ticket.category == "quality"
     assert ticket.number in answer and "订单号" in answer
-    assert (await conversation(chat)).dialog["flow"] == "aftersales"
+    assert (await chat.conversation()).dialog["flow"] == "aftersales"
 
 
 async def test_an_unverified_parcel_complaint_naming_an_order_offers_to_verify(
@@ -452,7 +440,7 @@ async def test_quick_repeated_complaints_make_one_urgent_ticket(chat: Chat) -> N
     assert await notes(chat.services, ticket) == ["我要投诉 快递太慢了"] * 4
     # Staff hear of the ticket once and of its escalation once, not of every message.
     assert [n.urgent for n in await notifications(chat.services, ticket)] == [False, True]
-    assert (await conversation(chat)).mode == "queued"
+    assert (await chat.conversation()).mode == "queued"
 
 
 async def test_a_complaint_after_the_last_one_is_resolved_opens_a_new_ticket(

@@ -9,22 +9,11 @@ from sqlalchemy import select
 from bot.app import Services
 from bot.settings import Settings
 from handlers.business_hours import is_open, next_opening
-from storage.models import Conversation, Handover, Identity, Ticket
+from storage.models import Handover, Ticket
 from storage.repositories import Repositories
 from tests.conftest import START, Chat, FakeClock
 
 CALLBACK = re.compile(r"CB\d{8}-\d{4}")
-
-
-async def conversation(chat: Chat) -> Conversation:
-    async with chat.services.sessions() as session:
-        found = await session.scalar(
-            select(Conversation)
-            .join(Identity, Identity.id == Conversation.identity_id)
-            .where(Identity.channel == chat.channel, Identity.external_id == chat.user)
-        )
-        assert found is not None
-        return found
 
 
 async def handovers(services: Services) -> list[Handover]:
@@ -56,7 +45,7 @@ def at_night(clock: FakeClock) -> None:
 async def test_asking_for_a_person_joins_the_queue(chat: Chat) -> None:
     answer = await chat.ask("转人工")
     assert "第 1 位" in answer and "约 3 分钟" in answer and "不用了" in answer
-    assert (await conversation(chat)).mode == "queued"
+    assert (await chat.conversation()).mode == "queued"
     [handover] = await handovers(chat.services)
     assert (handover.status, handover.reason) == ("queued", "request")
 
@@ -97,7 +86,7 @@ async def test_ways_of_asking_for_a_person(chat: Chat, text: str) -> None:
 async def test_words_that_only_look_like_a_request(chat: Chat, text: str) -> None:
     await chat.ask(text)
     assert await handovers(chat.services) == []
-    assert (await conversation(chat)).mode == "bot"
+    assert (await chat.conversation()).mode == "bot"
 
 
 async def test_asking_again_tells_the_place_again(chat: Chat) -> None:
@@ -112,14 +101,14 @@ async def test_leaving_the_queue(chat: Chat) -> None:
     assert "取消排队" in await chat.ask("不用了")
     [handover] = await handovers(chat.services)
     assert (handover.status, handover.end_reason) == ("ended", "left_queue")
-    assert (await conversation(chat)).mode == "bot"
+    assert (await chat.conversation()).mode == "bot"
     assert "第 1 位" in await chat.as_user("bob").ask("转人工")  # alice left the queue
 
 
 async def test_the_bot_answers_while_the_customer_waits(chat: Chat) -> None:
     await chat.ask("转人工")
     assert "发票" in await chat.ask("可以开发票吗")
-    assert (await conversation(chat)).mode == "queued"
+    assert (await chat.conversation()).mode == "queued"
 
 
 async def test_out_of_hours_a_callback_ticket_is_opened(chat: Chat, clock: FakeClock) -> None:
@@ -129,14 +118,12 @@ async def test_out_of_hours_a_callback_ticket_is_opened(chat: Chat, clock: FakeC
     assert CALLBACK.findall(answer) == [ticket.number]
     assert "明天 9:00" in answer and "9:00–21:00" in answer
     assert await handovers(chat.services) == []
-    assert (await conversation(chat)).mode == "bot"
+    assert (await chat.conversation()).mode == "bot"
     again = await chat.ask("人工客服")
     assert ticket.number in again and len(await callbacks(chat.services)) == 1
 
 
-async def test_a_callback_is_due_an_hour_after_staff_are_back(
-    chat: Chat, clock: FakeClock
-) -> None:
+async def test_a_callback_is_due_an_hour_after_staff_are_back(chat: Chat, clock: FakeClock) -> None:
     at_night(clock)
     await chat.ask("转人工")
     [ticket] = await callbacks(chat.services)
@@ -185,21 +172,21 @@ async def test_an_urgent_complaint_queues_for_a_person(chat: Chat) -> None:
     assert "第 1 位" not in answer  # the complaint's own reply promises a person
     [handover] = await handovers(chat.services)
     assert (handover.status, handover.reason) == ("queued", "complaint")
-    assert (await conversation(chat)).mode == "queued"
+    assert (await chat.conversation()).mode == "queued"
 
 
 async def test_an_urgent_complaint_at_night_is_not_queued(chat: Chat, clock: FakeClock) -> None:
     at_night(clock)
     assert "投诉单号" in await chat.ask("你们就是骗子，我要去12315投诉")
     assert await handovers(chat.services) == [] and await callbacks(chat.services) == []
-    assert (await conversation(chat)).mode == "bot"
+    assert (await chat.conversation()).mode == "bot"
 
 
 async def test_a_request_interrupts_an_after_sales_dialog(chat: Chat) -> None:
     assert "订单号" in await chat.ask("我要退货")
     answer = await chat.ask("算了，转人工吧")
     assert "第 1 位" in answer and "订单号" not in answer
-    dialog = (await conversation(chat)).dialog
+    dialog = (await chat.conversation()).dialog
     assert dialog is not None and dialog["flow"] == "aftersales"  # kept while waiting
     await chat.ask("不等了")
-    assert (await conversation(chat)).mode == "bot"
+    assert (await chat.conversation()).mode == "bot"

@@ -1,0 +1,299 @@
+"""The staff console in a real browser, against `python -m bot run` as a shop starts it.
+
+One scenario, three people in separate browser contexts (an agent, an admin and a customer
+on the web chat page), proves that:
+
+- the agent signs in through the login form, and a customer's request for a person shows up
+  live on the agent's dashboard;
+- the agent takes the conversation over (or finds it assigned already), replies, and the reply
+  reaches the customer's chat page without a reload; while the agent holds the chat, the
+  customer's messages reach the agent live and the bot stays silent;
+- after 交还机器人 the bot answers the customer again;
+- an admin's new FAQ entry answers the very next customer question; agents cannot open or
+  post to the FAQ admin pages;
+- customer text that looks like markup is shown as text on the conversation page and the
+  dashboard, and no page ever opens a JavaScript dialog or throws an uncaught error.
+
+Screenshots of the console pages are kept in $KEFU_TEST_ARTIFACTS (default
+<repo>/artifacts/console) for a person to look at.
+"""
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Locator,
+    Page,
+    Request,
+    expect,
+)
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.e2e.conftest import ROOT, kefu_environment, running_kefu
+
+WAIT = 15_000  # ms: the server assigns every 2 s, delivers every 1 s, the chat page polls every 3 s
+AROUND_THE_CLOCK = {"KEFU_BUSINESS_HOURS": "00:00-00:00"}  # staff "at work" at any hour
+AGENT, AGENT_PASSWORD = "xiaowang", "agent-password-1"
+ADMIN, ADMIN_PASSWORD = "laoban", "admin-password-1"
+MARKUP = "<script>alert(1)</script>"
+NEW_QUESTION = "你们支持花呗分期付款吗"
+NEW_ANSWER = "支持的亲，下单时选择花呗分期即可，3期免息哦～"
+
+
+class Watched:
+    """Pages opened through it report JavaScript dialogs and uncaught script errors."""
+
+    def __init__(self) -> None:
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+
+    async def open(self, context: BrowserContext, path: str = "") -> Page:
+        page = await context.new_page()
+        page.on("dialog", self._dialog)
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        if path:
+            await page.goto(path)
+        return page
+
+    async def _dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(f"{dialog.type} on {dialog.page and dialog.page.url}: {dialog.message}")
+        await dialog.dismiss()
+
+
+async def add_staff(folder: Path, name: str, role: str, password: str) -> None:
+    """`python -m bot staff add` in the shop's folder, before the server starts."""
+    password_file = folder / f"{name}.password"
+    password_file.write_text(password + "\n", encoding="utf-8")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "bot", "staff", "add", name, "--role", role),
+        *("--password-file", str(password_file)),
+        cwd=folder,
+        env=kefu_environment(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await process.communicate()
+    assert process.returncode == 0, (stdout + stderr).decode()
+
+
+def artifacts() -> Path:
+    folder = Path(os.environ.get("KEFU_TEST_ARTIFACTS") or ROOT / "artifacts" / "console")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+async def screenshot(page: Page, name: str) -> None:
+    await page.screenshot(path=artifacts() / f"{name}.png", full_page=True)
+
+
+async def log_in(page: Page, name: str, password: str) -> None:
+    await page.goto("/console/login")
+    await page.fill('input[name="name"]', name)
+    await page.fill('input[name="password"]', password)
+    await page.get_by_role("button", name="登录").click()
+    await expect(page).to_have_url(re.compile(r"/console/$"), timeout=WAIT)
+    await expect(page.locator("header.top")).to_contain_text(name, timeout=WAIT)
+
+
+async def send(page: Page, text: str) -> None:
+    """The customer types a line on the web chat page and presses Enter."""
+    await page.fill("#input", text)
+    await page.press("#input", "Enter")
+
+
+def bot_bubbles(page: Page) -> Locator:
+    return page.locator(".row.bot:not(.typing) .bubble")
+
+
+def staff_bubbles(page: Page) -> Locator:
+    return page.locator(".row.staff .bubble")
+
+
+def message(page: Page, sender: str, text: str) -> Locator:
+    """A message on the console's conversation page; sender: customer, bot or staff."""
+    return page.locator(f"#messages li.message.from-{sender} .text").filter(has_text=text)
+
+
+async def mark(page: Page) -> None:
+    """Mark the loaded document: the mark is gone if the page reloads or navigates."""
+    await page.evaluate("window.kefuTestMark = true")
+
+
+async def assert_not_reloaded(page: Page) -> None:
+    assert await page.evaluate("window.kefuTestMark === true"), f"{page.url} was reloaded"
+
+
+def is_poll(request: Request) -> bool:
+    return "/api/chat/messages" in request.url
+
+
+async def next_poll(page: Page) -> None:
+    """Wait until the chat page sends its next /api/chat/messages request and gets the answer."""
+    async with page.expect_request(is_poll, timeout=WAIT) as sent:
+        pass
+    response = await (await sent.value).response()
+    assert response is not None and response.ok
+
+
+async def test_staff_console_serves_a_customer_end_to_end(browser: Browser, tmp_path: Path) -> None:
+    await add_staff(tmp_path, AGENT, "agent", AGENT_PASSWORD)
+    await add_staff(tmp_path, ADMIN, "admin", ADMIN_PASSWORD)
+    watched = Watched()
+    async with running_kefu(tmp_path, AROUND_THE_CLOCK) as base, contextlib.AsyncExitStack() as s:
+        agents, admins, customers = [
+            await s.enter_async_context(await browser.new_context(base_url=base)) for _ in range(3)
+        ]
+
+        # 1. The agent signs in through the form and keeps the dashboard open.
+        agent = await watched.open(agents)
+        await log_in(agent, AGENT, AGENT_PASSWORD)
+        await expect(agent.locator("#conversation-lists")).to_contain_text("排队中", timeout=WAIT)
+        await mark(agent)
+
+        # 2. A customer on the web chat page asks for a person and is queued.
+        customer = await watched.open(customers, "/")
+        await send(customer, "转人工")
+        await expect(bot_bubbles(customer).last).to_contain_text("转接人工客服", timeout=WAIT)
+        user = await customer.evaluate("localStorage.getItem('kefu.user')")
+
+        # 3. The conversation appears on the agent's dashboard, live.
+        row = agent.locator("tr[data-conversation]").filter(has_text="转人工")
+        await expect(row).to_have_count(1, timeout=WAIT)
+        await assert_not_reloaded(agent)
+        conversation_id = await row.get_attribute("data-conversation")
+        await screenshot(agent, "dashboard-queue")
+
+        # 4. The agent opens it and takes it over, unless the server assigned it already.
+        await row.get_by_role("link").click()
+        await expect(agent).to_have_url(
+            f"{base}/console/conversations/{conversation_id}", timeout=WAIT
+        )
+        status = agent.locator("#conversation-status")
+        held = status.filter(has_text=f"由 {AGENT} 接入（我）")
+        take = status.get_by_role("button", name="接入")
+        await expect(held.or_(take)).to_be_visible(timeout=WAIT)
+        if await take.is_visible():
+            # The assignment job may give it to this agent while the click is on its way.
+            with contextlib.suppress(PlaywrightTimeoutError):
+                await take.click(timeout=5_000)
+        await expect(held).to_be_visible(timeout=WAIT)
+        await expect(status).to_contain_text("人工服务中", timeout=WAIT)
+        await expect(agent.locator("#reply-form")).to_be_visible(timeout=WAIT)
+        await expect(staff_bubbles(customer).last).to_contain_text(f"客服{AGENT}", timeout=WAIT)
+
+        reply = "您好，我是小王，马上帮您查一下～"
+        await agent.fill("#reply-text", reply)
+        await agent.locator("#reply-form").get_by_role("button", name="发送").click()
+        await expect(agent.locator("#reply-text")).to_have_value("", timeout=WAIT)
+        await expect(message(agent, "staff", reply)).to_have_count(1, timeout=WAIT)
+
+        # 5. The reply reaches the customer's page without a reload, as a person's message.
+        await mark(customer)
+        await expect(staff_bubbles(customer).last).to_have_text(reply, timeout=WAIT)
+        await assert_not_reloaded(customer)
+
+        # 6. While the agent holds the chat, the customer's message reaches the agent live and
+        # the bot says nothing.
+        bot_count = await bot_bubbles(customer).count()
+        await mark(agent)
+        await send(customer, "我的快递到哪了")
+        await expect(message(agent, "customer", "我的快递到哪了")).to_have_count(1, timeout=WAIT)
+        await assert_not_reloaded(agent)
+        await next_poll(customer)
+        # The page sends its next poll only after it has shown what the previous one brought.
+        await next_poll(customer)
+        await expect(bot_bubbles(customer)).to_have_count(bot_count, timeout=WAIT)
+        await expect(agent.locator("#messages li.message").last).to_have_class(
+            "message from-customer", timeout=WAIT
+        )
+        answer = await customers.request.get(f"/api/chat/messages?user={user}&after=0")
+        sent = json.loads(await answer.text())["messages"]
+        assert [m["text"] for m in sent][-1] == reply, "the bot answered a chat a person holds"
+        await screenshot(agent, "conversation-held")
+
+        # 7. The agent hands back; the bot answers the customer's next question again.
+        await agent.get_by_role("button", name="交还机器人").click()
+        await expect(status).to_contain_text("机器人", timeout=WAIT)
+        await expect(status.get_by_role("button", name="接入")).to_be_visible(timeout=WAIT)
+        await expect(agent.locator("#reply-form")).to_be_hidden(timeout=WAIT)
+        await expect(bot_bubbles(customer).last).to_contain_text("人工服务已结束", timeout=WAIT)
+        await send(customer, "可以开发票吗")
+        await expect(bot_bubbles(customer).last).to_contain_text("电子发票", timeout=WAIT)
+
+        # 8. An admin adds an FAQ entry; the customer's next question gets its answer at once.
+        admin = await watched.open(admins)
+        await log_in(admin, ADMIN, ADMIN_PASSWORD)
+        await admin.goto(f"/console/faq?q={NEW_QUESTION}")
+        await expect(admin.locator("main")).to_contain_text(
+            f"客户问「{NEW_QUESTION}」时", timeout=WAIT
+        )
+        await expect(admin.get_by_text("机器人会直接回答")).to_have_count(0, timeout=WAIT)
+        await admin.goto("/console/faq/new")
+        await admin.fill('input[name="question"]', NEW_QUESTION)
+        await admin.fill('textarea[name="answer"]', NEW_ANSWER)
+        await admin.get_by_role("button", name="保存").click()
+        await expect(admin.locator(".notice")).to_contain_text("已新建条目", timeout=WAIT)
+        await expect(admin.locator(".faq-list")).to_contain_text(NEW_ANSWER, timeout=WAIT)
+        await send(customer, NEW_QUESTION)
+        await expect(bot_bubbles(customer).last).to_have_text(NEW_ANSWER, timeout=WAIT)
+        await admin.goto(f"/console/faq?q={NEW_QUESTION}")
+        await expect(admin.locator("main")).to_contain_text("机器人会直接回答", timeout=WAIT)
+        await screenshot(admin, "faq")
+
+        # 9. Agents cannot open the FAQ admin pages, nor post to them.
+        tab = await watched.open(agents)
+        await expect(agent.locator("header.top nav")).not_to_contain_text("知识库", timeout=WAIT)
+        for path in ("/console/faq", "/console/faq/new", f"/console/faq?q={NEW_QUESTION}"):
+            response = await tab.goto(path)
+            assert response is not None and response.status == 403, path
+            await expect(tab.locator("body")).to_contain_text("只有管理员", timeout=WAIT)
+            await expect(tab.locator("body")).not_to_contain_text(NEW_ANSWER, timeout=WAIT)
+            await expect(tab.locator(".faq-list, .faq-form")).to_have_count(0, timeout=WAIT)
+        token = await agent.locator('meta[name="csrf-token"]').get_attribute("content")
+        posted = await agents.request.post(
+            "/console/faq/new",
+            form={"csrf_token": token or "", "question": "代理商能改知识库吗", "answer": "不能"},
+            max_redirects=0,
+        )
+        assert posted.status == 403
+
+        # 10. Customer text that looks like markup is shown as text, live, on the
+        # conversation page and on the dashboard; no dialog opens anywhere.
+        await tab.goto("/console/")
+        dashboard = tab
+        preview = dashboard.locator(f'tr[data-conversation="{conversation_id}"] .preview')
+        await expect(preview).to_have_text(NEW_QUESTION, timeout=WAIT)
+        await mark(agent)
+        await mark(dashboard)
+        await send(customer, MARKUP)
+        await expect(message(agent, "customer", MARKUP)).to_have_text(MARKUP, timeout=WAIT)
+        await expect(preview).to_have_text(MARKUP, timeout=WAIT)
+        await expect(customer.locator(".row.me .bubble").last).to_have_text(MARKUP, timeout=WAIT)
+        await assert_not_reloaded(agent)
+        await assert_not_reloaded(dashboard)
+        for page in (agent, dashboard, customer):
+            await expect(page.locator("main script")).to_have_count(0, timeout=WAIT)
+
+        # 11. The other console pages, for the record.
+        await screenshot(dashboard, "dashboard")
+        await screenshot(agent, "conversation")
+        for path, heading, name in (
+            ("/console/tickets", "工单", "tickets"),
+            ("/console/reports", "报表", "reports"),
+        ):
+            response = await admin.goto(path)
+            assert response is not None and response.ok, path
+            await expect(admin.locator("h1")).to_have_text(heading, timeout=WAIT)
+            await screenshot(admin, name)
+
+        assert watched.dialogs == [], "a JavaScript dialog opened"
+        assert watched.errors == [], "a page threw an uncaught error"
