@@ -117,7 +117,7 @@ class Conversation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"), unique=True)
-    mode: Mapped[str] = mapped_column(String(16), default="bot")
+    mode: Mapped[str] = mapped_column(String(16), default="bot", index=True)
     dialog: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     memory: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -132,6 +132,8 @@ class Message(Base):
     __table_args__ = (
         UniqueConstraint("identity_id", "external_id"),
         Index("ix_messages_identity_direction_id", "identity_id", "direction", "id"),
+        # Reports and the console's recent chats read messages by direction and time.
+        Index("ix_messages_direction_created", "direction", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -192,7 +194,10 @@ class Ticket(Base):
     """An after-sales request or a complaint (later also callbacks and survey follow-ups)."""
 
     __tablename__ = "tickets"
-    __table_args__ = (Index("ix_tickets_status_kind", "status", "kind"),)
+    __table_args__ = (
+        Index("ix_tickets_status_kind", "status", "kind"),
+        Index("ix_tickets_created_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -288,6 +293,9 @@ class Staff(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Refreshed while the agent has the console open: agents seen lately are online.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Sessions carry the value they signed in with: raising it (sign-out, a new password,
+    # deactivation) ends every session of the account at once.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -303,7 +311,10 @@ class Handover(Base):
     """
 
     __tablename__ = "handovers"
-    __table_args__ = (Index("ix_handovers_status_requested", "status", "requested_at"),)
+    __table_args__ = (
+        Index("ix_handovers_status_requested", "status", "requested_at"),
+        Index("ix_handovers_requested_at", "requested_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)

@@ -5,7 +5,6 @@ login page, the JSON and event-stream routes under /console/api/ answer 401. Eve
 that changes something carries the session's CSRF token (a form field or a header).
 """
 
-import hashlib
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
@@ -60,7 +59,7 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
 
 
 async def _signed_in_staff(request: web.Request) -> Staff | None:
-    """The active staff member this session signed in, unless their password changed since;
+    """The active staff member this session signed in, while the session is still valid;
     marks them seen (online) every little while."""
     session = session_of(request)
     staff_id = session.get("staff_id")
@@ -72,9 +71,8 @@ async def _signed_in_staff(request: web.Request) -> Staff | None:
         staff = await repos.staff.by_id(staff_id)
         if staff is None or not staff.active:
             return None
-        mark = str(session.get("credentials", ""))
-        if not hmac.compare_digest(mark, credentials_mark(staff.password_hash)):
-            return None
+        if session.get("epoch") != staff.session_epoch:
+            return None  # signed out, or the password changed, since this session began
         now = services.clock.now()
         if staff.last_seen_at is None or now - staff.last_seen_at >= SEEN_EVERY:
             await repos.staff.mark_seen(staff.id, now)
@@ -91,14 +89,10 @@ async def sign_in_middleware(request: web.Request, handler: Handler) -> web.Stre
             raise web.HTTPUnauthorized(text="请先登录")
         target = request.path_qs if request.method == "GET" else "/console/"
         raise web.HTTPFound(f"/console/login?next={quote(target)}")
-    request[STAFF] = SignedIn(staff.id, staff.name, staff.display_name, staff.role)
+    request[STAFF] = SignedIn(
+        staff.id, staff.name, staff.display_name, staff.role, staff.session_epoch
+    )
     return await handler(request)
-
-
-def credentials_mark(password_hash: str) -> str:
-    """A short digest of the password hash: a new password ends the sessions signed in with
-    the old one."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 def _safe_next(target: str) -> str:
@@ -130,11 +124,16 @@ async def login(request: web.Request) -> web.Response:
     session = session_of(request)
     session.renew()
     session["staff_id"] = result.staff.id
-    session["credentials"] = credentials_mark(result.staff.password_hash)
+    session["epoch"] = result.staff.session_epoch
     session[CSRF_FIELD] = secrets.token_urlsafe(32)
     raise web.HTTPFound(target)
 
 
 async def logout(request: web.Request) -> web.Response:
+    """Sign out on every device: a copied cookie is worth nothing afterwards, and queued
+    chats are no longer given to this account."""
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as db, db.begin():
+        await Repositories.for_session(db).staff.end_sessions(signed_in(request).id)
     session_of(request).renew()
     raise web.HTTPFound("/console/login")

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.console.auth import SEEN_EVERY
 from bot.console.services import SERVICES
-from bot.console.signed_in import signed_in
+from bot.console.signed_in import SignedIn, signed_in
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     conversation_id = _conversation_id(request)
     services = request.config_dict[SERVICES]
     stopping = request.config_dict[STOPPING]
-    staff_id = signed_in(request).id
+    staff = signed_in(request)
     response = web.StreamResponse(
         headers={
             "Content-Type": "text/event-stream; charset=utf-8",
@@ -94,7 +94,7 @@ async def events(request: web.Request) -> web.StreamResponse:
             now = services.clock.now()
             if now - marked_at >= SEEN_EVERY:
                 # An open console counts as online: queued chats are assigned to this agent.
-                if not await _still_allowed(services.sessions, staff_id, now):
+                if not await _still_allowed(services.sessions, staff, now):
                     break
                 marked_at = now
             fresh = await _state(services.sessions, conversation_id)
@@ -147,16 +147,16 @@ async def _state(
 
 
 async def _still_allowed(
-    sessions: async_sessionmaker[AsyncSession], staff_id: int, now: datetime
+    sessions: async_sessionmaker[AsyncSession], signed: SignedIn, now: datetime
 ) -> bool:
-    """Mark the agent as seen; False when the account was removed or disabled meanwhile."""
+    """Mark the agent as seen; False when the account was disabled or signed out meanwhile."""
     try:
         async with sessions() as session, session.begin():
             repos = Repositories.for_session(session)
-            staff = await repos.staff.by_id(staff_id)
-            if staff is None or not staff.active:
+            staff = await repos.staff.by_id(signed.id)
+            if staff is None or not staff.active or staff.session_epoch != signed.session_epoch:
                 return False
-            await repos.staff.mark_seen(staff_id, now)
+            await repos.staff.mark_seen(staff.id, now)
     except SQLAlchemyError:
         log.warning("console events: marking the agent as seen failed", exc_info=True)
     return True

@@ -13,6 +13,7 @@ class SignedIn:
     name: str
     display_name: str
     role: str
+    session_epoch: int
 
     @property
     def is_admin(self) -> bool:

@@ -182,6 +182,7 @@ async def reset_password(request: web.Request) -> web.Response:
 
     async def change(repos: Repositories, target: Staff, me: SignedIn) -> tuple[str, str]:
         target.password_hash = password_hash
+        await repos.staff.end_sessions(target.id)
         return "password_reset", ""
 
     return await change_account(request, change, "password")
@@ -212,8 +213,10 @@ async def deactivate(request: web.Request) -> web.Response:
         if target.id == me.id:
             raise Refused("不能停用自己的账号")
         await _keeps_an_admin(repos, target)
-        # The sign-in check reads `active` on every request: open sessions end at once.
+        # The sign-in check reads `active` on every request: open sessions end at once, and
+        # stay ended should the account be reactivated.
         target.active = False
+        await repos.staff.end_sessions(target.id)
         return "staff_deactivated", ""
 
     return await change_account(request, change, "deactivated")

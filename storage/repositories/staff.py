@@ -68,6 +68,15 @@ class StaffRepository:
             update(Staff).where(Staff.id == staff_id).values(failed_logins=0, locked_until=None)
         )
 
+    async def end_sessions(self, staff_id: int) -> None:
+        """Sign the account out everywhere; it no longer counts as online."""
+        await self._session.execute(
+            update(Staff)
+            .where(Staff.id == staff_id)
+            .values(session_epoch=Staff.session_epoch + 1, last_seen_at=None)
+            .execution_options(synchronize_session="fetch")
+        )
+
     async def mark_seen(self, staff_id: int, now: datetime) -> None:
         await self._session.execute(
             update(Staff).where(Staff.id == staff_id).values(last_seen_at=now)

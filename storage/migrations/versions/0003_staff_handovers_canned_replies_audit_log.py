@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("failed_logins", sa.Integer(), nullable=False),
         sa.Column("locked_until", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_seen_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("session_epoch", sa.Integer(), server_default="0", nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
@@ -89,16 +90,24 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_handovers_status_requested", ["status", "requested_at"], unique=False
         )
+        batch_op.create_index("ix_handovers_requested_at", ["requested_at"], unique=False)
 
     with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_conversations_mode"), ["mode"], unique=False)
         batch_op.add_column(sa.Column("staff_id", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_conversations_staff_id"), ["staff_id"], unique=False)
         batch_op.create_foreign_key("fk_conversations_staff_id", "staff", ["staff_id"], ["id"])
 
     with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_messages_direction_created", ["direction", "created_at"], unique=False
+        )
         batch_op.add_column(sa.Column("staff_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("handled_by", sa.String(length=32), nullable=True))
         batch_op.create_foreign_key("fk_messages_staff_id", "staff", ["staff_id"], ["id"])
+
+    with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.create_index("ix_tickets_created_at", ["created_at"], unique=False)
 
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("staff_id", sa.Integer(), nullable=True))
@@ -106,21 +115,27 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.drop_index("ix_tickets_created_at")
+
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_constraint("fk_outbox_staff_id", type_="foreignkey")
         batch_op.drop_column("staff_id")
 
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_constraint("fk_messages_staff_id", type_="foreignkey")
+        batch_op.drop_index("ix_messages_direction_created")
         batch_op.drop_column("handled_by")
         batch_op.drop_column("staff_id")
 
     with op.batch_alter_table("conversations", schema=None) as batch_op:
         batch_op.drop_constraint("fk_conversations_staff_id", type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_conversations_staff_id"))
+        batch_op.drop_index(batch_op.f("ix_conversations_mode"))
         batch_op.drop_column("staff_id")
 
     with op.batch_alter_table("handovers", schema=None) as batch_op:
+        batch_op.drop_index("ix_handovers_requested_at")
         batch_op.drop_index("ix_handovers_status_requested")
         batch_op.drop_index(batch_op.f("ix_handovers_staff_id"))
         batch_op.drop_index(batch_op.f("ix_handovers_conversation_id"))

@@ -3,9 +3,7 @@
 from aiohttp.test_utils import TestClient
 
 from bot.app import Services
-from bot.staff_accounts import hash_password
 from storage.models import Staff
-from storage.repositories import Repositories
 from tests.bot.console.conftest import PASSWORD, Console, sign_in
 from tests.conftest import FakeClock
 
@@ -78,13 +76,30 @@ async def test_the_secret_key_is_kept_in_the_data_folder(services: Services) -> 
 
 
 async def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(
-    services: Services, agent_console: Console
+    admin_console: Console, agent: Staff, services: Services
 ) -> None:
-    assert (await agent_console.get("/console/", allow_redirects=False)).status == 200
-    async with services.sessions() as session, session.begin():
-        staff = await Repositories.for_session(session).staff.by_id(agent_console.staff.id)
-        assert staff is not None
-        staff.password_hash = await hash_password("a brand new one")
-    response = await agent_console.get("/console/", allow_redirects=False)
-    assert response.status == 302
-    assert response.headers["Location"].startswith("/console/login")
+    client = TestClient(admin_console.client.server)
+    async with client:
+        await sign_in(client, agent.name)
+        assert (await client.get("/console/", allow_redirects=False)).status == 200
+        form = {"password": "a brand new one", "password_again": "a brand new one"}
+        path = f"/console/staff/{agent.id}/password"
+        assert (await admin_console.post_form(path, form, allow_redirects=False)).status == 303
+        response = await client.get("/console/", allow_redirects=False)
+        assert response.status == 302
+        assert response.headers["Location"].startswith("/console/login")
+
+
+async def test_a_cookie_kept_from_before_signing_out_is_worth_nothing(
+    agent_console: Console,
+) -> None:
+    cookies = agent_console.client.session.cookie_jar.filter_cookies(
+        agent_console.client.make_url("/console/")
+    )
+    kept = cookies["kefu_console"].value
+    assert (
+        await agent_console.post_form("/console/logout", {}, allow_redirects=False)
+    ).status == 302
+    agent_console.client.session.cookie_jar.update_cookies({"kefu_console": kept})
+    response = await agent_console.get("/console/api/conversations", allow_redirects=False)
+    assert response.status == 401
