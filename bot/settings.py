@@ -59,6 +59,8 @@ class Settings:
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     session_hours: int = 12
+    # Mark session cookies Secure even when a TLS-terminating proxy forwards plain HTTP.
+    secure_cookies: bool = False
 
     @property
     def zone(self) -> ZoneInfo:

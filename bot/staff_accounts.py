@@ -17,7 +17,9 @@ from storage.repositories import Repositories
 log = logging.getLogger(__name__)
 
 MIN_PASSWORD_CHARS = 8
+MAX_PASSWORD_CHARS = 128  # hashing a huge "password" would only waste the server's time
 MAX_NAME_CHARS = 64
+MAX_DISPLAY_NAME_CHARS = 64
 
 
 class AccountError(ValueError):
@@ -51,14 +53,18 @@ async def password_matches(password_hash: str, password: str) -> bool:
     return await asyncio.to_thread(verify)
 
 
-def check_new_account(name: str, role: str, password: str) -> None:
+def check_new_account(name: str, role: str, password: str, display_name: str = "") -> None:
     """Raise AccountError when the name, role or password cannot be used."""
     if not name or len(name) > MAX_NAME_CHARS or any(ch.isspace() for ch in name):
         raise AccountError(f"the name must be 1–{MAX_NAME_CHARS} characters without spaces")
+    if len(display_name) > MAX_DISPLAY_NAME_CHARS:
+        raise AccountError(f"the display name must be at most {MAX_DISPLAY_NAME_CHARS} characters")
     if role not in STAFF_ROLES:
         raise AccountError(f"the role must be one of: {', '.join(STAFF_ROLES)}")
-    if len(password) < MIN_PASSWORD_CHARS:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_CHARS} characters")
+    if not MIN_PASSWORD_CHARS <= len(password) <= MAX_PASSWORD_CHARS:
+        raise AccountError(
+            f"the password must have {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"
+        )
 
 
 async def create_staff(
@@ -71,7 +77,7 @@ async def create_staff(
 ) -> Staff:
     """A new staff account; AccountError when the name is taken or a value is unusable."""
     name = name.strip()
-    check_new_account(name, role, password)
+    check_new_account(name, role, password, display_name.strip())
     password_hash = await hash_password(password)
     async with sessions() as session, session.begin():
         staff = Repositories.for_session(session).staff
@@ -102,30 +108,31 @@ async def log_in(
     """The staff member whose name and password these are.
 
     Wrong passwords in a row lock the account for a while; a locked account refuses even
-    the right password. Unknown names cost a hash check too, so timing tells nothing.
+    the right password. Every attempt costs one hash check (unknown names and locked
+    accounts too), so timing tells nothing; no database connection is held meanwhile,
+    so a flood of guesses cannot stall the customers' chats.
     """
     now = clock.now()
+    async with sessions() as session:
+        staff = await Repositories.for_session(session).staff.by_name(name.strip())
+    if staff is None or not staff.active:
+        await password_matches(_UNKNOWN_USER_HASH, password)
+        return LoginResult(None)
+    matches = await password_matches(staff.password_hash, password)
+    if staff.locked_until is not None and staff.locked_until > now:
+        return LoginResult(None, _minutes_left(staff.locked_until - now))
     async with sessions() as session, session.begin():
         repos = Repositories.for_session(session)
-        staff = await repos.staff.by_name(name.strip())
-        if staff is None or not staff.active:
-            await password_matches(_UNKNOWN_USER_HASH, password)
-            return LoginResult(None)
-        if staff.locked_until is not None and staff.locked_until > now:
-            return LoginResult(None, _minutes_left(staff.locked_until - now))
-        if not await password_matches(staff.password_hash, password):
-            lock_until = now + timedelta(minutes=settings.login_lock_minutes)
-            locked = await repos.staff.count_failed_login(
-                staff.id, settings.login_max_failures, lock_until
-            )
-            if locked:
-                log.warning("staff account %r locked after failed logins", staff.name)
-                await repos.audit.record(staff.id, "account_locked", now, staff.name)
-                return LoginResult(None, settings.login_lock_minutes)
-            return LoginResult(None)
-        await repos.staff.clear_failed_logins(staff.id)
-        await repos.audit.record(staff.id, "login", now, staff.name)
-        return LoginResult(staff)
+        if matches:
+            await repos.staff.clear_failed_logins(staff.id)
+            await repos.audit.record(staff.id, "login", now, staff.name)
+            return LoginResult(staff)
+        lock_until = now + timedelta(minutes=settings.login_lock_minutes)
+        if await repos.staff.count_failed_login(staff.id, settings.login_max_failures, lock_until):
+            log.warning("staff account %r locked after failed logins", staff.name)
+            await repos.audit.record(staff.id, "account_locked", now, staff.name)
+            return LoginResult(None, settings.login_lock_minutes)
+        return LoginResult(None)
 
 
 def _minutes_left(left: timedelta) -> int:

@@ -24,7 +24,9 @@ def mount_console(app: web.Application, services: "Services") -> None:
     settings = services.settings
     console = web.Application(
         middlewares=[
-            session_middleware(console_secret(settings), settings.session_hours * 3600),
+            session_middleware(
+                console_secret(settings), settings.session_hours * 3600, settings.secure_cookies
+            ),
             sign_in_middleware,
             csrf_middleware,
         ]
@@ -37,9 +39,10 @@ def mount_console(app: web.Application, services: "Services") -> None:
     console.router.add_static("/static", HERE / "static")
     for area in (conversations, tickets, faq, canned, reports, staff):
         area.add_routes(console)
-    app.add_subapp("/console", console)
 
     async def to_console(_request: web.Request) -> web.Response:
         raise web.HTTPFound("/console/")
 
+    # Before the sub-application, which would otherwise take "/console" and find no page.
     app.router.add_get("/console", to_console)
+    app.add_subapp("/console", console)

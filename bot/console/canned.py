@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.console.auth import admin_only
+from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render
@@ -45,7 +46,7 @@ def _reply_id(request: web.Request) -> int:
 
 async def _posted(request: web.Request) -> CannedForm:
     form = await request.post()
-    return checked_form(str(form.get("title", "")), str(form.get("text", "")))
+    return checked_form(form_text(form, "title"), form_text(form, "text"))
 
 
 async def _list_page(

@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from bot.console.formatting import MediaReference, media_references
 from storage.models import Handover, Message, OutboxMessage
 from storage.repositories import Repositories
 from storage.repositories.conversations import ConversationOwner
@@ -121,19 +122,6 @@ async def load_lists(repos: Repositories, staff_id: int, now: datetime) -> Conve
 async def staff_names(repos: Repositories) -> dict[int, str]:
     """Display names by staff id (a small shop has a handful of staff)."""
     return {member.id: member.display_name for member in await repos.staff.all()}
-
-
-@dataclass(frozen=True)
-class MediaReference:
-    text: str
-    is_link: bool
-
-
-def media_references(media: Sequence[str]) -> list[MediaReference]:
-    """Only http(s) references become links: anything else could run script when clicked."""
-    return [
-        MediaReference(ref, ref.lower().startswith(("http://", "https://"))) for ref in media or []
-    ]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from aiohttp import web
 from bot import handover
 from bot.console import live
 from bot.console.conversation_views import ConversationDetail, load_detail, load_lists
+from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.session import csrf_token
 from bot.console.signed_in import signed_in, signed_in_or_none
@@ -214,7 +215,7 @@ async def reply(request: web.Request) -> web.StreamResponse:
     conversation = await _conversation(request)
     me = signed_in(request)
     services = request.config_dict[SERVICES]
-    text = str(data.get("text") or "").strip() or await _canned_text(request, data.get("canned_id"))
+    text = form_text(data, "text").strip() or await _canned_text(request, data.get("canned_id"))
     if not _held_by(conversation, me.id):
         return await _done(request, NOT_HELD, status=403, draft=text)
     if not text:

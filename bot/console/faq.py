@@ -8,6 +8,7 @@ from multidict import MultiMapping
 
 from bot.console import unanswered
 from bot.console.auth import admin_only
+from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render
@@ -135,8 +136,7 @@ def draft_from(form: MultiMapping[Any], entry_id: str | None = None) -> FaqDraft
     """The form's fields as typed; an edit's id comes from the path, not the form."""
 
     def field(name: str) -> str:
-        value = form.get(name, "")
-        return value if isinstance(value, str) else ""
+        return form_text(form, name)
 
     return FaqDraft(
         id=field("id") if entry_id is None else entry_id,

@@ -1,6 +1,9 @@
 """Template filters: times in the shop's zone, Chinese labels for stored codes."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import pass_environment
@@ -63,6 +66,26 @@ def local_time(
         return ""
     zone: ZoneInfo = environment.globals["zone"]  # type: ignore[assignment]
     return value.astimezone(zone).strftime(pattern)
+
+
+@dataclass(frozen=True)
+class MediaReference:
+    text: str
+    is_link: bool
+
+
+def media_references(media: Sequence[str] | None) -> list[MediaReference]:
+    """Customers' media references; only web addresses become links, since anything else
+    (javascript:, data:) could run script when clicked."""
+    return [MediaReference(ref, _is_web_address(ref)) for ref in media or ()]
+
+
+def _is_web_address(reference: str) -> bool:
+    try:
+        parts = urlsplit(reference)
+    except ValueError:  # e.g. a broken IPv6 host: shown as text
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 FILTERS = {"label": label, "local_time": local_time}

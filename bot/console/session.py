@@ -44,7 +44,9 @@ def session_of(request: web.Request) -> Session:
     return request[SESSION]
 
 
-def session_middleware(secret: bytes, max_age_seconds: int) -> Callable[..., Any]:
+def session_middleware(
+    secret: bytes, max_age_seconds: int, always_secure: bool = False
+) -> Callable[..., Any]:
     """Load the session from the cookie before the handler, write it back after."""
     fernet = Fernet(base64.urlsafe_b64encode(secret))
 
@@ -71,7 +73,7 @@ def session_middleware(secret: bytes, max_age_seconds: int) -> Callable[..., Any
             httponly=True,
             samesite="Lax",
             # Secure whenever served over HTTPS; plain http://127.0.0.1 must work too.
-            secure=request.secure,
+            secure=request.secure or always_secure,
         )
 
     @web.middleware

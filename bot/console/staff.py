@@ -8,17 +8,22 @@ from aiohttp import web
 
 from bot.console.auth import SEEN_EVERY, admin_only
 from bot.console.formatting import label
+from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import SignedIn, signed_in
 from bot.console.templates import render
-from bot.staff_accounts import MAX_NAME_CHARS, MIN_PASSWORD_CHARS, hash_password
+from bot.staff_accounts import (
+    MAX_DISPLAY_NAME_CHARS,
+    MAX_NAME_CHARS,
+    MAX_PASSWORD_CHARS,
+    MIN_PASSWORD_CHARS,
+    hash_password,
+)
 from storage.models import STAFF_ROLES, Staff
 from storage.repositories import Repositories
 
 # Staff seen this lately count as online (an open console is seen every SEEN_EVERY).
 ONLINE_WITHIN = SEEN_EVERY * 3
-MAX_PASSWORD_CHARS = 128  # hashing a huge "password" would only waste the server's time
-MAX_DISPLAY_NAME_CHARS = 64
 AUDIT_ENTRIES = 200
 # What a change's redirect may say: fixed texts, so a link cannot put words on the page.
 NOTICES = {
@@ -120,9 +125,9 @@ async def page(request: web.Request) -> web.Response:
 async def add(request: web.Request) -> web.Response:
     """POST /console/staff: a new account."""
     form = await request.post()
-    name = str(form.get("name", "")).strip()
-    display_name = str(form.get("display_name", "")).strip()
-    role = str(form.get("role", ""))
+    name = form_text(form, "name").strip()
+    display_name = form_text(form, "display_name").strip()
+    role = form_text(form, "role")
     values = {"name": name, "display_name": display_name, "role": role}
     problem = account_problem(name, display_name, role) or password_problem(
         str(form.get("password", "")), str(form.get("password_again", ""))
@@ -264,8 +269,8 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/staff", admin_only(page))
     app.router.add_post("/staff", admin_only(add))
     app.router.add_get("/staff/audit", admin_only(audit_log))
-    app.router.add_post("/staff/{staff_id:\\d+}/password", admin_only(reset_password))
-    app.router.add_post("/staff/{staff_id:\\d+}/role", admin_only(change_role))
-    app.router.add_post("/staff/{staff_id:\\d+}/deactivate", admin_only(deactivate))
-    app.router.add_post("/staff/{staff_id:\\d+}/reactivate", admin_only(reactivate))
-    app.router.add_post("/staff/{staff_id:\\d+}/unlock", admin_only(unlock))
+    app.router.add_post("/staff/{staff_id:\\d{1,9}}/password", admin_only(reset_password))
+    app.router.add_post("/staff/{staff_id:\\d{1,9}}/role", admin_only(change_role))
+    app.router.add_post("/staff/{staff_id:\\d{1,9}}/deactivate", admin_only(deactivate))
+    app.router.add_post("/staff/{staff_id:\\d{1,9}}/reactivate", admin_only(reactivate))
+    app.router.add_post("/staff/{staff_id:\\d{1,9}}/unlock", admin_only(unlock))

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from aiohttp import web
 
+from bot.console.formatting import media_references
+from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render
@@ -21,7 +23,6 @@ from storage.repositories.tickets import ACTIVE_STATUSES, ListedTicket
 
 LIST_LIMIT = 100
 NOTE_LIMIT = 2000
-LINK_SCHEMES = ("http", "https")
 NOTICES = {
     "updated": "已保存",
     "sent": "已保存，并已通知客户",
@@ -92,8 +93,8 @@ async def update(request: web.Request) -> web.Response:
     services = request.config_dict[SERVICES]
     form = await request.post()
     typed = TicketForm(
-        status=str(form.get("status", "")).strip(),
-        note=str(form.get("note", "")),
+        status=form_text(form, "status").strip(),
+        note=form_text(form, "note"),
         public=form.get("public") is not None,
     )
     note = typed.note.strip()
@@ -157,7 +158,7 @@ async def _detail_page(
         "section": "tickets",
         "detail": detail,
         "ticket": detail.ticket,
-        "media": _media(detail.ticket.media),
+        "media": media_references(detail.ticket.media),
         "overdue": _overdue(detail, services.clock.now()),
         "statuses": TICKET_STATUSES,
         "form": form or TicketForm(),
@@ -183,19 +184,6 @@ async def _with_chats(request: web.Request, listed: Sequence[ListedTicket]) -> l
             chat = f"{identity.channel} · {identity.external_id}"
             rows.append(TicketRow(item, chat, order_no))
     return rows
-
-
-def _media(references: Sequence[str] | None) -> list[tuple[str, bool]]:
-    """Each media reference and whether it may be a link: only web addresses are."""
-    return [(reference, _is_web_address(reference)) for reference in references or ()]
-
-
-def _is_web_address(reference: str) -> bool:
-    try:
-        parts = urlsplit(reference)
-    except ValueError:  # e.g. a broken IPv6 host: shown as text
-        return False
-    return parts.scheme.lower() in LINK_SCHEMES and bool(parts.netloc)
 
 
 def _overdue(detail: TicketDetail, now: datetime) -> list[str]:

@@ -7,6 +7,7 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from bot.console.auth import admin_only
+from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render
@@ -56,7 +57,7 @@ def question_ids(values: MultiMapping[Any]) -> list[int] | None:
     """The unanswered questions' ids sent with a form; None when one is not an id."""
     ids: list[int] = []
     for value in values.getall(FIELD, []):
-        if not isinstance(value, str) or not value.isdigit() or len(value) > 18:
+        if not isinstance(value, str) or not value.isdigit() or len(value) > 9:
             return None
         ids.append(int(value))
     return ids
@@ -74,7 +75,7 @@ async def add_as_phrasing(request: web.Request) -> web.Response:
     form = await request.post()
     ids = question_ids(form)
     typed = PhrasingForm(
-        tuple(sorted(ids or ())), _field(form, "text"), _field(form, "entry").strip()
+        tuple(sorted(ids or ())), form_text(form, "text"), form_text(form, "entry").strip()
     )
     if not ids:
         return await _page(request, error=BAD_IDS, typed=typed)
@@ -112,11 +113,14 @@ async def _page(
     groups = await unanswered_groups(services.sessions, services.clock.now())
     async with services.sessions() as session:
         kb = await services.assistant.faq.current(Repositories.for_session(session))
-    views = [GroupView(group, kb.search(group.text, SUGGESTIONS)) for group in groups]
+    # Only the groups shown are searched: each search costs the event loop a little.
+    views = [
+        GroupView(group, kb.search(group.text, SUGGESTIONS)) for group in groups[:GROUPS_SHOWN]
+    ]
     context = {
         "section": "faq",
-        "groups": views[:GROUPS_SHOWN],
-        "hidden_groups": max(0, len(views) - GROUPS_SHOWN),
+        "groups": views,
+        "hidden_groups": max(0, len(groups) - GROUPS_SHOWN),
         "entries": sorted(kb.entries, key=lambda entry: entry.id),
         "days": UNANSWERED_DAYS,
         "question_limit": QUESTION_LIMIT,
@@ -126,11 +130,6 @@ async def _page(
         "typed": typed or PhrasingForm(),
     }
     return render(request, "unanswered.html", context, status=400 if error else 200)
-
-
-def _field(form: MultiMapping[Any], name: str) -> str:
-    value = form.get(name, "")
-    return value if isinstance(value, str) else ""
 
 
 def add_routes(app: web.Application) -> None:

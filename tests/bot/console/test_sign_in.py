@@ -103,3 +103,26 @@ async def test_a_cookie_kept_from_before_signing_out_is_worth_nothing(
     agent_console.client.session.cookie_jar.update_cookies({"kefu_console": kept})
     response = await agent_console.get("/console/api/conversations", allow_redirects=False)
     assert response.status == 401
+
+
+async def test_the_console_address_without_a_slash_leads_to_the_console(
+    agent_console: Console,
+) -> None:
+    response = await agent_console.get("/console", allow_redirects=False)
+    assert response.status == 302
+    assert response.headers["Location"] == "/console/"
+
+
+async def test_behind_an_https_proxy_the_cookie_can_be_marked_secure(
+    services: Services,
+) -> None:
+    from dataclasses import replace
+
+    from aiohttp.test_utils import TestServer
+
+    from bot.app import create_app
+
+    services.settings = replace(services.settings, secure_cookies=True)
+    async with TestClient(TestServer(create_app(services))) as client:
+        page = await client.get("/console/login")
+        assert "Secure" in page.headers["Set-Cookie"]
