@@ -177,12 +177,12 @@ async def _with_chats(request: web.Request, listed: Sequence[ListedTicket]) -> l
     services = request.config_dict[SERVICES]
     rows: list[TicketRow] = []
     async with services.sessions() as session:
-        repos = Repositories.for_session(session)
-        for item in listed:
-            identity = await repos.tickets.identity_of(item.ticket)
-            order_no = await repos.tickets.order_number(item.ticket)
-            chat = f"{identity.channel} · {identity.external_id}"
-            rows.append(TicketRow(item, chat, order_no))
+        found = await Repositories.for_session(session).tickets.chats_and_orders(
+            [item.ticket for item in listed]
+        )
+    for item in listed:
+        identity, order_no = found[item.ticket.id]
+        rows.append(TicketRow(item, f"{identity.channel} · {identity.external_id}", order_no))
     return rows
 
 

@@ -115,6 +115,20 @@ class TicketRepository:
             return None
         return await self._session.scalar(select(Order.order_no).where(Order.id == ticket.order_id))
 
+    async def chats_and_orders(
+        self, tickets: Sequence[Ticket]
+    ) -> dict[int, tuple[Identity, str | None]]:
+        """Each ticket's chat identity and order number, by ticket id, in one query."""
+        if not tickets:
+            return {}
+        rows = await self._session.execute(
+            select(Ticket.id, Identity, Order.order_no)
+            .join(Identity, Identity.id == Ticket.identity_id)
+            .outerjoin(Order, Order.id == Ticket.order_id)
+            .where(Ticket.id.in_([t.id for t in tickets]))
+        )
+        return {ticket_id: (identity, order_no) for ticket_id, identity, order_no in rows.all()}
+
     async def complaints_since(self, identity_id: int, since: datetime) -> int:
         """How many complaints this chat opened since a time."""
         return (
