@@ -1,5 +1,6 @@
 """Staff side of the handover: taking conversations, answering, handing them back, and the
-jobs that give queued conversations to agents and idle ones back to the bot.
+jobs that give queued conversations to agents, idle ones back to the bot and, at closing
+time, waiting ones a callback ticket.
 
 Each call is one transaction. Who holds a conversation is decided by conditional updates
 (the handover row's status, the conversation's mode), so two agents, or an agent and the
@@ -16,12 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.assistant import sanitize
 from bot.clock import Clock
 from bot.settings import Settings
-from handlers.handover import online_agents
+from handlers.business_hours import is_open, local_clock_time
+from handlers.handover import back_time, callback_ticket, online_agents
 from knowledge import ReplyTexts
 from storage.models import Conversation, Staff
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
+
+# The same text from the same agent this soon after is a double click, not a second message.
+DUPLICATE_WINDOW = timedelta(seconds=10)
 
 
 class _Lost(Exception):
@@ -95,6 +100,10 @@ async def send_staff_reply(
             return False
         if conversation.staff_id != staff_id:
             return False
+        if await repos.handovers.sent_lately(
+            conversation_id, staff_id, text, now - DUPLICATE_WINDOW
+        ):
+            return True  # sent twice in a hurry: the message is on its way already
         handover = await repos.handovers.current(conversation_id)
         if handover is not None and handover.staff_id == staff_id:
             await repos.handovers.touch(handover.id, now)
@@ -110,15 +119,22 @@ async def hand_back(
     texts: ReplyTexts,
     conversation_id: int,
     staff_id: int,
+    *,
+    as_admin: bool = False,
 ) -> bool:
-    """The agent gives the conversation back to the bot; False when they do not hold it."""
+    """The holder gives the chat back to the bot, or with `as_admin` an admin anyone's chat."""
+    # The caller writes the audit entry; a non-admin with `as_admin` still gives back only
+    # their own conversations. False when the conversation is not theirs to give back.
     now = clock.now()
     async with sessions() as session, session.begin():
         repos = Repositories.for_session(session)
         conversation = await repos.handovers.conversation(conversation_id)
-        if conversation is None or not await repos.handovers.release(
-            conversation_id, staff_id, now
-        ):
+        if conversation is None:
+            return False
+        holder: int | None = staff_id
+        if as_admin and await _is_admin(repos, staff_id):
+            holder = conversation.staff_id
+        if holder is None or not await repos.handovers.release(conversation_id, holder, now):
             return False
         handover = await repos.handovers.current(conversation_id)
         if handover is not None:
@@ -127,6 +143,40 @@ async def hand_back(
             conversation.identity_id, conversation_id, texts.render("handover_handback"), now
         )
         return True
+
+
+async def _is_admin(repos: Repositories, staff_id: int) -> bool:
+    staff = await repos.staff.by_id(staff_id)
+    return staff is not None and staff.active and staff.role == "admin"
+
+
+async def release_all(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    texts: ReplyTexts,
+    staff_id: int,
+) -> int:
+    """Put every chat the staff member holds back in the queue in its old place; how many."""
+    # For an account deactivated or signed out. The customers are not told (they still wait
+    # for a person), so `texts` only keeps the shape of the other staff calls.
+    now = clock.now()
+    async with sessions() as session:
+        held = await Repositories.for_session(session).handovers.held_by(staff_id)
+        conversation_ids = [conversation.id for conversation in held]
+    released = 0
+    for conversation_id in conversation_ids:
+        async with sessions() as session, session.begin():
+            repos = Repositories.for_session(session)
+            handover = await repos.handovers.current(conversation_id)
+            if not await repos.handovers.requeue(conversation_id, staff_id, now):
+                continue  # handed back or given back meanwhile
+            requested_at, reason = now, "staff"
+            if handover is not None:
+                requested_at, reason = handover.requested_at, handover.reason
+                await repos.handovers.end(handover.id, "released", now)
+            await repos.handovers.start(conversation_id, reason, requested_at)
+            released += 1
+    return released
 
 
 async def _assign_one(
@@ -209,17 +259,66 @@ async def return_idle(
     return returned
 
 
+async def close_queue(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: Settings,
+    texts: ReplyTexts,
+) -> int:
+    """Out of hours, give queued chats back to the bot with a callback ticket; how many."""
+    # Nobody waits overnight: one open callback ticket per chat, and the customer hears its
+    # number and when staff are back.
+    now = clock.now()
+    if is_open(now, settings):
+        return 0
+    async with sessions() as session:
+        waiting = await Repositories.for_session(session).handovers.queued()
+        handovers = [(h.id, h.conversation_id, h.reason, h.requested_at) for h in waiting]
+    back = back_time(texts, now, settings)
+    closed = 0
+    for handover_id, conversation_id, reason, requested_at in handovers:
+        async with sessions() as session, session.begin():
+            repos = Repositories.for_session(session)
+            conversation = await repos.handovers.conversation(conversation_id)
+            if conversation is None:
+                continue
+            identity = await repos.handovers.identity(conversation.identity_id)
+            if identity is None or not await repos.handovers.end_queued(handover_id, "closed", now):
+                continue  # an agent took it at the last minute, or the customer left
+            await repos.handovers.unqueue(conversation_id, now)
+            since = local_clock_time(requested_at, settings)
+            ticket, _ = await callback_ticket(
+                repos,
+                settings,
+                now,
+                identity,
+                reason,
+                f"waited for a person from {since} until closing time",
+                f"callback {{number}}: still queued at closing time ({reason})",
+            )
+            notice = texts.render("handover_closed_callback", number=ticket.number, back=back)
+            await repos.outbox.add(conversation.identity_id, conversation_id, notice, now)
+            closed += 1
+    return closed
+
+
 async def run_handover_jobs(
     sessions: async_sessionmaker[AsyncSession],
     clock: Clock,
     settings: Settings,
     texts: ReplyTexts,
 ) -> None:
-    """Hand idle conversations back, then give the queue to agents (with the room freed)."""
+    """Hand idle chats back, close the queue out of hours, then give the queue to agents."""
     returned = await return_idle(sessions, clock, settings, texts)
+    closed = await close_queue(sessions, clock, settings, texts)
     assigned = await assign_queued(sessions, clock, settings, texts)
-    if returned or assigned:
-        log.info("handovers: %d returned to the bot, %d assigned", returned, assigned)
+    if returned or closed or assigned:
+        log.info(
+            "handovers: %d returned to the bot, %d closed for the night, %d assigned",
+            returned,
+            closed,
+            assigned,
+        )
 
 
 async def run_handover_jobs_forever(

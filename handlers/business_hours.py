@@ -38,3 +38,8 @@ def clock_time(moment: time | datetime) -> str:
 def is_today(moment: datetime, now: datetime, settings: Settings) -> bool:
     """True when `moment` falls on the same local day as `now`."""
     return _local(moment, settings).date() == _local(now, settings).date()
+
+
+def local_clock_time(moment: datetime, settings: Settings) -> str:
+    """A moment's time of day in the shop's time zone: "20:50"."""
+    return clock_time(_local(moment, settings))

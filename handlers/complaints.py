@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from bot.messages import Reply
 from handlers.aftersales import AfterSalesRule
+from handlers.business_hours import is_open
 from handlers.complaint_words import (
     COMPLAINT_TERMS,
     TRUST_FAQ_CATEGORY,
@@ -30,7 +31,7 @@ from handlers.complaint_words import (
 )
 from handlers.context import Context
 from handlers.faq import confident_match
-from handlers.handover import request_person
+from handlers.handover import back_time, request_person
 from handlers.logistics import WHERE_IS_IT
 from handlers.order_views import local_time, parcel_detail
 from handlers.orders import MY_ORDERS
@@ -80,38 +81,38 @@ async def queue_for_a_person(ctx: Context) -> None:
     await request_person(ctx, reason="complaint")
 
 
+def urgent_promise(ctx: Context, template: str, **fields: str) -> str:
+    """An urgent promise of a person; out of hours its "_closed" form says when staff are back."""
+    now = ctx.clock.now()
+    if is_open(now, ctx.settings):
+        return ctx.texts.render(template, **fields)
+    back = back_time(ctx.texts, now, ctx.settings)
+    return ctx.texts.render(f"{template}_closed", back=back, **fields)
+
+
 def acknowledgement(ctx: Context, ticket: Ticket, category: str) -> Reply:
     """The apology, the ticket number and by when a person answers."""
     due = local_time(ticket.first_response_due, ctx.settings.zone)
-    promise = "complaint_urgent" if ticket.severity == "urgent" else "complaint_recorded"
-    return Reply(
-        "\n".join(
-            (
-                ctx.texts.render(f"complaint_apology_{category}"),
-                ctx.texts.render(promise, number=ticket.number, due=due),
-            )
-        )
-    )
+    if ticket.severity == "urgent":
+        promise = urgent_promise(ctx, "complaint_urgent", number=ticket.number, due=due)
+    else:
+        promise = ctx.texts.render("complaint_recorded", number=ticket.number, due=due)
+    return Reply("\n".join((ctx.texts.render(f"complaint_apology_{category}"), promise)))
 
 
 def added_acknowledgement(ctx: Context, ticket: Ticket, category: str) -> Reply:
     """The apology for a complaint added to the ticket already open, and that ticket's number.
 
     The time promised is the ticket's first-response deadline, or, when that has passed
-    unanswered, the urgent response time from now (the ticket stays overdue for staff)."""
+    unanswered, the urgent response time from now, or out of hours from when staff are back
+    (the ticket stays overdue for staff)."""
     now = ctx.clock.now()
     promised = ticket.first_response_due
     if promised <= now:
-        promised = now + timedelta(hours=ctx.settings.urgent_first_response_hours)
+        promised, _ = deadlines("complaint", "urgent", now, ctx.settings)
     due = local_time(promised, ctx.settings.zone)
-    return Reply(
-        "\n".join(
-            (
-                ctx.texts.render(f"complaint_apology_{category}"),
-                ctx.texts.render("complaint_added", number=ticket.number, due=due),
-            )
-        )
-    )
+    promise = urgent_promise(ctx, "complaint_added", number=ticket.number, due=due)
+    return Reply("\n".join((ctx.texts.render(f"complaint_apology_{category}"), promise)))
 
 
 async def add_to_ticket(ctx: Context, ticket: Ticket, text: str) -> None:
@@ -129,6 +130,11 @@ async def escalate(ctx: Context, ticket: Ticket, reasons: list[str]) -> None:
     ticket.severity = "urgent"
     ticket.first_response_due = min(ticket.first_response_due, max(first, now))
     ticket.resolution_due = min(ticket.resolution_due, max(resolution, now))
+    if not is_open(now, ctx.settings):
+        # Staff are gone: nothing is due before they are back and had time to answer.
+        back_due, _ = deadlines("complaint", "urgent", now, ctx.settings)
+        ticket.first_response_due = max(ticket.first_response_due, back_due)
+        ticket.resolution_due = max(ticket.resolution_due, ticket.first_response_due)
     notice = urgent_notice(reasons).replace("{number}", ticket.number)
     await ctx.repos.notifications.add(ticket.id, notice, urgent=True, now=now)
     await queue_for_a_person(ctx)
@@ -285,6 +291,6 @@ class ComplaintRule:
         if reason and ticket.severity != "urgent":
             await escalate(ctx, ticket, [reason])
             due = local_time(ticket.first_response_due, ctx.settings.zone)
-            replies.append(ctx.say("complaint_escalated", due=due))
+            replies.append(Reply(urgent_promise(ctx, "complaint_escalated", due=due)))
         replies.extend(await follow_up(ctx, ticket, order))
         return replies

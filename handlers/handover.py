@@ -2,10 +2,11 @@
 urgent complaint.
 
 Within business hours the conversation joins the queue for staff (a `Handover` row, mode
-"queued") and the customer hears their place and a rough wait; while waiting the bot still
-answers, and "不用了" leaves the queue. Outside business hours nobody is queued: the customer
-hears when staff are back and a callback ticket is opened. Staff take, answer and hand back
-conversations in bot/handover.py.
+"queued") and the customer hears their place and, with agents online, a rough wait; while
+waiting the bot still answers, and "不用了" (with no dialog asking a question of its own)
+leaves the queue. Outside business hours nobody is queued: the customer hears when staff are
+back and a callback ticket is opened. Staff take, answer and hand back conversations, and the
+queue is closed at closing time, in bot/handover.py.
 """
 
 from datetime import datetime, timedelta
@@ -18,21 +19,23 @@ from handlers.answers import bare_yes_or_no
 from handlers.business_hours import clock_time, is_open, is_today, next_opening
 from handlers.context import Context
 from handlers.handover_words import asks_for_person, leaves_queue
-from handlers.ticketing import open_ticket
+from handlers.ticketing import add_ticket
 from knowledge import ReplyTexts
-from storage.models import STAFF_ROLES, Handover, Staff
+from storage.models import Handover, Identity, Staff, Ticket
 from storage.repositories import Repositories
 
 OFFER_FLOW = "handover_offer"
 # Staff whose console asked for news this recently are at their desk.
 ONLINE_WINDOW = timedelta(seconds=60)
+# Only agents are given queued conversations; admins take one by hand when they want to.
+AGENT_ROLE = "agent"
 
 Found = Literal["request", "leave"]
 
 
 async def online_agents(repos: Repositories, now: datetime) -> list[Staff]:
-    """Staff who may take conversations and had the console open within the last minute."""
-    return [s for s in await repos.staff.online(now - ONLINE_WINDOW) if s.role in STAFF_ROLES]
+    """Agents (not admins) who had the console open within the last minute."""
+    return [s for s in await repos.staff.online(now - ONLINE_WINDOW) if s.role == AGENT_ROLE]
 
 
 def back_time(texts: ReplyTexts, now: datetime, settings: Settings) -> str:
@@ -49,26 +52,51 @@ def service_hours(settings: Settings) -> str:
 
 
 async def _queue_reply(ctx: Context, handover: Handover, template: str) -> Reply:
-    """The customer's place in the queue and a rough wait, shared among the agents online."""
+    """The place in the queue and a wait shared among the agents online (none if nobody is)."""
     position = await ctx.repos.handovers.position(handover)
     agents = len(await online_agents(ctx.repos, ctx.clock.now()))
-    minutes = max(1, ceil(position * ctx.settings.minutes_per_queued_customer / max(1, agents)))
+    if agents == 0:
+        return ctx.say(f"{template}_no_agent", position=position)
+    minutes = max(1, ceil(position * ctx.settings.minutes_per_queued_customer / agents))
     return ctx.say(template, position=position, minutes=minutes)
+
+
+async def callback_ticket(
+    repos: Repositories,
+    settings: Settings,
+    now: datetime,
+    identity: Identity,
+    reason: str,
+    description: str,
+    notice: str,
+) -> tuple[Ticket, bool]:
+    """The chat's open callback ticket, or a new one with a staff notice; True when new."""
+    ticket = await repos.handovers.open_callback(identity.id)
+    if ticket is not None:
+        return ticket, False
+    ticket = await add_ticket(
+        repos,
+        settings,
+        now,
+        identity,
+        "callback",
+        reason=reason,
+        description=description,
+        notice=notice,
+    )
+    return ticket, True
 
 
 async def _callback(ctx: Context, reason: str, description: str) -> Reply:
     """Outside business hours: one open callback ticket per chat, and when staff are back."""
-    back = back_time(ctx.texts, ctx.clock.now(), ctx.settings)
-    ticket = await ctx.repos.handovers.open_callback(ctx.identity.id)
-    if ticket is not None:
-        return ctx.say("handover_callback_open", number=ticket.number, back=back)
-    ticket = await open_ticket(
-        ctx,
-        "callback",
-        reason=reason,
-        description=description,
-        notice=f"callback requested {{number}} ({reason}, outside business hours)",
+    now = ctx.clock.now()
+    back = back_time(ctx.texts, now, ctx.settings)
+    notice = f"callback requested {{number}} ({reason}, outside business hours)"
+    ticket, new = await callback_ticket(
+        ctx.repos, ctx.settings, now, ctx.identity, reason, description, notice
     )
+    if not new:
+        return ctx.say("handover_callback_open", number=ticket.number, back=back)
     return ctx.say(
         "handover_callback", number=ticket.number, back=back, hours=service_hours(ctx.settings)
     )
@@ -114,13 +142,14 @@ def offer_person(ctx: Context, resume: dict[str, Any] | None = None) -> Reply:
 
 class HandoverRule:
     name = "handover"
-    # A request for a person is worth interrupting any dialog for; while queued, "不用了"
-    # leaves the queue before a dialog could read it as its own cancel.
+    # A request for a person is worth interrupting any dialog for; while queued, "不等了"
+    # leaves the queue even in a dialog, but a bare "不用了" there answers the dialog.
     interrupts_dialogs = True
     flows: tuple[str, ...] = (OFFER_FLOW,)
 
     async def match(self, ctx: Context) -> Found | None:
-        if ctx.conversation.mode == "queued" and leaves_queue(ctx.text):
+        in_dialog = ctx.dialog is not None
+        if ctx.conversation.mode == "queued" and leaves_queue(ctx.text, in_dialog=in_dialog):
             return "leave"
         if asks_for_person(ctx.text):
             return "request"

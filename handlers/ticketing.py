@@ -3,10 +3,11 @@
 from datetime import datetime, timedelta
 
 from bot.settings import Settings
-from handlers.business_hours import next_opening
+from handlers.business_hours import is_open, next_opening
 from handlers.context import Context
 from handlers.ticket_numbers import PREFIXES
-from storage.models import Ticket
+from storage.models import Identity, Ticket
+from storage.repositories import Repositories
 
 
 def deadlines(
@@ -18,18 +19,27 @@ def deadlines(
         due = next_opening(now, settings) + timedelta(hours=settings.callback_hours)
         return due, due
     if severity == "urgent":
-        first, resolution = settings.urgent_first_response_hours, settings.urgent_resolution_hours
-    elif kind == "complaint":
-        first = settings.complaint_first_response_hours
-        resolution = settings.complaint_resolution_hours
+        first = timedelta(hours=settings.urgent_first_response_hours)
+        resolution = now + timedelta(hours=settings.urgent_resolution_hours)
+        if not is_open(now, settings):
+            # Nobody can answer before staff are back: the first thing they do then.
+            first_due = next_opening(now, settings) + first
+            return first_due, max(resolution, first_due)
+        return now + first, resolution
+    if kind == "complaint":
+        first_hours = settings.complaint_first_response_hours
+        resolution_hours = settings.complaint_resolution_hours
     else:
-        first = settings.after_sales_first_response_hours
-        resolution = settings.after_sales_resolution_hours
-    return now + timedelta(hours=first), now + timedelta(hours=resolution)
+        first_hours = settings.after_sales_first_response_hours
+        resolution_hours = settings.after_sales_resolution_hours
+    return now + timedelta(hours=first_hours), now + timedelta(hours=resolution_hours)
 
 
-async def open_ticket(
-    ctx: Context,
+async def add_ticket(
+    repos: Repositories,
+    settings: Settings,
+    now: datetime,
+    identity: Identity,
     kind: str,
     *,
     severity: str = "normal",
@@ -44,20 +54,19 @@ async def open_ticket(
     policy_note: str = "",
     notice: str = "",
 ) -> Ticket:
-    """Store a new ticket for this chat's customer and tell staff about it.
+    """Store a new ticket for the chat's customer and tell staff about it (no chat needed).
 
     `notice` is the staff notification's text, "{number}" standing for the new ticket's
     number ("urgent complaint {number}: threat (12315)"); by default "new KIND NUMBER".
     """
-    now = ctx.clock.now()
-    day = now.astimezone(ctx.settings.zone).strftime("%Y%m%d")
-    first_response_due, resolution_due = deadlines(kind, severity, now, ctx.settings)
-    ticket = await ctx.repos.tickets.add(
+    day = now.astimezone(settings.zone).strftime("%Y%m%d")
+    first_response_due, resolution_due = deadlines(kind, severity, now, settings)
+    ticket = await repos.tickets.add(
         Ticket(
             kind=kind,
             status="open",
-            identity_id=ctx.identity.id,
-            customer_id=ctx.identity.customer_id,
+            identity_id=identity.id,
+            customer_id=identity.customer_id,
             order_id=order_id,
             order_item_id=order_item_id,
             request_type=request_type,
@@ -76,5 +85,42 @@ async def open_ticket(
         prefix=f"{PREFIXES[kind]}{day}-",
     )
     text = notice.replace("{number}", ticket.number) if notice else f"new {kind} {ticket.number}"
-    await ctx.repos.notifications.add(ticket.id, text, urgent=severity == "urgent", now=now)
+    await repos.notifications.add(ticket.id, text, urgent=severity == "urgent", now=now)
     return ticket
+
+
+async def open_ticket(
+    ctx: Context,
+    kind: str,
+    *,
+    severity: str = "normal",
+    order_id: int | None = None,
+    order_item_id: int | None = None,
+    request_type: str | None = None,
+    category: str | None = None,
+    reason: str = "",
+    description: str = "",
+    media: list[str] | None = None,
+    within_policy: bool = True,
+    policy_note: str = "",
+    notice: str = "",
+) -> Ticket:
+    """Store a new ticket for this chat's customer and tell staff about it (see add_ticket)."""
+    return await add_ticket(
+        ctx.repos,
+        ctx.settings,
+        ctx.clock.now(),
+        ctx.identity,
+        kind,
+        severity=severity,
+        order_id=order_id,
+        order_item_id=order_item_id,
+        request_type=request_type,
+        category=category,
+        reason=reason,
+        description=description,
+        media=media,
+        within_policy=within_policy,
+        policy_note=policy_note,
+        notice=notice,
+    )

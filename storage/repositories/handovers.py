@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Conversation, Handover, Ticket
+from storage.models import Conversation, Handover, Identity, OutboxMessage, Ticket
 from storage.repositories.tickets import ACTIVE_STATUSES
 
 
@@ -184,3 +184,67 @@ class HandoverRepository:
             select(Handover).where(Handover.requested_at >= start, Handover.requested_at < end)
         )
         return rows.all()
+
+    async def end_queued(self, handover_id: int, reason: str, now: datetime) -> bool:
+        """End a handover still waiting (e.g. "closed"); False once an agent took it."""
+        result = await self._session.execute(
+            update(Handover)
+            .where(Handover.id == handover_id, Handover.status == "queued")
+            .values(status="ended", end_reason=reason, ended_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return result.rowcount == 1
+
+    async def unqueue(self, conversation_id: int, now: datetime) -> bool:
+        """Give a waiting conversation back to the bot; False when it was not waiting."""
+        result = await self._session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation_id, Conversation.mode == "queued")
+            .values(mode="bot", staff_id=None, updated_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return result.rowcount == 1
+
+    async def requeue(self, conversation_id: int, staff_id: int, now: datetime) -> bool:
+        """Put a conversation the agent holds back in the queue; False when they do not hold it."""
+        result = await self._session.execute(
+            update(Conversation)
+            .where(
+                Conversation.id == conversation_id,
+                Conversation.mode == "human",
+                Conversation.staff_id == staff_id,
+            )
+            .values(mode="queued", staff_id=None, updated_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return result.rowcount == 1
+
+    async def held_by(self, staff_id: int) -> Sequence[Conversation]:
+        """The conversations this staff member holds now."""
+        rows = await self._session.scalars(
+            select(Conversation)
+            .where(Conversation.mode == "human", Conversation.staff_id == staff_id)
+            .order_by(Conversation.id)
+        )
+        return rows.all()
+
+    async def identity(self, identity_id: int) -> Identity | None:
+        """The chat identity a conversation belongs to."""
+        return await self._session.get(Identity, identity_id)
+
+    async def sent_lately(
+        self, conversation_id: int, staff_id: int, text: str, since: datetime
+    ) -> bool:
+        """True when this staff member queued this very text to the conversation since then."""
+        found = await self._session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.conversation_id == conversation_id,
+                OutboxMessage.staff_id == staff_id,
+                OutboxMessage.sender == "staff",
+                OutboxMessage.text == text,
+                OutboxMessage.created_at >= since,
+            )
+            .limit(1)
+        )
+        return found is not None

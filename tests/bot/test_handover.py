@@ -1,15 +1,19 @@
 """Staff taking conversations, answering, handing them back; the assignment and idle jobs."""
 
 import asyncio
+import re
 
 from sqlalchemy import select
 
 from bot import handover
 from bot.app import Services
 from bot.outbox import deliver_outbox
-from storage.models import Handover, Message, OutboxMessage
+from handlers.ticketing import add_ticket
+from storage.models import Handover, Message, OutboxMessage, StaffNotification, Ticket
 from storage.repositories import Repositories
 from tests.conftest import Chat, FakeClock
+
+CALLBACK = re.compile(r"CB\d{8}-\d{4}")
 
 
 class Sender:
@@ -22,11 +26,13 @@ class Sender:
         self.delivered.append((user, text))
 
 
-async def add_agent(services: Services, name: str, *, online: bool = True) -> int:
+async def add_agent(
+    services: Services, name: str, *, online: bool = True, role: str = "agent"
+) -> int:
     async with services.sessions() as session, session.begin():
         repos = Repositories.for_session(session)
         staff = await repos.staff.add(
-            name, f"小{name}", "agent", password_hash="x", now=services.clock.now()
+            name, f"小{name}", role, password_hash="x", now=services.clock.now()
         )
         if online:
             await repos.staff.mark_seen(staff.id, services.clock.now())
@@ -219,3 +225,141 @@ async def test_a_silent_agent_hands_the_chat_back_after_30_minutes(
     assert (row.status, row.end_reason) == ("ended", "idle")
     assert "转人工" in (await outbox(services))[-1].text
     assert "发票" in await chat.ask("可以开发票吗")
+
+
+async def callbacks(services: Services) -> list[Ticket]:
+    async with services.sessions() as session:
+        query = select(Ticket).where(Ticket.kind == "callback").order_by(Ticket.id)
+        return list(await session.scalars(query))
+
+
+def jobs(services: Services) -> tuple:
+    return (services.sessions, services.clock, services.settings, services.assistant.texts)
+
+
+async def test_admins_are_not_given_the_queue(chat: Chat, services: Services) -> None:
+    admin = await add_agent(services, "boss", role="admin")
+    conversation_id = await queued(chat)
+    assert await handover.assign_queued(*jobs(services)) == 0
+    assert (await chat.conversation()).mode == "queued"
+    assert await take(services, conversation_id, admin)  # by hand they still may
+    assert (await chat.conversation()).staff_id == admin
+
+
+async def test_the_queue_closes_at_closing_time(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    clock.advance(hours=9, minutes=50)  # 20:50
+    conversation_id = await queued(chat)
+    await handover.run_handover_jobs(*jobs(services))
+    assert (await chat.conversation()).mode == "queued"  # still open: they wait
+    clock.advance(minutes=15)  # 21:05
+    await handover.run_handover_jobs(*jobs(services))
+    back = await chat.conversation()
+    assert (back.mode, back.staff_id) == ("bot", None)
+    [row] = await handovers(services)
+    assert (row.status, row.end_reason) == ("ended", "closed")
+    [ticket] = await callbacks(services)
+    assert ticket.status == "open" and ticket.identity_id == back.identity_id
+    due = ticket.first_response_due.astimezone(services.settings.zone)
+    assert (due.day, due.hour) == (30, 10)
+    [notice] = [m for m in await outbox(services) if m.conversation_id == conversation_id]
+    assert CALLBACK.findall(notice.text) == [ticket.number] and "明天 9:00" in notice.text
+    async with services.sessions() as session:
+        alerts = await session.scalars(
+            select(StaffNotification).where(StaffNotification.ticket_id == ticket.id)
+        )
+        assert len(alerts.all()) == 1
+    assert await handover.close_queue(*jobs(services)) == 0  # nothing waits any more
+    assert "发票" in await chat.ask("可以开发票吗")
+
+
+async def test_closing_reuses_an_open_callback(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    clock.advance(hours=9, minutes=50)
+    conversation_id = await queued(chat)
+    async with services.sessions() as session, session.begin():
+        repos = Repositories.for_session(session)
+        identity = await repos.identities.find("web", "alice")
+        assert identity is not None
+        earlier = await add_ticket(repos, services.settings, clock.now(), identity, "callback")
+    clock.advance(minutes=15)
+    assert await handover.close_queue(*jobs(services)) == 1
+    assert [t.number for t in await callbacks(services)] == [earlier.number]
+    notice = (await outbox(services))[-1]
+    assert notice.conversation_id == conversation_id and earlier.number in notice.text
+    assert (await chat.conversation()).mode == "bot"
+
+
+async def test_an_admin_may_hand_back_anyones_chat(chat: Chat, services: Services) -> None:
+    conversation_id = await queued(chat)
+    agent, other = await add_agent(services, "li"), await add_agent(services, "wang")
+    admin = await add_agent(services, "boss", role="admin")
+    await take(services, conversation_id, agent)
+    texts = services.assistant.texts
+    back = handover.hand_back
+    assert not await back(services.sessions, services.clock, texts, conversation_id, admin)
+    assert not await back(
+        services.sessions, services.clock, texts, conversation_id, other, as_admin=True
+    )
+    assert await back(
+        services.sessions, services.clock, texts, conversation_id, admin, as_admin=True
+    )
+    released = await chat.conversation()
+    assert (released.mode, released.staff_id) == ("bot", None)
+    [row] = await handovers(services)
+    assert (row.status, row.end_reason) == ("ended", "handback")
+    assert "小助手" in (await outbox(services))[-1].text
+
+
+async def test_releasing_an_agents_chats_puts_them_back_in_their_place(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    agent, other = await add_agent(services, "li"), await add_agent(services, "wang")
+    bob, carol = chat.as_user("bob"), chat.as_user("carol")
+    alice_id = await queued(chat)
+    clock.advance(minutes=1)
+    bob_id = await queued(bob)
+    await take(services, alice_id, agent)
+    await take(services, bob_id, agent)
+    await take(services, await queued(carol), other)
+    clock.advance(minutes=1)
+    dave = chat.as_user("dave")
+    await queued(dave)
+    sent = len(await outbox(services))
+    texts = services.assistant.texts
+    assert await handover.release_all(services.sessions, clock, texts, agent) == 2
+    assert await handover.release_all(services.sessions, clock, texts, agent) == 0
+    for customer in (chat, bob):
+        waiting = await customer.conversation()
+        assert (waiting.mode, waiting.staff_id) == ("queued", None)
+    assert (await carol.conversation()).staff_id == other  # another agent's chat stays
+    assert len(await outbox(services)) == sent  # the customers are not told
+    rows = await handovers(services)
+    assert sorted(r.end_reason for r in rows if r.status == "ended") == ["released", "released"]
+    async with services.sessions() as session:
+        queue = await Repositories.for_session(session).handovers.queued()
+        order = [h.conversation_id for h in queue]
+        first = {h.conversation_id: h.requested_at for h in rows if h.status == "ended"}
+        assert all(h.requested_at == first[h.conversation_id] for h in queue[:2])
+    assert order == [alice_id, bob_id, (await dave.conversation()).id]
+    assert "第 2 位" in await bob.ask("转人工")
+
+
+async def test_a_double_click_sends_the_reply_once(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    conversation_id = await queued(chat)
+    agent = await add_agent(services, "li")
+    await take(services, conversation_id, agent)
+    reply = handover.send_staff_reply
+    for _ in range(2):
+        assert await reply(services.sessions, clock, conversation_id, agent, "马上帮您查")
+    clock.advance(seconds=9)
+    assert await reply(services.sessions, clock, conversation_id, agent, " 马上帮您查 ")
+    assert await reply(services.sessions, clock, conversation_id, agent, "请稍等")
+    clock.advance(seconds=11)
+    assert await reply(services.sessions, clock, conversation_id, agent, "马上帮您查")
+    texts = [row.text for row in await outbox(services) if row.sender == "staff"][1:]
+    assert texts == ["马上帮您查", "请稍等", "马上帮您查"]

@@ -498,3 +498,50 @@ async def test_an_explicit_complaint_that_answers_nothing_in_a_dialog_is_recorde
     # The return is still open: its question comes again and an answer continues it.
     assert replies[-1] == chat.services.assistant.texts.render("aftersales_ask_item")
     assert "原因" in await chat.ask("1")
+
+
+# 22:30 in Shanghai: staff went home at 21:00 and are back at 9:00, urgent ones answered by 9:30.
+NIGHT_URGENT_DUE = "11月30日 09:30"
+
+
+def at_night(clock: FakeClock) -> None:
+    clock.advance(hours=11, minutes=30)
+
+
+async def test_an_urgent_complaint_at_night_is_promised_for_the_morning(
+    chat: Chat, clock: FakeClock
+) -> None:
+    at_night(clock)
+    answer = await chat.ask("再不处理我就去12315投诉你们")
+    [ticket] = await complaints(chat.services)
+    assert ticket.severity == "urgent" and NUMBER.findall(answer) == [ticket.number]
+    assert "明天 9:00" in answer and NIGHT_URGENT_DUE in answer
+    assert "马上" not in answer and "11月29日" not in answer
+    due = ticket.first_response_due.astimezone(chat.services.settings.zone)
+    assert (due.day, due.hour, due.minute) == (30, 9, 30)
+    assert ticket.resolution_due >= ticket.first_response_due
+    assert (await chat.conversation()).mode == "bot"
+
+
+async def test_a_complaint_made_urgent_at_night_is_promised_for_the_morning(
+    chat: Chat, clock: FakeClock
+) -> None:
+    at_night(clock)
+    await chat.ask("我要投诉")
+    answer = await chat.ask("快递丢件了一直不给处理，再这样我就报警")
+    [ticket] = await complaints(chat.services)
+    assert ticket.severity == "urgent"
+    assert "明天 9:00" in answer and NIGHT_URGENT_DUE in answer and "马上" not in answer
+    due = ticket.first_response_due.astimezone(chat.services.settings.zone)
+    assert (due.day, due.hour, due.minute) == (30, 9, 30)
+
+
+async def test_a_second_complaint_at_night_is_promised_for_the_morning(
+    chat: Chat, clock: FakeClock
+) -> None:
+    at_night(clock)
+    await chat.ask("你们的客服也太差劲了，问什么都不回")
+    answer = await chat.ask("你们太过分了，我要找律师")
+    [ticket] = await complaints(chat.services)
+    assert ticket.severity == "urgent" and ticket.number in answer
+    assert "明天 9:00" in answer and NIGHT_URGENT_DUE in answer and "马上" not in answer

@@ -27,12 +27,12 @@ async def callbacks(services: Services) -> list[Ticket]:
         return list(await session.scalars(query))
 
 
-async def agents_online(services: Services, count: int) -> None:
+async def agents_online(services: Services, count: int, role: str = "agent") -> None:
     async with services.sessions() as session, session.begin():
         repos = Repositories.for_session(session)
         for n in range(count):
             staff = await repos.staff.add(
-                f"agent{n}", f"小{n}", "agent", password_hash="x", now=services.clock.now()
+                f"{role}{n}", f"小{n}", role, password_hash="x", now=services.clock.now()
             )
             await repos.staff.mark_seen(staff.id, services.clock.now())
 
@@ -43,6 +43,7 @@ def at_night(clock: FakeClock) -> None:
 
 
 async def test_asking_for_a_person_joins_the_queue(chat: Chat) -> None:
+    await agents_online(chat.services, 1)
     answer = await chat.ask("转人工")
     assert "第 1 位" in answer and "约 3 分钟" in answer and "不用了" in answer
     assert (await chat.conversation()).mode == "queued"
@@ -51,6 +52,7 @@ async def test_asking_for_a_person_joins_the_queue(chat: Chat) -> None:
 
 
 async def test_the_second_customer_waits_behind_the_first(chat: Chat) -> None:
+    await agents_online(chat.services, 1)
     await chat.ask("人工客服")
     answer = await chat.as_user("bob").ask("我要找真人")
     assert "第 2 位" in answer and "约 6 分钟" in answer
@@ -61,6 +63,14 @@ async def test_the_wait_is_shared_among_the_agents_online(chat: Chat) -> None:
     await chat.ask("转人工")
     await chat.as_user("bob").ask("转人工")
     assert "约 5 分钟" in await chat.as_user("carol").ask("有人吗？")  # 3 × 3 ÷ 2
+
+
+async def test_with_nobody_online_no_wait_is_promised(chat: Chat) -> None:
+    await agents_online(chat.services, 1, role="admin")  # admins are not given the queue
+    for answer in (await chat.ask("转人工"), await chat.ask("转人工")):
+        assert "第 1 位" in answer and "一有空" in answer
+        assert "分钟" not in answer and "马上" not in answer
+    assert (await chat.conversation()).mode == "queued"
 
 
 @pytest.mark.parametrize(
@@ -74,6 +84,17 @@ async def test_the_wait_is_shared_among_the_agents_online(chat: Chat) -> None:
         "我要人工",
         "有人吗？",
         "不想跟机器人说话",
+        "能转人工么",
+        "有客服吗",
+        "有没有人工",
+        "来个人",
+        "给我找个人",
+        "叫个人来",
+        "我要跟人说话",
+        "我想和真人聊聊",
+        "能不能跟客服沟通一下",
+        "人工人工人工",
+        "人工！人工！",
     ],
 )
 async def test_ways_of_asking_for_a_person(chat: Chat, text: str) -> None:
@@ -81,7 +102,23 @@ async def test_ways_of_asking_for_a_person(chat: Chat, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["人工智能", "人工费多少", "你们的客服也太差劲了，问什么都不回", "有真人实拍图吗"]
+    "text",
+    [
+        "人工智能",
+        "人工费多少",
+        "人工费怎么算",
+        "人工种植的吗",
+        "你们的客服也太差劲了，问什么都不回",
+        "有真人实拍图吗",
+        "有客服电话吗",
+        "有人说你们是骗子",
+        "有人说…",
+        "我要个人发票",
+        "个人信息怎么改",
+        "我一个人在家收不了快递",
+        "我跟客服聊过了，还是没解决",
+        "不想和人说话",
+    ],
 )
 async def test_words_that_only_look_like_a_request(chat: Chat, text: str) -> None:
     await chat.ask(text)
@@ -190,3 +227,43 @@ async def test_a_request_interrupts_an_after_sales_dialog(chat: Chat) -> None:
     assert dialog is not None and dialog["flow"] == "aftersales"  # kept while waiting
     await chat.ask("不等了")
     assert (await chat.conversation()).mode == "bot"
+
+
+async def test_leaving_with_a_few_words_around_it(chat: Chat) -> None:
+    await chat.ask("转人工")
+    assert "取消排队" in await chat.ask("算了，不等了吧")
+    assert (await chat.conversation()).mode == "bot"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["算了你们快点", "算了算了，赶紧处理", "我不想等了快点", "不用了。我要人工", "不用转了，等着"],
+)
+async def test_hurrying_or_asking_again_stays_in_the_queue(chat: Chat, text: str) -> None:
+    await chat.ask("转人工")
+    assert "取消排队" not in await chat.ask(text)
+    assert (await chat.conversation()).mode == "queued"
+    [handover] = await handovers(chat.services)
+    assert handover.status == "queued"
+
+
+async def test_no_thanks_answers_the_complaint_question_not_the_queue(chat: Chat) -> None:
+    await chat.ask("转人工")
+    assert "具体发生了什么" in await chat.ask("我要投诉")
+    answer = await chat.ask("不用了")
+    assert "取消排队" not in answer
+    conversation = await chat.conversation()
+    assert (conversation.mode, conversation.dialog) == ("queued", None)
+    assert [h.status for h in await handovers(chat.services)] == ["queued"]
+    assert "取消排队" in await chat.ask("不用了")  # no question open now: the queue
+
+
+@pytest.mark.parametrize(
+    ("start", "question"), [("我要退货", "订单号"), ("查一下订单 KF20261125003", "后四位")]
+)
+async def test_no_thanks_in_a_dialog_keeps_the_place(chat: Chat, start: str, question: str) -> None:
+    await chat.ask("转人工")
+    assert question in await chat.ask(start)
+    assert "取消排队" not in await chat.ask("算了")
+    assert (await chat.conversation()).mode == "queued"
+    assert [h.status for h in await handovers(chat.services)] == ["queued"]
