@@ -17,6 +17,7 @@ from bot.console.services import SERVICES
 from bot.console.session import CSRF_FIELD, session_of
 from bot.console.signed_in import STAFF, SignedIn, signed_in
 from bot.console.templates import render
+from bot.handover import release_all
 from bot.staff_accounts import log_in
 from storage.models import Staff
 from storage.repositories import Repositories
@@ -133,7 +134,10 @@ async def logout(request: web.Request) -> web.Response:
     """Sign out on every device: a copied cookie is worth nothing afterwards, and queued
     chats are no longer given to this account."""
     services = request.config_dict[SERVICES]
+    me = signed_in(request)
     async with services.sessions() as db, db.begin():
-        await Repositories.for_session(db).staff.end_sessions(signed_in(request).id)
+        await Repositories.for_session(db).staff.end_sessions(me.id)
+    # Whoever this agent was talking to goes back to the queue for a colleague.
+    await release_all(services.sessions, services.clock, services.assistant.texts, me.id)
     session_of(request).renew()
     raise web.HTTPFound("/console/login")

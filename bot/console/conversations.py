@@ -103,7 +103,9 @@ def _page_context(request: web.Request, loaded: Loaded) -> dict[str, Any]:
         "conversation": loaded.detail,
         "can_reply": loaded.detail.held_by(me.id),
         # Only the holder hands back: an admin taking someone's chat away would surprise them.
-        "can_hand_back": loaded.detail.held_by(me.id),
+        # Admins may return anyone's chat: an agent who left must not strand a customer.
+        "can_hand_back": loaded.detail.held_by(me.id)
+        or (me.is_admin and loaded.detail.mode == "human"),
         "canned": loaded.canned,
     }
 
@@ -249,8 +251,13 @@ async def hand_back(request: web.Request) -> web.StreamResponse:
     conversation = await _conversation(request)
     me = signed_in(request)
     services = request.config_dict[SERVICES]
-    if not _held_by(conversation, me.id) or not await handover.hand_back(
-        services.sessions, services.clock, services.assistant.texts, conversation.id, me.id
+    if not (_held_by(conversation, me.id) or me.is_admin) or not await handover.hand_back(
+        services.sessions,
+        services.clock,
+        services.assistant.texts,
+        conversation.id,
+        me.id,
+        as_admin=me.is_admin,
     ):
         return await _done(request, NOT_YOURS_TO_RETURN, status=403)
     await _audit(request, "conversation_hand_back", conversation.id)

@@ -6,12 +6,13 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.console.auth import SEEN_EVERY, admin_only
+from bot.console.auth import admin_only
 from bot.console.formatting import label
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import SignedIn, signed_in
 from bot.console.templates import render
+from bot.handover import release_all
 from bot.staff_accounts import (
     MAX_DISPLAY_NAME_CHARS,
     MAX_NAME_CHARS,
@@ -19,11 +20,11 @@ from bot.staff_accounts import (
     MIN_PASSWORD_CHARS,
     hash_password,
 )
+from handlers.handover import ONLINE_WINDOW
 from storage.models import STAFF_ROLES, Staff
 from storage.repositories import Repositories
 
 # Staff seen this lately count as online (an open console is seen every SEEN_EVERY).
-ONLINE_WITHIN = SEEN_EVERY * 3
 AUDIT_ENTRIES = 200
 # What a change's redirect may say: fixed texts, so a link cannot put words on the page.
 NOTICES = {
@@ -101,7 +102,7 @@ async def listing(
             staff,
             online=staff.active
             and staff.last_seen_at is not None
-            and now - staff.last_seen_at <= ONLINE_WITHIN,
+            and now - staff.last_seen_at <= ONLINE_WINDOW,
             locked=staff.locked_until is not None and staff.locked_until > now,
         )
         for staff in accounts
@@ -224,7 +225,14 @@ async def deactivate(request: web.Request) -> web.Response:
         await repos.staff.end_sessions(target.id)
         return "staff_deactivated", ""
 
-    return await change_account(request, change, "deactivated")
+    try:
+        return await change_account(request, change, "deactivated")
+    except web.HTTPSeeOther:
+        # Their chats go back to the queue, keeping their place, rather than wait on nobody.
+        services = request.config_dict[SERVICES]
+        staff_id = int(request.match_info["staff_id"])
+        await release_all(services.sessions, services.clock, services.assistant.texts, staff_id)
+        raise
 
 
 async def reactivate(request: web.Request) -> web.Response:

@@ -1,6 +1,7 @@
 """Console fixtures: staff accounts and a signed-in browser-like client."""
 
 import re
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,26 @@ async def agent(services: Services) -> Staff:
 @pytest.fixture
 async def admin(services: Services) -> Staff:
     return await create_staff(services.sessions, services.clock, "boss", "admin", PASSWORD, "老板")
+
+
+# Signs a staff member in from another browser: `await another_browser(staff)`.
+OpenConsole = Callable[[Staff], Awaitable[Console]]
+
+
+@pytest.fixture
+async def another_browser(client: TestClient) -> AsyncIterator[OpenConsole]:
+    """Sign a staff member in from a browser of their own (own cookies), on the same server."""
+    browsers: list[TestClient] = []
+
+    async def open_for(staff: Staff) -> Console:
+        browser = TestClient(client.server)
+        await browser.start_server()
+        browsers.append(browser)
+        return Console(browser, staff, await sign_in(browser, staff.name))
+
+    yield open_for
+    for browser in browsers:
+        await browser.session.close()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The console's conversations: the lists, one conversation, take over, reply, hand back."""
 
 import re
-from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -12,7 +11,7 @@ from bot.outbox import deliver_outbox
 from bot.staff_accounts import create_staff
 from storage.models import Conversation
 from storage.repositories import Repositories
-from tests.bot.console.conftest import PASSWORD, Console, sign_in
+from tests.bot.console.conftest import PASSWORD, Console, OpenConsole
 from tests.bot.test_outbox import RecordingSender, customer_messages
 from tests.conftest import Chat, FakeClock
 
@@ -46,15 +45,10 @@ async def deliver(services: Services, clock: FakeClock) -> int:
 
 
 @pytest.fixture
-async def colleague_console(client: TestClient, services: Services) -> AsyncIterator[Console]:
-    """A second agent in a browser of their own (its own cookies), on the same server."""
+async def colleague_console(services: Services, another_browser: OpenConsole) -> Console:
+    """A second agent in a browser of their own."""
     staff = await create_staff(services.sessions, services.clock, "li", "agent", PASSWORD, "小李")
-    browser = TestClient(client.server)
-    await browser.start_server()
-    try:
-        yield Console(browser, staff, await sign_in(browser, staff.name))
-    finally:
-        await browser.session.close()
+    return await another_browser(staff)
 
 
 async def test_anonymous_visitors_are_refused(client: TestClient, chat: Chat) -> None:
