@@ -43,3 +43,31 @@ def is_today(moment: datetime, now: datetime, settings: Settings) -> bool:
 def local_clock_time(moment: datetime, settings: Settings) -> str:
     """A moment's time of day in the shop's time zone: "20:50"."""
     return clock_time(_local(moment, settings))
+
+
+def after_business_hours(start: datetime, hours: float, settings: Settings) -> datetime:
+    """The moment `hours` of staff time have passed after `start`; closed hours do not count.
+
+    A promise to answer "within 2 hours" made at 20:30 comes due at 10:30 the next morning,
+    not at 22:30 when nobody is there.
+    """
+    remaining = timedelta(hours=hours)
+    opens, closes = settings.opening_hours
+    if opens == closes:
+        return start + remaining
+    moment = start if is_open(start, settings) else next_opening(start, settings)
+    while True:
+        closing = _next_closing(moment, settings)
+        if moment + remaining <= closing:
+            return moment + remaining
+        remaining -= closing - moment
+        moment = next_opening(closing, settings)
+
+
+def _next_closing(moment: datetime, settings: Settings) -> datetime:
+    _, closes = settings.opening_hours
+    local = _local(moment, settings)
+    candidate = datetime.combine(local.date(), closes, tzinfo=local.tzinfo)
+    if candidate <= local:
+        candidate = datetime.combine(local.date() + timedelta(days=1), closes, tzinfo=local.tzinfo)
+    return candidate

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from bot.settings import Settings
-from handlers.business_hours import is_open, next_opening
+from handlers.business_hours import after_business_hours
 from handlers.context import Context
 from handlers.ticket_numbers import PREFIXES
 from storage.models import Identity, Ticket
@@ -13,26 +13,24 @@ from storage.repositories import Repositories
 def deadlines(
     kind: str, severity: str, now: datetime, settings: Settings
 ) -> tuple[datetime, datetime]:
-    """When the first response and the resolution are due, by kind and severity."""
+    """When the first response and the resolution are due, by kind and severity.
+
+    The first response counts staff time only (a promise made at night runs from the
+    morning); the resolution counts calendar time, but never comes before the first response.
+    """
     if kind == "callback":
-        # Asked for out of hours: the clock starts when staff are back at work.
-        due = next_opening(now, settings) + timedelta(hours=settings.callback_hours)
-        return due, due
-    if severity == "urgent":
-        first = timedelta(hours=settings.urgent_first_response_hours)
-        resolution = now + timedelta(hours=settings.urgent_resolution_hours)
-        if not is_open(now, settings):
-            # Nobody can answer before staff are back: the first thing they do then.
-            first_due = next_opening(now, settings) + first
-            return first_due, max(resolution, first_due)
-        return now + first, resolution
-    if kind == "complaint":
+        first_hours = resolution_hours = settings.callback_hours
+    elif severity == "urgent":
+        first_hours = settings.urgent_first_response_hours
+        resolution_hours = settings.urgent_resolution_hours
+    elif kind == "complaint":
         first_hours = settings.complaint_first_response_hours
         resolution_hours = settings.complaint_resolution_hours
     else:
         first_hours = settings.after_sales_first_response_hours
         resolution_hours = settings.after_sales_resolution_hours
-    return now + timedelta(hours=first_hours), now + timedelta(hours=resolution_hours)
+    first_due = after_business_hours(now, first_hours, settings)
+    return first_due, max(now + timedelta(hours=resolution_hours), first_due)
 
 
 async def add_ticket(
