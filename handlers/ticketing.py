@@ -1,6 +1,7 @@
 """Opening tickets from the chat: numbers customers can quote, promised times, staff alerts."""
 
 from datetime import datetime, timedelta
+from typing import TypedDict, Unpack
 
 from bot.settings import Settings
 from handlers.business_hours import after_business_hours
@@ -33,30 +34,37 @@ def deadlines(
     return first_due, max(now + timedelta(hours=resolution_hours), first_due)
 
 
+class TicketFields(TypedDict, total=False):
+    """What a new ticket may say beyond its kind; all optional."""
+
+    severity: str
+    order_id: int | None
+    order_item_id: int | None
+    request_type: str | None
+    category: str | None
+    reason: str
+    description: str
+    media: list[str] | None
+    within_policy: bool
+    policy_note: str
+    notice: str
+
+
 async def add_ticket(
     repos: Repositories,
     settings: Settings,
     now: datetime,
     identity: Identity,
     kind: str,
-    *,
-    severity: str = "normal",
-    order_id: int | None = None,
-    order_item_id: int | None = None,
-    request_type: str | None = None,
-    category: str | None = None,
-    reason: str = "",
-    description: str = "",
-    media: list[str] | None = None,
-    within_policy: bool = True,
-    policy_note: str = "",
-    notice: str = "",
+    **fields: Unpack[TicketFields],
 ) -> Ticket:
     """Store a new ticket for the chat's customer and tell staff about it (no chat needed).
 
     `notice` is the staff notification's text, "{number}" standing for the new ticket's
     number ("urgent complaint {number}: threat (12315)"); by default "new KIND NUMBER".
     """
+    severity = fields.get("severity", "normal")
+    notice = fields.get("notice", "")
     day = now.astimezone(settings.zone).strftime("%Y%m%d")
     first_response_due, resolution_due = deadlines(kind, severity, now, settings)
     ticket = await repos.tickets.add(
@@ -65,16 +73,16 @@ async def add_ticket(
             status="open",
             identity_id=identity.id,
             customer_id=identity.customer_id,
-            order_id=order_id,
-            order_item_id=order_item_id,
-            request_type=request_type,
-            category=category,
+            order_id=fields.get("order_id"),
+            order_item_id=fields.get("order_item_id"),
+            request_type=fields.get("request_type"),
+            category=fields.get("category"),
             severity=severity,
-            reason=reason,
-            description=description,
-            media=list(media or []),
-            within_policy=within_policy,
-            policy_note=policy_note,
+            reason=fields.get("reason", ""),
+            description=fields.get("description", ""),
+            media=list(fields.get("media") or []),
+            within_policy=fields.get("within_policy", True),
+            policy_note=fields.get("policy_note", ""),
             first_response_due=first_response_due,
             resolution_due=resolution_due,
             created_at=now,
@@ -87,38 +95,6 @@ async def add_ticket(
     return ticket
 
 
-async def open_ticket(
-    ctx: Context,
-    kind: str,
-    *,
-    severity: str = "normal",
-    order_id: int | None = None,
-    order_item_id: int | None = None,
-    request_type: str | None = None,
-    category: str | None = None,
-    reason: str = "",
-    description: str = "",
-    media: list[str] | None = None,
-    within_policy: bool = True,
-    policy_note: str = "",
-    notice: str = "",
-) -> Ticket:
+async def open_ticket(ctx: Context, kind: str, **fields: Unpack[TicketFields]) -> Ticket:
     """Store a new ticket for this chat's customer and tell staff about it (see add_ticket)."""
-    return await add_ticket(
-        ctx.repos,
-        ctx.settings,
-        ctx.clock.now(),
-        ctx.identity,
-        kind,
-        severity=severity,
-        order_id=order_id,
-        order_item_id=order_item_id,
-        request_type=request_type,
-        category=category,
-        reason=reason,
-        description=description,
-        media=media,
-        within_policy=within_policy,
-        policy_note=policy_note,
-        notice=notice,
-    )
+    return await add_ticket(ctx.repos, ctx.settings, ctx.clock.now(), ctx.identity, kind, **fields)

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Update, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation, Handover, Identity, OutboxMessage, Ticket
@@ -13,6 +13,13 @@ from storage.repositories.tickets import ACTIVE_STATUSES
 class HandoverRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def _changed_one(self, statement: Update) -> bool:
+        """Run a conditional UPDATE; True when it changed the one row it aimed at."""
+        result = await self._session.execute(
+            statement.execution_options(synchronize_session="fetch")
+        )
+        return result.rowcount == 1
 
     async def current(self, conversation_id: int) -> Handover | None:
         """The conversation's queued or active handover, if any."""
@@ -78,13 +85,11 @@ class HandoverRepository:
         A conditional UPDATE, so two agents (or an agent and the assignment job) cannot both
         take it.
         """
-        result = await self._session.execute(
+        return await self._changed_one(
             update(Handover)
             .where(Handover.id == handover_id, Handover.status == "queued")
             .values(status="active", staff_id=staff_id, taken_at=now, last_staff_message_at=now)
-            .execution_options(synchronize_session="fetch")
         )
-        return result.rowcount == 1
 
     async def touch(self, handover_id: int, now: datetime) -> None:
         """Record a staff message: the idle time counts from here."""
@@ -97,27 +102,23 @@ class HandoverRepository:
 
     async def end(self, handover_id: int, reason: str, now: datetime) -> bool:
         """End a queued or active handover; False when it had ended already."""
-        result = await self._session.execute(
+        return await self._changed_one(
             update(Handover)
             .where(Handover.id == handover_id, Handover.status != "ended")
             .values(status="ended", end_reason=reason, ended_at=now)
-            .execution_options(synchronize_session="fetch")
         )
-        return result.rowcount == 1
 
     async def leave_queue(self, handover_id: int, now: datetime) -> bool:
         """End a handover still waiting (the customer left); False once an agent took it."""
-        result = await self._session.execute(
+        return await self._changed_one(
             update(Handover)
             .where(Handover.id == handover_id, Handover.status == "queued")
             .values(status="ended", end_reason="left_queue", ended_at=now)
-            .execution_options(synchronize_session="fetch")
         )
-        return result.rowcount == 1
 
     async def end_idle(self, handover_id: int, before: datetime, now: datetime) -> bool:
         """End an active handover with no staff message since `before`; False otherwise."""
-        result = await self._session.execute(
+        return await self._changed_one(
             update(Handover)
             .where(
                 Handover.id == handover_id,
@@ -125,9 +126,7 @@ class HandoverRepository:
                 Handover.last_staff_message_at < before,
             )
             .values(status="ended", end_reason="idle", ended_at=now)
-            .execution_options(synchronize_session="fetch")
         )
-        return result.rowcount == 1
 
     async def conversation(self, conversation_id: int) -> Conversation | None:
         """The conversation handed over, as stored now."""
@@ -135,17 +134,15 @@ class HandoverRepository:
 
     async def hold(self, conversation_id: int, staff_id: int, now: datetime) -> bool:
         """Give the conversation to an agent; False when one holds it already (atomic)."""
-        result = await self._session.execute(
+        return await self._changed_one(
             update(Conversation)
             .where(Conversation.id == conversation_id, Conversation.mode != "human")
             .values(mode="human", staff_id=staff_id, dialog=None, updated_at=now)
-            .execution_options(synchronize_session="fetch")
         )
-        return result.rowcount == 1
 
     async def release(self, conversation_id: int, staff_id: int | None, now: datetime) -> bool:
         """Give a conversation the agent holds back to the bot; False when they do not hold it."""
-        result = await self._session.execute(
+        return await self._changed_one(
             update(Conversation)
             .where(
                 Conversation.id == conversation_id,
@@ -153,9 +150,7 @@ class HandoverRepository:
                 Conversation.staff_id == staff_id,
             )
             .values(mode="bot", staff_id=None, updated_at=now)
-            .execution_options(synchronize_session="fetch")
         )
-        return result.rowcount == 1
 
     async def open_callback(self, identity_id: int) -> Ticket | None:
         """The chat's callback ticket still waiting for staff, if any."""
@@ -187,27 +182,23 @@ class HandoverRepository:
 
     async def end_queued(self, handover_id: int, reason: str, now: datetime) -> bool:
         """End a handover still waiting (e.g. "closed"); False once an agent took it."""
-        result = await self._session.execute(
+        return await self._changed_one(
             update(Handover)
             .where(Handover.id == handover_id, Handover.status == "queued")
             .values(status="ended", end_reason=reason, ended_at=now)
-            .execution_options(synchronize_session="fetch")
         )
-        return result.rowcount == 1
 
     async def unqueue(self, conversation_id: int, now: datetime) -> bool:
         """Give a waiting conversation back to the bot; False when it was not waiting."""
-        result = await self._session.execute(
+        return await self._changed_one(
             update(Conversation)
             .where(Conversation.id == conversation_id, Conversation.mode == "queued")
             .values(mode="bot", staff_id=None, updated_at=now)
-            .execution_options(synchronize_session="fetch")
         )
-        return result.rowcount == 1
 
     async def requeue(self, conversation_id: int, staff_id: int, now: datetime) -> bool:
         """Put a conversation the agent holds back in the queue; False when they do not hold it."""
-        result = await self._session.execute(
+        return await self._changed_one(
             update(Conversation)
             .where(
                 Conversation.id == conversation_id,
@@ -215,9 +206,7 @@ class HandoverRepository:
                 Conversation.staff_id == staff_id,
             )
             .values(mode="queued", staff_id=None, updated_at=now)
-            .execution_options(synchronize_session="fetch")
         )
-        return result.rowcount == 1
 
     async def held_by(self, staff_id: int) -> Sequence[Conversation]:
         """The conversations this staff member holds now."""
