@@ -124,7 +124,10 @@ async def log_in(
     async with sessions() as session, session.begin():
         repos = Repositories.for_session(session)
         if matches:
-            await repos.staff.clear_failed_logins(staff.id)
+            epoch = await repos.staff.accept_login(staff.id, staff.password_hash, now)
+            if epoch is None:  # locked by a guess sent alongside this attempt
+                return LoginResult(None, settings.login_lock_minutes)
+            staff.session_epoch = epoch
             await repos.audit.record(staff.id, "login", now, staff.name)
             return LoginResult(staff)
         lock_until = now + timedelta(minutes=settings.login_lock_minutes)

@@ -130,8 +130,9 @@ async def escalate(ctx: Context, ticket: Ticket, reasons: list[str]) -> None:
     ticket.severity = "urgent"
     ticket.first_response_due = min(ticket.first_response_due, max(first, now))
     ticket.resolution_due = min(ticket.resolution_due, max(resolution, now))
-    if not is_open(now, ctx.settings):
-        # Staff are gone: nothing is due before they are back and had time to answer.
+    if not is_open(now, ctx.settings) and ticket.first_response_due > now:
+        # Staff are gone: nothing is due before they are back and had time to answer. A
+        # deadline already missed stays missed.
         back_due, _ = deadlines("complaint", "urgent", now, ctx.settings)
         ticket.first_response_due = max(ticket.first_response_due, back_due)
         ticket.resolution_due = max(ticket.resolution_due, ticket.first_response_due)

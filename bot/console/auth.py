@@ -76,7 +76,7 @@ async def _signed_in_staff(request: web.Request) -> Staff | None:
             return None  # signed out, or the password changed, since this session began
         now = services.clock.now()
         if staff.last_seen_at is None or now - staff.last_seen_at >= SEEN_EVERY:
-            await repos.staff.mark_seen(staff.id, now)
+            await repos.staff.mark_seen(staff.id, staff.session_epoch, now)
     return staff
 
 

@@ -156,7 +156,7 @@ async def _still_allowed(
             staff = await repos.staff.by_id(signed.id)
             if staff is None or not staff.active or staff.session_epoch != signed.session_epoch:
                 return False
-            await repos.staff.mark_seen(staff.id, now)
+            await repos.staff.mark_seen(staff.id, staff.session_epoch, now)
     except SQLAlchemyError:
         log.warning("console events: marking the agent as seen failed", exc_info=True)
     return True

@@ -63,6 +63,25 @@ class StaffRepository:
         )
         return True
 
+    async def accept_login(self, staff_id: int, password_hash: str, now: datetime) -> int | None:
+        """Record a right password: the session epoch to sign in with, or None when the
+        account was locked, deactivated or given a new password meanwhile.
+
+        Conditional, so that guesses sent all at once cannot slip a login past a lock that
+        one of them set.
+        """
+        return await self._session.scalar(
+            update(Staff)
+            .where(
+                Staff.id == staff_id,
+                Staff.active.is_(True),
+                Staff.password_hash == password_hash,
+                (Staff.locked_until.is_(None)) | (Staff.locked_until <= now),
+            )
+            .values(failed_logins=0, locked_until=None)
+            .returning(Staff.session_epoch)
+        )
+
     async def clear_failed_logins(self, staff_id: int) -> None:
         await self._session.execute(
             update(Staff).where(Staff.id == staff_id).values(failed_logins=0, locked_until=None)
@@ -77,9 +96,16 @@ class StaffRepository:
             .execution_options(synchronize_session="fetch")
         )
 
-    async def mark_seen(self, staff_id: int, now: datetime) -> None:
+    async def mark_seen(self, staff_id: int, session_epoch: int, now: datetime) -> None:
+        """Count the account as online, unless it signed out (or was deactivated) meanwhile."""
         await self._session.execute(
-            update(Staff).where(Staff.id == staff_id).values(last_seen_at=now)
+            update(Staff)
+            .where(
+                Staff.id == staff_id,
+                Staff.session_epoch == session_epoch,
+                Staff.active.is_(True),
+            )
+            .values(last_seen_at=now)
         )
 
     async def online(self, seen_since: datetime) -> Sequence[Staff]:

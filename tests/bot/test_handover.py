@@ -35,7 +35,7 @@ async def add_agent(
             name, f"小{name}", role, password_hash="x", now=services.clock.now()
         )
         if online:
-            await repos.staff.mark_seen(staff.id, services.clock.now())
+            await repos.staff.mark_seen(staff.id, staff.session_epoch, services.clock.now())
         return staff.id
 
 

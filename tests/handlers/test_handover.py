@@ -34,7 +34,7 @@ async def agents_online(services: Services, count: int, role: str = "agent") -> 
             staff = await repos.staff.add(
                 f"{role}{n}", f"小{n}", role, password_hash="x", now=services.clock.now()
             )
-            await repos.staff.mark_seen(staff.id, services.clock.now())
+            await repos.staff.mark_seen(staff.id, staff.session_epoch, services.clock.now())
 
 
 def at_night(clock: FakeClock) -> None:
