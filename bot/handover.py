@@ -100,9 +100,11 @@ async def send_staff_reply(
             return False
         if conversation.staff_id != staff_id:
             return False
-        if await repos.handovers.sent_lately(
-            conversation_id, staff_id, text, now - DUPLICATE_WINDOW
-        ):
+        since = now - DUPLICATE_WINDOW
+        last = (await repos.messages.last_from_customer([conversation_id])).get(conversation_id)
+        if last is not None:
+            since = max(since, last.created_at)  # the customer wrote in between: a new answer
+        if await repos.handovers.sent_lately(conversation_id, staff_id, text, since):
             return True  # sent twice in a hurry: the message is on its way already
         handover = await repos.handovers.current(conversation_id)
         if handover is not None and handover.staff_id == staff_id:

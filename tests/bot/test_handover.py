@@ -363,3 +363,18 @@ async def test_a_double_click_sends_the_reply_once(
     assert await reply(services.sessions, clock, conversation_id, agent, "马上帮您查")
     texts = [row.text for row in await outbox(services) if row.sender == "staff"][1:]
     assert texts == ["马上帮您查", "请稍等", "马上帮您查"]
+
+
+async def test_the_same_short_answer_to_a_new_question_is_sent_again(
+    chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    conversation_id = await queued(chat)
+    agent = await add_agent(services, "li")
+    await take(services, conversation_id, agent)
+    assert await handover.send_staff_reply(services.sessions, clock, conversation_id, agent, "好的")
+    clock.advance(seconds=3)
+    assert await chat.say("我的订单能改地址吗？") == []
+    clock.advance(seconds=3)
+    assert await handover.send_staff_reply(services.sessions, clock, conversation_id, agent, "好的")
+    texts = [row.text for row in await outbox(services) if row.sender == "staff"][1:]
+    assert texts == ["好的", "好的"]
