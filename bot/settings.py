@@ -10,6 +10,9 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+# A year: longer promises (or inf/nan) are typing mistakes, not service levels.
+MAX_PROMISE_HOURS = 24 * 366
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -88,6 +91,14 @@ class Settings:
             settings.zone  # noqa: B018 - fail at start on an unknown time zone
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"KEFU_TIMEZONE: unknown time zone {settings.timezone!r}") from None
+        for field in fields(cls):
+            value = getattr(settings, field.name)
+            numeric = isinstance(value, int | float)
+            if numeric and field.name.endswith("_hours") and not 0 <= value <= MAX_PROMISE_HOURS:
+                raise ValueError(
+                    f"KEFU_{field.name.upper()}: expected 0 to {MAX_PROMISE_HOURS} hours, "
+                    f"got {value}"
+                )
         try:
             settings.opening_hours  # noqa: B018 - fail at start on unreadable hours
         except ValueError:

@@ -1,6 +1,6 @@
 """When staff answer customers: the shop's business hours in its own time zone."""
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from bot.settings import Settings
 
@@ -51,17 +51,19 @@ def after_business_hours(start: datetime, hours: float, settings: Settings) -> d
     A promise to answer "within 2 hours" made at 20:30 comes due at 10:30 the next morning,
     not at 22:30 when nobody is there.
     """
+    # Sums in UTC: adding hours to a local time would skip or repeat a clock change's hour.
     remaining = timedelta(hours=hours)
     opens, closes = settings.opening_hours
     if opens == closes:
-        return start + remaining
+        return start.astimezone(UTC) + remaining
     moment = start if is_open(start, settings) else next_opening(start, settings)
+    moment = moment.astimezone(UTC)
     while True:
-        closing = _next_closing(moment, settings)
+        closing = _next_closing(moment, settings).astimezone(UTC)
         if moment + remaining <= closing:
             return moment + remaining
         remaining -= closing - moment
-        moment = next_opening(closing, settings)
+        moment = next_opening(closing, settings).astimezone(UTC)
 
 
 def _next_closing(moment: datetime, settings: Settings) -> datetime:

@@ -107,3 +107,9 @@ def test_the_command_line_reports_a_bad_setting_as_a_configuration_error(
     assert "configuration error" in err
     assert name in err
     assert not (tmp_path / "kefu.db").exists(), "nothing is started with a bad setting"
+
+
+@pytest.mark.parametrize("value", ["-1", "nan", "inf", "100000"])
+def test_a_promised_time_that_cannot_be_meant_stops_the_start(value: str) -> None:
+    with pytest.raises(ValueError, match="KEFU_COMPLAINT_FIRST_RESPONSE_HOURS"):
+        Settings.from_env({"KEFU_COMPLAINT_FIRST_RESPONSE_HOURS": value})

@@ -1,7 +1,7 @@
 """Promised response times count staff time only."""
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -47,3 +47,10 @@ def test_a_complaint_at_night_is_due_in_the_morning_and_resolved_after() -> None
     first, resolution = deadlines("complaint", "normal", at(29, 22, 30), settings)
     assert first == at(30, 11)
     assert resolution == first  # never before the first answer
+
+
+def test_a_clock_change_neither_adds_nor_removes_an_hour_of_work() -> None:
+    settings = Settings(timezone="Europe/Berlin", business_hours="01:00-06:30")
+    # Berlin moves its clocks from 02:00 to 03:00 on 31 March 2024, inside the shift.
+    start = datetime(2024, 3, 30, 9, 1, tzinfo=UTC)
+    assert after_business_hours(start, 4, settings) == datetime(2024, 3, 31, 4, 0, tzinfo=UTC)
