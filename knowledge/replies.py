@@ -16,12 +16,21 @@ class ReplyTexts:
 
     @classmethod
     def from_file(cls, path: str | Path = DEFAULT_REPLIES) -> "ReplyTexts":
-        with Path(path).open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or {}
-        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-            raise ValueError(f"{path}: expected a mapping of names to texts")
-        return cls(data)
+        """The file's texts over the bundled ones: a shop's own file written for an older
+        version keeps working, with the bundled wording for texts added since."""
+        texts = _read(Path(DEFAULT_REPLIES))
+        if Path(path) != Path(DEFAULT_REPLIES):
+            texts.update(_read(Path(path)))
+        return cls(texts)
 
     def render(self, name: str, **fields: Any) -> str:
         """The template `name` with its fields filled in."""
         return self._templates[name].format(**fields).strip()
+
+
+def _read(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ValueError(f"{path}: expected a mapping of names to texts")
+    return data
