@@ -153,14 +153,13 @@ async def _is_admin(repos: Repositories, staff_id: int) -> bool:
 
 
 async def release_all(
-    sessions: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    texts: ReplyTexts,
-    staff_id: int,
+    sessions: async_sessionmaker[AsyncSession], clock: Clock, staff_id: int
 ) -> int:
-    """Put every chat the staff member holds back in the queue in its old place; how many."""
-    # For an account deactivated or signed out. The customers are not told (they still wait
-    # for a person), so `texts` only keeps the shape of the other staff calls.
+    """Put every chat the staff member holds back in the queue in its old place; how many.
+
+    For an account signed out, deactivated or given a new password. The customers are not
+    told: they still wait for a person, and the same handover goes on.
+    """
     now = clock.now()
     async with sessions() as session:
         held = await Repositories.for_session(session).handovers.held_by(staff_id)
@@ -172,11 +171,8 @@ async def release_all(
             handover = await repos.handovers.current(conversation_id)
             if not await repos.handovers.requeue(conversation_id, staff_id, now):
                 continue  # handed back or given back meanwhile
-            requested_at, reason = now, "staff"
-            if handover is not None:
-                requested_at, reason = handover.requested_at, handover.reason
-                await repos.handovers.end(handover.id, "released", now)
-            await repos.handovers.start(conversation_id, reason, requested_at)
+            if handover is None or not await repos.handovers.back_to_queue(handover.id):
+                await repos.handovers.start(conversation_id, "staff", now)
             released += 1
     return released
 

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.session import CSRF_FIELD, session_of
 from bot.console.signed_in import STAFF, SignedIn, signed_in
@@ -110,7 +111,7 @@ async def login_page(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.Response:
     form = await request.post()
-    name, password = str(form.get("name", "")), str(form.get("password", ""))
+    name, password = form_text(form, "name"), form_text(form, "password")
     target = _safe_next(str(form.get("next", "")))
     services = request.config_dict[SERVICES]
     result = await log_in(services.sessions, services.clock, services.settings, name, password)
@@ -138,6 +139,6 @@ async def logout(request: web.Request) -> web.Response:
     async with services.sessions() as db, db.begin():
         await Repositories.for_session(db).staff.end_sessions(me.id)
     # Whoever this agent was talking to goes back to the queue for a colleague.
-    await release_all(services.sessions, services.clock, services.assistant.texts, me.id)
+    await release_all(services.sessions, services.clock, me.id)
     session_of(request).renew()
     raise web.HTTPFound("/console/login")

@@ -170,6 +170,18 @@ async def change_account(request: web.Request, change: Change, done: str) -> web
     raise web.HTTPSeeOther(f"/console/staff?done={done}")
 
 
+async def _releasing_chats(request: web.Request, changing: Awaitable[web.Response]) -> web.Response:
+    """Apply an account change that signs the account out everywhere; once it is done, the
+    chats the account held go back to the queue in their old place, rather than wait on
+    nobody."""
+    try:
+        return await changing
+    except web.HTTPSeeOther:  # done: a refused change answers with the page instead
+        services = request.config_dict[SERVICES]
+        await release_all(services.sessions, services.clock, int(request.match_info["staff_id"]))
+        raise
+
+
 async def _keeps_an_admin(repos: Repositories, target: Staff) -> None:
     """Refuse a change that would leave no active admin to manage the accounts."""
     if target.role != "admin" or not target.active:
@@ -191,7 +203,7 @@ async def reset_password(request: web.Request) -> web.Response:
         await repos.staff.end_sessions(target.id)
         return "password_reset", ""
 
-    return await change_account(request, change, "password")
+    return await _releasing_chats(request, change_account(request, change, "password"))
 
 
 async def change_role(request: web.Request) -> web.Response:
@@ -225,14 +237,7 @@ async def deactivate(request: web.Request) -> web.Response:
         await repos.staff.end_sessions(target.id)
         return "staff_deactivated", ""
 
-    try:
-        return await change_account(request, change, "deactivated")
-    except web.HTTPSeeOther:
-        # Their chats go back to the queue, keeping their place, rather than wait on nobody.
-        services = request.config_dict[SERVICES]
-        staff_id = int(request.match_info["staff_id"])
-        await release_all(services.sessions, services.clock, services.assistant.texts, staff_id)
-        raise
+    return await _releasing_chats(request, change_account(request, change, "deactivated"))
 
 
 async def reactivate(request: web.Request) -> web.Response:

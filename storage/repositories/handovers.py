@@ -91,6 +91,14 @@ class HandoverRepository:
             .values(status="active", staff_id=staff_id, taken_at=now, last_staff_message_at=now)
         )
 
+    async def back_to_queue(self, handover_id: int) -> bool:
+        """An agent's handover waits again, in its old place; False when it was not active."""
+        return await self._changed_one(
+            update(Handover)
+            .where(Handover.id == handover_id, Handover.status == "active")
+            .values(status="queued", staff_id=None, taken_at=None, last_staff_message_at=None)
+        )
+
     async def touch(self, handover_id: int, now: datetime) -> None:
         """Record a staff message: the idle time counts from here."""
         await self._session.execute(

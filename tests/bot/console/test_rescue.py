@@ -55,3 +55,15 @@ async def test_deactivating_an_agent_returns_their_chats_to_the_queue(
     assert (await admin_console.post_form(path, {}, allow_redirects=False)).status == 303
     conversation = await chat.conversation()
     assert (conversation.mode, conversation.staff_id) == ("queued", None)
+
+
+async def test_a_new_password_for_an_agent_returns_their_chats_to_the_queue(
+    chat: Chat, agent_console: Console, admin: Staff, another_browser: OpenConsole
+) -> None:
+    await held_by_agent(chat, agent_console)
+    admin_console = await another_browser(admin)
+    path = f"/console/staff/{agent_console.staff.id}/password"
+    form = {"password": "a new password", "password_again": "a new password"}
+    assert (await admin_console.post_form(path, form, allow_redirects=False)).status == 303
+    conversation = await chat.conversation()
+    assert (conversation.mode, conversation.staff_id) == ("queued", None)
