@@ -1,4 +1,4 @@
-"""Staff editing the FAQ: checking, saving and deleting entries, grouping unanswered questions."""
+"""Staff editing the FAQ: checking, saving and deleting entries."""
 
 # Every change stamps the entry later than any stored one (`_stamp`), so the FAQ table's
 # revision moves and the assistant answers from the new entries on the next message.
@@ -7,15 +7,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol
 
-from rapidfuzz import fuzz, process
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.settings import Settings
+from handlers.faq import confident, worth_suggesting
 from knowledge import FaqItem, FaqMatch
-from knowledge.matcher import matching_form
 from knowledge.normalize import normalize
 from storage.models import FaqEntry
 from storage.repositories import Repositories
@@ -29,13 +27,10 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 # Paths under /console/faq/ that an entry id would hide.
 RESERVED_IDS = ("new", "unanswered")
 AUTO_ID = re.compile(r"faq-(\d+)")
+
+
 # Unanswered questions: how far back to look, and how alike (rapidfuzz ratio of their matching
 # forms, 0..100) two must be to count as one question asked in other words.
-UNANSWERED_DAYS = 30
-UNANSWERED_ROWS = 500
-SIMILAR_RATIO = 80.0
-
-
 class FaqInvalid(ValueError):
     """An entry staff typed that cannot be saved; `errors` say why, in the staff's language."""
 
@@ -63,31 +58,6 @@ class FaqDraft:
         return cls(item.id, item.question, item.answer, "\n".join(item.alternates), item.category)
 
 
-class AskedQuestion(Protocol):
-    """What grouping needs of an unanswered question."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def created_at(self) -> datetime: ...
-
-
-@dataclass(frozen=True)
-class UnansweredGroup:
-    """Unanswered questions that ask the same thing."""
-
-    ids: tuple[int, ...]
-    examples: tuple[str, ...]  # distinct texts, the most asked first
-    count: int
-    last_asked: datetime
-
-    @property
-    def text(self) -> str:
-        return self.examples[0]
-
-
 def item_of(row: FaqEntry) -> FaqItem:
     return FaqItem(row.id, row.question, row.answer, tuple(row.alternates or ()), row.category)
 
@@ -96,9 +66,9 @@ def check_draft(draft: FaqDraft) -> FaqItem:
     """The entry to store, or FaqInvalid with every problem; an empty id stays empty."""
     errors: list[str] = []
     entry_id = draft.id.strip()
-    question = _one_line(draft.question)
+    question = one_line(draft.question)
     answer = draft.answer.replace("\r\n", "\n").replace("\x00", "").strip()
-    category = _one_line(draft.category)
+    category = one_line(draft.category)
     if entry_id and (len(entry_id) > ID_LIMIT or not ID_PATTERN.fullmatch(entry_id)):
         errors.append("编号只能用小写英文字母、数字、- 和 _，例如 shipping-time（最多 100 个字符）")
     elif entry_id in RESERVED_IDS:
@@ -226,7 +196,7 @@ async def add_phrasing(
         if row is None:
             raise FaqNotFound(entry_id)
         current = item_of(row)
-        wording = _one_line(text)
+        wording = one_line(text)
         if not wording:
             raise FaqInvalid(["请填写要添加的问法"])
         if normalize(wording) in {normalize(p) for p in current.phrasings}:
@@ -242,80 +212,16 @@ async def add_phrasing(
     return item
 
 
-async def dismiss_unanswered(
-    sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: Sequence[int], staff_id: int
-) -> None:
-    """Forget unanswered questions that need no entry (greetings, noise)."""
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
-        await repos.unanswered.delete(ids)
-        detail = ",".join(map(str, ids))
-        await repos.audit.record(staff_id, "unanswered_dismiss", clock.now(), "", detail)
-
-
-async def unanswered_groups(
-    sessions: async_sessionmaker[AsyncSession], now: datetime
-) -> list[UnansweredGroup]:
-    """The recent unanswered questions, grouped, the most asked first."""
-    since = now - timedelta(days=UNANSWERED_DAYS)
-    async with sessions() as session:
-        rows = await Repositories.for_session(session).unanswered.recent(since, UNANSWERED_ROWS)
-    return group_questions(rows)
-
-
-def group_questions(questions: Iterable[AskedQuestion]) -> list[UnansweredGroup]:
-    """Questions with the same matching form together, and forms nearly alike merged."""
-    # A form joins the group whose first (most asked) form is most alike, if SIMILAR_RATIO
-    # alike; comparing with that one only keeps a chain of small differences from pulling
-    # unrelated questions into one group.
-    by_form: dict[str, list[AskedQuestion]] = {}
-    for question in questions:
-        if question.text.strip():
-            form = matching_form(question.text) or question.text.strip()
-            by_form.setdefault(form, []).append(question)
-    clusters: list[list[str]] = []
-    for form in sorted(by_form, key=lambda f: (-len(by_form[f]), f)):
-        leaders = [cluster[0] for cluster in clusters]
-        best = process.extractOne(form, leaders, scorer=fuzz.ratio, score_cutoff=SIMILAR_RATIO)
-        if best is None:
-            clusters.append([form])
-        else:
-            clusters[best[2]].append(form)
-    groups = [_group([q for form in cluster for q in by_form[form]]) for cluster in clusters]
-    return sorted(groups, key=lambda g: (-g.count, -g.last_asked.timestamp(), g.ids))
-
-
 def customer_outcome(matches: Sequence[FaqMatch], settings: Settings) -> str:
     """What the FAQ rules do with these matches: "answer", "suggest" or "none"."""
-    # The decision of handlers.faq, which needs a chat's context; rules before the FAQ
-    # (complaints, orders …) may still take the text.
-    if not matches:
-        return "none"
-    best = matches[0]
-    ahead = len(matches) < 2 or best.score - matches[1].score >= settings.faq_ambiguity_margin
-    if best.score >= settings.faq_answer_score and ahead:
+    # Rules before the FAQ (complaints, orders …) may still take the text.
+    if confident(matches, settings) is not None:
         return "answer"
-    if best.score >= settings.faq_suggest_score:
-        return "suggest"
-    return "none"
+    return "suggest" if worth_suggesting(matches, settings) else "none"
 
 
-def _group(questions: list[AskedQuestion]) -> UnansweredGroup:
-    counts: dict[str, int] = {}
-    for question in sorted(questions, key=lambda q: (q.created_at, q.id), reverse=True):
-        text = _one_line(question.text)
-        counts[text] = counts.get(text, 0) + 1
-    # Ties keep the newest first: dicts keep insertion order and the sort is stable.
-    examples = sorted(counts, key=lambda text: -counts[text])
-    return UnansweredGroup(
-        ids=tuple(sorted(q.id for q in questions)),
-        examples=tuple(examples),
-        count=len(questions),
-        last_asked=max(q.created_at for q in questions),
-    )
-
-
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """The text on one line, runs of white space made single spaces."""
     return " ".join(text.replace("\x00", "").split())
 
 
@@ -324,7 +230,7 @@ def _alternates(question: str, lines: Iterable[str]) -> list[str]:
     seen = {normalize(question)}
     kept: list[str] = []
     for line in lines:
-        text = _one_line(line)
+        text = one_line(line)
         key = normalize(text)
         if text and key not in seen:
             seen.add(key)

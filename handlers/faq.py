@@ -1,6 +1,9 @@
 """Answers from the FAQ knowledge base, and picking one of the suggested questions."""
 
+from collections.abc import Sequence
+
 from bot.messages import Reply
+from bot.settings import Settings
 from handlers.answers import bare_yes_or_no, choice
 from handlers.context import Context
 from knowledge import FaqMatch
@@ -17,22 +20,31 @@ def best_match(ctx: Context) -> FaqMatch | None:
     return matches[0] if matches else None
 
 
+def confident(matches: Sequence[FaqMatch], settings: Settings) -> FaqMatch | None:
+    """The match to answer with: above the answer score and clearly ahead of the next."""
+    if not matches or matches[0].score < settings.faq_answer_score:
+        return None
+    runner_up = matches[1:2]
+    if runner_up and matches[0].score - runner_up[0].score < settings.faq_ambiguity_margin:
+        return None
+    return matches[0]
+
+
+def worth_suggesting(matches: Sequence[FaqMatch], settings: Settings) -> list[FaqMatch]:
+    """The matches close enough to offer as "did you mean" choices."""
+    return [m for m in matches if m.score >= settings.faq_suggest_score]
+
+
 def confident_match(ctx: Context) -> FaqMatch | None:
-    """The FAQ entry to answer with: above the answer score and clearly ahead of the next."""
-    match = best_match(ctx)
-    if match is None or match.score < ctx.settings.faq_answer_score:
-        return None
-    runner_up = ctx.memo["faq_best"][1:2]
-    if runner_up and match.score - runner_up[0].score < ctx.settings.faq_ambiguity_margin:
-        return None
-    return match
+    """The FAQ entry to answer this message with, if one is clear."""
+    best_match(ctx)
+    return confident(ctx.memo["faq_best"], ctx.settings)
 
 
 def suggestions(ctx: Context) -> list[FaqMatch]:
-    """The entries close enough to offer as "did you mean" choices."""
+    """The entries close enough to offer for this message."""
     best_match(ctx)
-    threshold = ctx.settings.faq_suggest_score
-    return [m for m in ctx.memo["faq_best"] if m.score >= threshold]
+    return worth_suggesting(ctx.memo["faq_best"], ctx.settings)
 
 
 def _choice(text: str, offered: int) -> int | None:

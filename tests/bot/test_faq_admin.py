@@ -17,15 +17,13 @@ from bot.faq_admin import (
     check_draft,
     customer_outcome,
     delete_entry,
-    dismiss_unanswered,
     edit_entry,
     find_entries,
     get_entry,
-    group_questions,
-    unanswered_groups,
 )
 from bot.settings import Settings
 from bot.staff_accounts import create_staff
+from bot.unanswered_questions import dismiss_unanswered, group_questions, unanswered_groups
 from knowledge import FaqItem, FaqMatch
 from storage.models import AuditEntry
 from storage.repositories import Repositories

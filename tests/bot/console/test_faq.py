@@ -5,7 +5,8 @@ import re
 from aiohttp import ClientResponse
 
 from bot.app import Services, create_app
-from bot.faq_admin import get_entry, unanswered_groups
+from bot.faq_admin import get_entry
+from bot.unanswered_questions import unanswered_groups
 from tests.bot.console.conftest import Console
 from tests.conftest import Chat, FakeClock
 
