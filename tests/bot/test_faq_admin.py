@@ -1,7 +1,6 @@
-"""FAQ editing for staff (bot.faq_admin): checks, saving, phrasings, unanswered groups."""
+"""FAQ editing for staff (bot.faq_admin): checks, saving, phrasings."""
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from itertools import pairwise
 
 import pytest
@@ -22,8 +21,7 @@ from bot.faq_admin import (
     get_entry,
 )
 from bot.settings import Settings
-from bot.staff_accounts import create_staff
-from bot.unanswered_questions import dismiss_unanswered, group_questions, unanswered_groups
+from bot.unanswered_questions import unanswered_groups
 from knowledge import FaqItem, FaqMatch
 from storage.models import AuditEntry
 from storage.repositories import Repositories
@@ -33,28 +31,10 @@ T0 = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 STORE = FaqDraft(question="你们有实体店吗？", answer="我们只在网上卖哦～", alternates="线下店在哪")
 
 
-@dataclass(frozen=True)
-class Asked:
-    id: int
-    text: str
-    created_at: datetime
-
-
-def asked(*texts: str) -> list[Asked]:
-    """Questions asked a minute apart, the last one newest."""
-    return [Asked(n, text, T0 + timedelta(minutes=n)) for n, text in enumerate(texts, 1)]
-
-
 def errors_of(draft: FaqDraft) -> list[str]:
     with pytest.raises(FaqInvalid) as raised:
         check_draft(draft)
     return raised.value.errors
-
-
-@pytest.fixture
-async def staff_id(services: Services) -> int:
-    staff = await create_staff(services.sessions, services.clock, "boss", "admin", "pw 12345678")
-    return staff.id
 
 
 async def revision(services: Services) -> object:
@@ -183,38 +163,6 @@ def test_the_outcome_follows_the_faq_rules() -> None:
 # --- unanswered questions ------------------------------------------------------------------------
 
 
-def test_similar_questions_are_grouped_and_different_ones_kept_apart() -> None:
-    groups = group_questions(
-        asked(
-            "你们有实体店吗",
-            "怎么退货",
-            "你们有实体店吗？？",
-            "你们有没有实体店",
-            "怎么换货",
-            "   ",
-            "能用花呗分期吗",
-            "你们有实体店吗",
-        )
-    )
-    assert [(g.ids, g.count) for g in groups] == [
-        ((1, 3, 4, 8), 4),
-        ((7,), 1),
-        ((5,), 1),
-        ((2,), 1),
-    ]
-    store = groups[0]
-    assert store.text == "你们有实体店吗"  # the most asked wording
-    assert store.examples == ("你们有实体店吗", "你们有没有实体店", "你们有实体店吗？？")
-    assert store.last_asked == T0 + timedelta(minutes=8)
-
-
-def test_a_chain_of_small_differences_does_not_join_unrelated_questions() -> None:
-    texts = ["退货运费谁出", "退货运费谁付", "换货运费谁付", "换货邮费谁付啊朋友"]
-    groups = group_questions(asked(*texts, texts[0]))
-    # 换货运费谁付 is as close to 退货运费谁付 as that is to 退货运费谁出, yet it leads a group
-    assert [g.ids for g in groups] == [(1, 2, 5), (3, 4)]
-
-
 async def test_a_group_becomes_an_entry_or_a_phrasing_and_leaves_the_list(
     services: Services, chat: Chat, clock: FakeClock, staff_id: int
 ) -> None:
@@ -238,18 +186,6 @@ async def test_a_group_becomes_an_entry_or_a_phrasing_and_leaves_the_list(
         )
     with pytest.raises(FaqNotFound):
         await add_phrasing(services.sessions, clock, "nothing-here", "问", staff_id)
-
-
-async def test_dismissed_and_old_questions_are_not_listed(
-    services: Services, chat: Chat, clock: FakeClock, staff_id: int
-) -> None:
-    await chat.as_user("a").ask("能用花呗分期吗")
-    clock.advance(days=31)
-    assert await unanswered_groups(services.sessions, clock.now()) == []
-    await chat.as_user("b").ask("你们有实体店吗")
-    [group] = await unanswered_groups(services.sessions, clock.now())
-    await dismiss_unanswered(services.sessions, clock, list(group.ids), staff_id)
-    assert await unanswered_groups(services.sessions, clock.now()) == []
 
 
 def _fields(draft: FaqDraft) -> dict[str, str]:

@@ -1,0 +1,66 @@
+"""Unanswered questions grouped for staff (bot.unanswered_questions)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.app import Services
+from bot.unanswered_questions import dismiss_unanswered, group_questions, unanswered_groups
+from tests.conftest import Chat, FakeClock
+
+T0 = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Asked:
+    id: int
+    text: str
+    created_at: datetime
+
+
+def asked(*texts: str) -> list[Asked]:
+    """Questions asked a minute apart, the last one newest."""
+    return [Asked(n, text, T0 + timedelta(minutes=n)) for n, text in enumerate(texts, 1)]
+
+
+def test_similar_questions_are_grouped_and_different_ones_kept_apart() -> None:
+    groups = group_questions(
+        asked(
+            "你们有实体店吗",
+            "怎么退货",
+            "你们有实体店吗？？",
+            "你们有没有实体店",
+            "怎么换货",
+            "   ",
+            "能用花呗分期吗",
+            "你们有实体店吗",
+        )
+    )
+    assert [(g.ids, g.count) for g in groups] == [
+        ((1, 3, 4, 8), 4),
+        ((7,), 1),
+        ((5,), 1),
+        ((2,), 1),
+    ]
+    store = groups[0]
+    assert store.text == "你们有实体店吗"  # the most asked wording
+    assert store.examples == ("你们有实体店吗", "你们有没有实体店", "你们有实体店吗？？")
+    assert store.last_asked == T0 + timedelta(minutes=8)
+
+
+def test_a_chain_of_small_differences_does_not_join_unrelated_questions() -> None:
+    texts = ["退货运费谁出", "退货运费谁付", "换货运费谁付", "换货邮费谁付啊朋友"]
+    groups = group_questions(asked(*texts, texts[0]))
+    # 换货运费谁付 is as close to 退货运费谁付 as that is to 退货运费谁出, yet it leads a group
+    assert [g.ids for g in groups] == [(1, 2, 5), (3, 4)]
+
+
+async def test_dismissed_and_old_questions_are_not_listed(
+    services: Services, chat: Chat, clock: FakeClock, staff_id: int
+) -> None:
+    await chat.as_user("a").ask("能用花呗分期吗")
+    clock.advance(days=31)
+    assert await unanswered_groups(services.sessions, clock.now()) == []
+    await chat.as_user("b").ask("你们有实体店吗")
+    [group] = await unanswered_groups(services.sessions, clock.now())
+    await dismiss_unanswered(services.sessions, clock, list(group.ids), staff_id)
+    assert await unanswered_groups(services.sessions, clock.now()) == []
