@@ -1,6 +1,5 @@
 """FAQ editing for staff (bot.faq_admin): checks, saving, phrasings."""
 
-from datetime import UTC, datetime
 from itertools import pairwise
 
 import pytest
@@ -27,7 +26,6 @@ from storage.models import AuditEntry
 from storage.repositories import Repositories
 from tests.conftest import Chat, FakeClock
 
-T0 = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 STORE = FaqDraft(question="你们有实体店吗？", answer="我们只在网上卖哦～", alternates="线下店在哪")
 
 
