@@ -16,9 +16,8 @@ from bot.console import live
 from bot.console.conversation_views import ConversationDetail, load_detail, load_lists
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
-from bot.console.session import csrf_token
-from bot.console.signed_in import signed_in, signed_in_or_none
-from bot.console.templates import TEMPLATES, render
+from bot.console.signed_in import signed_in
+from bot.console.templates import render, render_text
 from storage.models import Conversation
 from storage.repositories import Repositories
 
@@ -27,12 +26,6 @@ TAKEN_BY_OTHER = "该会话已由其他客服接入"
 NOT_YOURS_TO_RETURN = "只有接入该会话的客服可以交还机器人"
 EMPTY_REPLY = "请输入回复内容"
 DUMPS = partial(json.dumps, ensure_ascii=False)
-
-
-def fragment(request: web.Request, name: str, context: dict[str, Any]) -> str:
-    """A template rendered to text, with what every console template may use."""
-    values = {"staff": signed_in_or_none(request), "csrf_token": csrf_token(request), **context}
-    return request.config_dict[TEMPLATES].get_template(name).render(values)
 
 
 def _wants_json(request: web.Request) -> bool:
@@ -59,7 +52,7 @@ async def page(request: web.Request) -> web.Response:
 
 async def lists_fragment(request: web.Request) -> web.Response:
     """GET /console/api/conversations: the lists' HTML, for the page to swap in."""
-    html = fragment(request, "conversations_lists.html", await _lists_context(request))
+    html = render_text(request, "conversations_lists.html", await _lists_context(request))
     return web.Response(text=html, content_type="text/html", headers={"Cache-Control": "no-store"})
 
 
@@ -91,7 +84,7 @@ async def _load(request: web.Request, after_message_id: int = 0) -> Loaded:
 
 def _not_found(request: web.Request) -> web.HTTPNotFound:
     return web.HTTPNotFound(
-        text=fragment(request, "conversations_missing.html", {"section": "conversations"}),
+        text=render_text(request, "conversations_missing.html", {"section": "conversations"}),
         content_type="text/html",
     )
 
@@ -129,11 +122,11 @@ async def messages_fragment(request: web.Request) -> web.Response:
     context = _page_context(request, loaded)
     return web.json_response(
         {
-            "messages_html": fragment(request, "conversations_messages.html", context),
+            "messages_html": render_text(request, "conversations_messages.html", context),
             "last_message_id": max(after, loaded.detail.last_message_id),
-            "status_html": fragment(request, "conversations_status.html", context),
-            "unsent_html": fragment(request, "conversations_unsent.html", context),
-            "side_html": fragment(request, "conversations_side.html", context),
+            "status_html": render_text(request, "conversations_status.html", context),
+            "unsent_html": render_text(request, "conversations_unsent.html", context),
+            "side_html": render_text(request, "conversations_side.html", context),
             "can_reply": context["can_reply"],
         },
         headers={"Cache-Control": "no-store"},

@@ -27,10 +27,15 @@ def template_environment(zone: object) -> jinja2.Environment:
     return environment
 
 
+def render_text(request: web.Request, name: str, context: dict[str, Any]) -> str:
+    """A template (a page or a fragment) with the signed-in staff member and the CSRF token."""
+    values = {"staff": signed_in_or_none(request), "csrf_token": csrf_token(request), **context}
+    return request.config_dict[TEMPLATES].get_template(name).render(values)
+
+
 def render(
     request: web.Request, name: str, context: dict[str, Any], status: int = 200
 ) -> web.Response:
-    """A console page: the template with the signed-in staff member and the CSRF token."""
-    values = {"staff": signed_in_or_none(request), "csrf_token": csrf_token(request), **context}
-    html = request.config_dict[TEMPLATES].get_template(name).render(values)
+    """A console page."""
+    html = render_text(request, name, context)
     return web.Response(text=html, content_type="text/html", status=status)
