@@ -27,7 +27,9 @@ class CustomerRepository:
         self, customer_id: int | None, max_attempts: int, lock_until: datetime
     ) -> None:
         """Count a wrong answer for this customer's orders; lock them at `max_attempts`."""
-        await count_failure(self._session, Customer, customer_id, max_attempts, lock_until)
+        await count_failure(
+            self._session, Customer.failed_verifications, customer_id, max_attempts, lock_until
+        )
 
     async def clear_failed_verifications(self, customer_id: int) -> None:
         await self._session.execute(

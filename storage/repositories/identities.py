@@ -42,4 +42,6 @@ class IdentityRepository:
         self, identity: Identity, max_attempts: int, lock_until: datetime
     ) -> bool:
         """Count a wrong answer; returns True when this one locked the identity."""
-        return await count_failure(self._session, Identity, identity.id, max_attempts, lock_until)
+        return await count_failure(
+            self._session, Identity.failed_verifications, identity.id, max_attempts, lock_until
+        )

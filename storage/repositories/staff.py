@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Staff
+from storage.repositories.lockouts import count_failure
 
 
 class StaffRepository:
@@ -44,24 +45,10 @@ class StaffRepository:
     async def count_failed_login(
         self, staff_id: int, max_failures: int, lock_until: datetime
     ) -> bool:
-        """Add one wrong password; returns True when this one locked the account.
-
-        One UPDATE … RETURNING, so guesses sent at once all count.
-        """
-        failures = await self._session.scalar(
-            update(Staff)
-            .where(Staff.id == staff_id)
-            .values(failed_logins=Staff.failed_logins + 1)
-            .returning(Staff.failed_logins)
+        """Add one wrong password; returns True when this one locked the account."""
+        return await count_failure(
+            self._session, Staff.failed_logins, staff_id, max_failures, lock_until
         )
-        if failures is None or failures < max_failures:
-            return False
-        await self._session.execute(
-            update(Staff)
-            .where(Staff.id == staff_id)
-            .values(failed_logins=0, locked_until=lock_until)
-        )
-        return True
 
     async def accept_login(self, staff_id: int, password_hash: str, now: datetime) -> int | None:
         """Record a right password: the session epoch to sign in with, or None when the
