@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient
 from bot.app import Services
 from bot.staff_accounts import create_staff
 from storage.models import Staff
+from tests.conftest import Chat
 
 PASSWORD = "correct horse 1"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -36,6 +37,15 @@ class Console:
         """A script's post, with the CSRF header."""
         headers = {"X-CSRF-Token": self.csrf}
         return await self.client.post(path, json=data, headers=headers, **kwargs)
+
+
+async def taken_over(chat: Chat, console: Console) -> str:
+    """The customer asks for a person and the console's agent takes the chat; its page path."""
+    await chat.ask("转人工")
+    path = f"/console/conversations/{(await chat.conversation()).id}"
+    take = await console.post_json(f"{path}/take", {})
+    assert take.status == 200
+    return path
 
 
 async def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> str:

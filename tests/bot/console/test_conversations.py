@@ -11,7 +11,7 @@ from bot.outbox import deliver_outbox
 from bot.staff_accounts import create_staff
 from storage.models import Conversation
 from storage.repositories import Repositories
-from tests.bot.console.conftest import PASSWORD, Console, OpenConsole
+from tests.bot.console.conftest import PASSWORD, Console, OpenConsole, taken_over
 from tests.bot.test_outbox import RecordingSender, customer_messages
 from tests.conftest import Chat, FakeClock
 
@@ -118,10 +118,7 @@ async def test_taking_over_silences_the_bot_and_the_customer_shows_in_the_consol
 async def test_a_reply_reaches_the_customer_once_the_outbox_delivers_it(
     agent_console: Console, chat: Chat, services: Services, clock: FakeClock, client: TestClient
 ) -> None:
-    await chat.ask("转人工")
-    conversation = await conversation_of(services, "alice")
-    path = f"/console/conversations/{conversation.id}"
-    await agent_console.post_form(f"{path}/take", {})
+    path = await taken_over(chat, agent_console)
 
     response = await agent_console.post_form(
         f"{path}/reply", {"text": "您好，我来帮您查一下"}, allow_redirects=False
@@ -140,10 +137,7 @@ async def test_a_reply_reaches_the_customer_once_the_outbox_delivers_it(
 async def test_a_script_reply_gets_json_and_no_redirect(
     agent_console: Console, chat: Chat, services: Services
 ) -> None:
-    await chat.ask("转人工")
-    conversation = await conversation_of(services, "alice")
-    path = f"/console/conversations/{conversation.id}"
-    await agent_console.post_json(f"{path}/take", {})
+    path = await taken_over(chat, agent_console)
 
     response = await agent_console.post_json(f"{path}/reply", {"text": "马上为您处理"})
     assert response.status == 200
@@ -161,10 +155,7 @@ async def test_a_canned_reply_picked_without_script_is_sent(
             None, "问候", "您好，很高兴为您服务", clock.now()
         )
         assert canned is not None
-    await chat.ask("转人工")
-    conversation = await conversation_of(services, "alice")
-    path = f"/console/conversations/{conversation.id}"
-    await agent_console.post_form(f"{path}/take", {})
+    path = await taken_over(chat, agent_console)
 
     page = await page_text(agent_console, path)
     assert 'data-text="您好，很高兴为您服务"' in page
@@ -175,10 +166,7 @@ async def test_a_canned_reply_picked_without_script_is_sent(
 async def test_handing_back_lets_the_bot_answer_again(
     agent_console: Console, chat: Chat, services: Services
 ) -> None:
-    await chat.ask("转人工")
-    conversation = await conversation_of(services, "alice")
-    path = f"/console/conversations/{conversation.id}"
-    await agent_console.post_form(f"{path}/take", {})
+    path = await taken_over(chat, agent_console)
     assert await chat.ask("在吗") == ""
 
     response = await agent_console.post_form(f"{path}/hand-back", {}, allow_redirects=False)
@@ -209,10 +197,7 @@ async def test_every_action_is_in_the_audit_log(
 async def test_another_agent_cannot_reply_take_or_hand_back_a_conversation_i_hold(
     agent_console: Console, colleague_console: Console, chat: Chat, services: Services
 ) -> None:
-    await chat.ask("转人工")
-    conversation = await conversation_of(services, "alice")
-    path = f"/console/conversations/{conversation.id}"
-    await agent_console.post_form(f"{path}/take", {})
+    path = await taken_over(chat, agent_console)
 
     form_reply = await colleague_console.post_form(f"{path}/reply", {"text": "我来回答"})
     assert form_reply.status == 403

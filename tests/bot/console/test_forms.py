@@ -3,7 +3,7 @@
 from multidict import MultiDict
 
 from bot.console.forms import form_text
-from tests.bot.console.conftest import Console
+from tests.bot.console.conftest import Console, taken_over
 from tests.conftest import Chat
 
 
@@ -21,9 +21,6 @@ def test_a_field_that_is_not_text_reads_as_empty() -> None:
 async def test_a_scripted_reply_that_is_not_text_is_refused(
     chat: Chat, agent_console: Console
 ) -> None:
-    await chat.ask("转人工")
-    conversation = await chat.conversation()
-    path = f"/console/conversations/{conversation.id}"
-    assert (await agent_console.post_json(f"{path}/take", {})).status == 200
+    path = await taken_over(chat, agent_console)
     response = await agent_console.post_json(f"{path}/reply", {"text": ["a"]})
     assert response.status == 400

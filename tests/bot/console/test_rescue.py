@@ -3,18 +3,15 @@ return to the queue when they sign out or their account is deactivated."""
 
 from bot.app import Services
 from storage.models import Staff
-from tests.bot.console.conftest import Console, OpenConsole
+from tests.bot.console.conftest import Console, OpenConsole, taken_over
 from tests.conftest import Chat
 
 
 async def held_by_agent(chat: Chat, agent_console: Console) -> int:
     """A chat the agent took over; its id."""
-    await chat.ask("转人工")
-    conversation = await chat.conversation()
-    take = await agent_console.post_json(f"/console/conversations/{conversation.id}/take", {})
-    assert take.status == 200
+    path = await taken_over(chat, agent_console)
     assert (await chat.conversation()).staff_id == agent_console.staff.id
-    return conversation.id
+    return int(path.rsplit("/", 1)[1])
 
 
 async def test_an_admin_hands_back_a_chat_an_agent_holds(
