@@ -17,10 +17,12 @@ from bot.channels.web import WebChannel
 from bot.clock import Clock, SystemClock
 from bot.console import mount_console
 from bot.faq_source import FaqSource
+from bot.followup_delivery import ChannelReach
 from bot.handover import run_handover_jobs_forever
 from bot.importing import import_faq
 from bot.outbox import ChannelSender, deliver_outbox_forever
 from bot.router import default_router
+from bot.scheduler import running_scheduler
 from bot.settings import Settings
 from knowledge import ReplyTexts
 from knowledge.loaders import DEFAULT_FAQ
@@ -108,12 +110,14 @@ def create_app(
     *,
     deliver_outbox_every: float | None = None,
     handover_jobs_every: float | None = None,
+    followups_every: float | None = None,
 ) -> web.Application:
     """The aiohttp application: health check, the web channel and the staff console.
 
-    With `deliver_outbox_every` / `handover_jobs_every` (seconds) the application also
-    delivers the outbox / assigns queued chats and hands idle ones back, in the background
-    while it runs; tests leave them off and run them by hand with a fake clock.
+    With `deliver_outbox_every` / `handover_jobs_every` / `followups_every` (seconds) the
+    application also delivers the outbox / assigns queued chats and hands idle ones back /
+    runs the scheduler, in the background while it runs; tests leave them off and run them
+    by hand with a fake clock.
     """
     app = web.Application(client_max_size=1024 * 1024)
 
@@ -157,7 +161,29 @@ def create_app(
                 ),
             )
         )
+    if followups_every is not None:
+        app.cleanup_ctx.append(_scheduler(services, followups_every))
     return app
+
+
+def _scheduler(
+    services: Services, every: float
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def run(_app: web.Application) -> AsyncIterator[None]:
+        # Channels that may message customers only for a while after they wrote (the
+        # Official Account) give their window here; the web chat has none.
+        reach: dict[str, ChannelReach] = {}
+        async with running_scheduler(
+            services.sessions,
+            services.clock,
+            services.settings,
+            services.assistant.texts,
+            reach,
+            every,
+        ):
+            yield
+
+    return run
 
 
 def _in_background(

@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.app import Services, create_app, prepare_database, start_services
 from bot.channels.console import chat_in_terminal
 from bot.clock import Clock, SystemClock
-from bot.importing import ImportReport, import_faq, import_orders
+from bot.importing import ImportReport, NewsSettings, import_faq, import_orders
 from bot.reports import complaint_report
 from bot.settings import Settings
 from bot.staff_accounts import create_first_admin
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     if args.command in ("tickets", "report"):
         logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(_staff_command(settings, clock or SystemClock(), args))
-    return asyncio.run(_import(settings, args.kind, args.file))
+    return asyncio.run(_import(settings, clock or SystemClock(), args.kind, args.file))
 
 
 async def _run(settings: Settings, host: str | None, port: int | None) -> int:
@@ -137,6 +137,7 @@ async def _run(settings: Settings, host: str | None, port: int | None) -> int:
         services,
         deliver_outbox_every=OUTBOX_EVERY_SECONDS,
         handover_jobs_every=HANDOVER_JOBS_EVERY_SECONDS,
+        followups_every=settings.scheduler_tick_seconds,
     )
     runner = web.AppRunner(app)
     await runner.setup()
@@ -172,19 +173,21 @@ async def _chat(settings: Settings, user: str) -> int:
     return 0
 
 
-async def _import(settings: Settings, kind: str, path: Path) -> int:
+async def _import(settings: Settings, clock: Clock, kind: str, path: Path) -> int:
     if not path.is_file():
         print(f"no such file: {path}", file=sys.stderr)
         return 2
     # A shop's own data goes into its database alone: the demo orders are for trying kefu out.
-    engine, sessions = await prepare_database(settings, SystemClock(), load_demo=False)
+    engine, sessions = await prepare_database(settings, clock, load_demo=False)
     try:
         if kind == "orders":
+            texts = ReplyTexts.from_file(settings.replies_file or DEFAULT_REPLIES)
+            news = NewsSettings(settings, texts, clock.now())
             # Bytes, decoded line by line, so one line of bad UTF-8 is reported and skipped.
             with path.open("rb") as handle:
-                report = await import_orders(sessions, handle)
+                report = await import_orders(sessions, handle, news)
         else:
-            report = await import_faq(sessions, path, SystemClock().now())
+            report = await import_faq(sessions, path, clock.now())
     except (ValueError, OSError) as error:
         print(f"{path}: {error}", file=sys.stderr)
         return 1
@@ -198,6 +201,12 @@ def _print_report(kind: str, path: Path, report: ImportReport) -> None:
     for line, problem in report.errors:
         print(f"{path}:{line}: {problem}", file=sys.stderr)
     print(f"{kind}: {report.added} added, {report.updated} updated, {len(report.errors)} bad lines")
+    news = report.news
+    if news.notices or news.visits or news.no_chat:
+        print(
+            f"customers' news: {news.notices} shipping notices and {news.visits} satisfaction "
+            f"visits scheduled; {news.no_chat} orders skipped (customer has no chat)"
+        )
 
 
 async def _staff_command(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
@@ -224,6 +233,7 @@ async def _staff_command(settings: Settings, clock: Clock, args: argparse.Namesp
                 public=args.public,
                 clock=clock,
                 texts=texts,
+                settings=settings,
             )
             print_update(update)
     except TicketNotFound:

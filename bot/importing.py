@@ -8,7 +8,10 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.followups import OrderNews, schedule_order_news
+from bot.settings import Settings
 from handlers.patterns import order_references
+from knowledge import ReplyTexts
 from knowledge.loaders import load_entries
 from storage.order_records import OrderRecord, parse_order_line
 from storage.repositories import Repositories
@@ -19,12 +22,28 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, problem)
+    news: OrderNews = field(default_factory=OrderNews)  # shipping notices and visits scheduled
+
+
+@dataclass(frozen=True)
+class NewsSettings:
+    """What scheduling customers' news needs: the policy, the texts and the time."""
+
+    settings: Settings
+    texts: ReplyTexts
+    now: datetime
 
 
 async def import_orders(
-    sessions: async_sessionmaker[AsyncSession], lines: Iterable[str | bytes]
+    sessions: async_sessionmaker[AsyncSession],
+    lines: Iterable[str | bytes],
+    news: NewsSettings,
 ) -> ImportReport:
-    """Import JSON lines of orders: valid lines are saved, bad ones reported by number."""
+    """Import JSON lines of orders: valid lines are saved, bad ones reported by number.
+
+    A parcel newly on its way gets its customer a shipping notice, a delivered order a
+    satisfaction visit (once each, however often the order is imported).
+    """
     report = ImportReport()
     records: list[tuple[int, OrderRecord]] = []
     for number, line in enumerate(lines, 1):
@@ -35,12 +54,20 @@ async def import_orders(
         except ValueError as error:
             report.errors.append((number, str(error)))
     async with sessions() as session, session.begin():
-        orders = Repositories.for_session(session).orders
+        repos = Repositories.for_session(session)
+        orders = repos.orders
         for number, record in records:
             try:
                 # A savepoint per order: one the database refuses does not undo the others.
                 async with session.begin_nested():
                     created = await orders.upsert(record)
+                    order = await orders.by_number(record.order_no)
+                    assert order is not None
+                    report.news.add(
+                        await schedule_order_news(
+                            repos, order, news.settings, news.texts, news.now
+                        )
+                    )
             except SQLAlchemyError as error:
                 report.errors.append((number, f"refused by the database: {error.orig or error}"))
                 continue

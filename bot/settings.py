@@ -12,6 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # A year: longer promises (or inf/nan) are typing mistakes, not service levels.
 MAX_PROMISE_HOURS = 24 * 366
+MAX_DAYS = 366
+# Settings where an empty value means "none" rather than "the default".
+EMPTY_ALLOWED = ("quiet_hours", "return_address", "secret_key")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,20 @@ class Settings:
     session_hours: int = 12
     # Mark session cookies Secure even when a TLS-terminating proxy forwards plain HTTP.
     secure_cookies: bool = False
+    # No message goes out on the bot's own initiative in these hours (shop time; empty: none).
+    quiet_hours: str = "21:00-09:00"
+    # Satisfaction visits (回访): days after delivery / after a ticket is resolved; at most one
+    # per customer in `visit_every_days`; unanswered visits expire after `visit_expire_hours`.
+    visit_after_delivery_days: float = 3.0
+    visit_after_ticket_days: float = 1.0
+    visit_every_days: float = 7.0
+    visit_expire_hours: float = 48.0
+    # An approved return whose parcel is not on its way after this many days gets a reminder.
+    return_reminder_days: float = 3.0
+    # The address customers send returns to, quoted in reminders (empty: "the one staff sent").
+    return_address: str = ""
+    # How often due follow-ups are claimed and sent, in seconds.
+    scheduler_tick_seconds: float = 30.0
 
     @property
     def zone(self) -> ZoneInfo:
@@ -76,6 +93,14 @@ class Settings:
         opens, _, closes = self.business_hours.partition("-")
         return time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip())
 
+    @property
+    def quiet_window(self) -> tuple[time, time] | None:
+        """Quiet hours as (start, end) local times, None when there are none."""
+        if not self.quiet_hours.strip():
+            return None
+        start, _, end = self.quiet_hours.partition("-")
+        return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         """Settings with every field overridable as KEFU_<FIELD NAME IN CAPITALS>."""
@@ -83,7 +108,7 @@ class Settings:
         values: dict[str, object] = {}
         for field in fields(cls):
             raw = environ.get(f"KEFU_{field.name.upper()}")
-            if raw is None or raw == "":
+            if raw is None or (raw == "" and field.name not in EMPTY_ALLOWED):
                 continue
             values[field.name] = _convert(field.name, raw, field.default)
         settings = cls(**values)  # type: ignore[arg-type]
@@ -99,11 +124,26 @@ class Settings:
                     f"KEFU_{field.name.upper()}: expected 0 to {MAX_PROMISE_HOURS} hours, "
                     f"got {value}"
                 )
+            if numeric and field.name.endswith("_days") and not 0 <= value <= MAX_DAYS:
+                raise ValueError(
+                    f"KEFU_{field.name.upper()}: expected 0 to {MAX_DAYS} days, got {value}"
+                )
+        if not 0 < settings.scheduler_tick_seconds <= 3600:
+            raise ValueError(
+                "KEFU_SCHEDULER_TICK_SECONDS: expected more than 0 and at most 3600, "
+                f"got {settings.scheduler_tick_seconds}"
+            )
         try:
             settings.opening_hours  # noqa: B018 - fail at start on unreadable hours
         except ValueError:
             raise ValueError(
                 f"KEFU_BUSINESS_HOURS: expected HH:MM-HH:MM, got {settings.business_hours!r}"
+            ) from None
+        try:
+            settings.quiet_window  # noqa: B018 - fail at start on unreadable hours
+        except ValueError:
+            raise ValueError(
+                f"KEFU_QUIET_HOURS: expected HH:MM-HH:MM or nothing, got {settings.quiet_hours!r}"
             ) from None
         return settings
 

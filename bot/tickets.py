@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.followups import schedule_ticket_visit
+from bot.settings import Settings
 from knowledge import ReplyTexts
 from storage.models import TICKET_KINDS, TICKET_STATUSES, Ticket, TicketEvent
 from storage.repositories import Repositories
@@ -76,12 +78,15 @@ async def update_ticket(
     note: str | None = None,
     public: bool = False,
     author: str = "staff",
+    staff_id: int | None = None,
     clock: Clock,
     texts: ReplyTexts,
+    settings: Settings,
 ) -> TicketUpdate:
     """Change a ticket's status and/or add a note, and tell the customer what concerns them.
 
     A note is internal unless `public`. Setting the status it already has changes nothing.
+    A ticket resolved (by `staff_id`, when a console user) gets its satisfaction visit.
     Raises ValueError for an unknown status or an update with nothing in it, TicketNotFound
     for an unknown number.
     """
@@ -99,6 +104,7 @@ async def update_ticket(
             await repos.tickets.add_event(ticket, now, "status", author=author, to_status=status)
             noted = note is not None and public
             lines.append(_status_words(texts, ticket, status, noted=noted))
+            await schedule_ticket_visit(repos, ticket, settings, texts, now, staff_id)
         if note is not None:
             await repos.tickets.add_event(
                 ticket, now, "note", text=note, public=public, author=author

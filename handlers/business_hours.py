@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, time, timedelta
 
+from bot.quiet_hours import within
 from bot.settings import Settings
 
 
@@ -15,9 +16,7 @@ def is_open(now: datetime, settings: Settings) -> bool:
     current = _local(now, settings).time()
     if opens == closes:  # "09:00-09:00": around the clock
         return True
-    if opens < closes:
-        return opens <= current < closes
-    return current >= opens or current < closes
+    return within(current, opens, closes)
 
 
 def next_opening(now: datetime, settings: Settings) -> datetime:

@@ -221,6 +221,9 @@ class Ticket(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Staff reminders sent for each deadline: 0 none, 1 "due within the hour", 2 "overdue".
+    response_reminded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    resolution_reminded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class TicketEvent(Base):
@@ -262,8 +265,59 @@ class OutboxMessage(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # who wrote it
 
 
+FOLLOWUP_KINDS = ("shipping_notice", "visit", "return_reminder", "message")
+FOLLOWUP_STATUSES = (
+    "scheduled",  # waiting for its time
+    "sent",  # in the outbox; a visit waits for the customer's rating
+    "answered",  # a visit the customer rated
+    "expired",  # a visit nobody answered in time
+    "skipped",  # not sent on purpose (`note` says why: weekly limit, open complaint …)
+    "undeliverable",  # the channel may not message the customer now
+)
+
+
+class FollowUp(Base):
+    """A message the bot sends on its own at a time: a shipping notice, a satisfaction visit
+    (回访), a reminder, or a message staff scheduled.
+
+    `subject` names what it is about ("order:12:shipped:SF123") and is unique, so the same
+    cause never schedules it twice, whoever schedules it and however often.
+    """
+
+    __tablename__ = "followups"
+    __table_args__ = (
+        Index("ix_followups_status_due", "status", "due_at"),
+        Index("ix_followups_identity_kind", "identity_id", "kind", "status"),
+        Index("ix_followups_customer_sent", "customer_id", "kind", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    # Who scheduled it (a staff message) or whose work a visit asks about (a resolved ticket).
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    text: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # False for a time staff chose themselves: it is kept even in quiet hours.
+    quiet: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    comment: Mapped[str] = mapped_column(Text, default="")
+    # The follow-up ticket a low rating opened.
+    followup_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+
+
 class StaffNotification(Base):
-    """Something staff should look at: a new ticket, an urgent one."""
+    """Something staff should look at: a new ticket, an urgent one, a deadline."""
 
     __tablename__ = "staff_notifications"
 

@@ -113,8 +113,10 @@ async def update(request: web.Request) -> web.Response:
             note=note or None,
             public=typed.public,
             author=me.display_name,
+            staff_id=me.id,
             clock=services.clock,
             texts=services.assistant.texts,
+            settings=services.settings,
         )
     except TicketNotFound:
         return _not_found(request)

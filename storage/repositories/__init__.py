@@ -9,6 +9,7 @@ from storage.repositories.canned import CannedReplyRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.customers import CustomerRepository
 from storage.repositories.faq import FaqRepository, UnansweredRepository
+from storage.repositories.followups import FollowUpRepository
 from storage.repositories.handovers import HandoverRepository
 from storage.repositories.identities import IdentityRepository
 from storage.repositories.messages import MessageRepository
@@ -39,6 +40,7 @@ class Repositories:
     handovers: HandoverRepository
     canned: CannedReplyRepository
     audit: AuditRepository
+    followups: FollowUpRepository
 
     @classmethod
     def for_session(cls, session: AsyncSession) -> "Repositories":
@@ -58,6 +60,7 @@ class Repositories:
             handovers=HandoverRepository(session),
             canned=CannedReplyRepository(session),
             audit=AuditRepository(session),
+            followups=FollowUpRepository(session),
         )
 
 
@@ -67,6 +70,7 @@ __all__ = [
     "ConversationRepository",
     "CustomerRepository",
     "FaqRepository",
+    "FollowUpRepository",
     "HandoverRepository",
     "IdentityRepository",
     "MessageRepository",

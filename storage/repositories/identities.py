@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Identity
+from storage.models import Conversation, Identity
 from storage.repositories.lockouts import count_failure
 
 
@@ -27,6 +27,9 @@ class IdentityRepository:
         await self._session.flush()
         return identity
 
+    async def by_id(self, identity_id: int) -> Identity | None:
+        return await self._session.get(Identity, identity_id)
+
     async def find(self, channel: str, external_id: str) -> Identity | None:
         return await self._session.scalar(
             select(Identity).where(Identity.channel == channel, Identity.external_id == external_id)
@@ -44,4 +47,14 @@ class IdentityRepository:
         """Count a wrong answer; returns True when this one locked the identity."""
         return await count_failure(
             self._session, Identity.failed_verifications, identity.id, max_attempts, lock_until
+        )
+
+    async def latest_for_customer(self, customer_id: int) -> Identity | None:
+        """The customer's verified chat used most lately: where news for them goes."""
+        return await self._session.scalar(
+            select(Identity)
+            .outerjoin(Conversation, Conversation.identity_id == Identity.id)
+            .where(Identity.customer_id == customer_id)
+            .order_by(Conversation.updated_at.desc().nulls_last(), Identity.id.desc())
+            .limit(1)
         )

@@ -2,14 +2,14 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Identity, Order, Ticket, TicketEvent
+from storage.models import FollowUp, Identity, Order, Ticket, TicketEvent
 
 NUMBER_ATTEMPTS = 5
 # Statuses in which a ticket still needs work.
@@ -75,6 +75,9 @@ class TicketRepository:
         )
         await self._session.flush()
         return ticket
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        return await self._session.get(Ticket, ticket_id)
 
     async def by_number(self, number: str) -> Ticket | None:
         return await self._session.scalar(select(Ticket).where(Ticket.number == number.upper()))
@@ -157,6 +160,66 @@ class TicketRepository:
             .order_by(Ticket.id.desc())
             .limit(1)
         )
+
+    async def has_active_complaint(self, identity_id: int, customer_id: int | None) -> bool:
+        """True while a complaint from this chat or customer is still being worked on."""
+        found = await self._session.scalar(
+            select(Ticket.id)
+            .where(
+                _owned_by(identity_id, customer_id),
+                Ticket.kind == "complaint",
+                Ticket.status.in_(ACTIVE_STATUSES),
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    async def near_deadlines(self, now: datetime, soon: timedelta) -> list[tuple[Ticket, int, int]]:
+        """Active tickets with a deadline within `soon` (or past) that staff were not yet
+        reminded of at that stage, each with the stage of its two deadlines (see
+        `reminder_stages`)."""
+        response, resolution = reminder_stages(now, soon)
+        rows = await self._session.execute(
+            select(Ticket, response, resolution)
+            .where(
+                Ticket.status.in_(ACTIVE_STATUSES),
+                or_(Ticket.response_reminded < response, Ticket.resolution_reminded < resolution),
+            )
+            .order_by(Ticket.id)
+        )
+        return [(ticket, int(first), int(last)) for ticket, first, last in rows.all()]
+
+    async def mark_reminded(self, ticket_id: int, deadline: str, stage: int) -> bool:
+        """Record that staff were reminded of a deadline ("response" or "resolution") at a
+        stage (1 near, 2 overdue); False when another process did it first."""
+        column = Ticket.response_reminded if deadline == "response" else Ticket.resolution_reminded
+        result = await self._session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id, column < stage)
+            .values({column: stage})
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+    async def returns_not_sent(self, before: datetime, limit: int = 500) -> Sequence[Ticket]:
+        """Approved returns and exchanges waiting for the customer's parcel since before a
+        time, not yet reminded."""
+        reminded = select(FollowUp.id).where(
+            FollowUp.ticket_id == Ticket.id, FollowUp.kind == "return_reminder"
+        )
+        result = await self._session.scalars(
+            select(Ticket)
+            .where(
+                Ticket.kind == "after_sales",
+                Ticket.request_type.in_(("return", "exchange")),
+                Ticket.status == "waiting_customer",
+                Ticket.updated_at <= before,
+                ~reminded.exists(),
+            )
+            .order_by(Ticket.id)
+            .limit(limit)
+        )
+        return result.all()
 
     async def search(
         self,
@@ -314,6 +377,25 @@ def overdue_conditions(now: datetime) -> tuple[ColumnElement[bool], ColumnElemen
         active & Ticket.first_response_at.is_(None) & (Ticket.first_response_due < now),
         active & (Ticket.resolution_due < now),
     )
+
+
+def reminder_stages(
+    now: datetime, soon: timedelta
+) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """The reminder stage each deadline of a ticket has reached by `now`: 0 none yet, 1 due
+    within `soon`, 2 overdue. A first response already given has no stage."""
+    unanswered = Ticket.first_response_at.is_(None)
+    response = case(
+        (unanswered & (Ticket.first_response_due < now), 2),
+        (unanswered & (Ticket.first_response_due < now + soon), 1),
+        else_=0,
+    )
+    resolution = case(
+        (Ticket.resolution_due < now, 2),
+        (Ticket.resolution_due < now + soon, 1),
+        else_=0,
+    )
+    return response, resolution
 
 
 def _filtered(query: Query, status: str | None, kind: str | None, since: datetime | None) -> Query:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import Services, start_services
 from bot.cli import main
-from bot.importing import ImportReport, import_orders
+from bot.importing import ImportReport, NewsSettings, import_orders
 from bot.messages import Incoming
 from bot.settings import Settings
 from storage.database import create_engine, create_session_factory
@@ -77,8 +77,12 @@ def event_descriptions(found: Order) -> list[str]:
     return [event.description for event in found.shipment.events]
 
 
+def news_settings(services: Services) -> NewsSettings:
+    return NewsSettings(services.settings, services.assistant.texts, services.clock.now())
+
+
 async def import_lines(services: Services, *lines: str) -> ImportReport:
-    return await import_orders(services.sessions, lines)
+    return await import_orders(services.sessions, lines, news_settings(services))
 
 
 # --- import_orders ---------------------------------------------------------------------------
@@ -271,7 +275,7 @@ async def test_byte_lines_are_decoded_and_invalid_utf8_is_reported_by_number(
         line(order_no="KF20261201303").encode(),
     ]
 
-    report = await import_orders(services.sessions, lines)
+    report = await import_orders(services.sessions, lines, news_settings(services))
 
     assert report.added == 2
     assert [number for number, _ in report.errors] == [2]

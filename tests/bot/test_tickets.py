@@ -63,7 +63,14 @@ async def new_ticket(
 
 
 async def update(services: Services, clock: FakeClock, number: str, **changes: Any) -> Any:
-    return await update_ticket(services.sessions, number, clock=clock, texts=TEXTS, **changes)
+    return await update_ticket(
+        services.sessions,
+        number,
+        clock=clock,
+        texts=TEXTS,
+        settings=services.settings,
+        **changes,
+    )
 
 
 async def outbox_rows(services: Services) -> list[OutboxMessage]:
@@ -255,6 +262,7 @@ async def test_the_change_is_not_kept_without_its_message(
             status="resolved",
             clock=clock,
             texts=texts_without_resolved,
+            settings=services.settings,
         )
 
     detail = await show_ticket(services.sessions, ticket.number)
