@@ -64,9 +64,7 @@ async def import_orders(
                     order = await orders.by_number(record.order_no)
                     assert order is not None
                     report.news.add(
-                        await schedule_order_news(
-                            repos, order, news.settings, news.texts, news.now
-                        )
+                        await schedule_order_news(repos, order, news.settings, news.texts, news.now)
                     )
             except SQLAlchemyError as error:
                 report.errors.append((number, f"refused by the database: {error.orig or error}"))
