@@ -2,13 +2,24 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Customer, Order, OrderItem, Product, Shipment, TrackingEvent
+from storage.models import (
+    Conversation,
+    Customer,
+    FollowUp,
+    Identity,
+    Order,
+    OrderItem,
+    Product,
+    Shipment,
+    TrackingEvent,
+)
 from storage.order_records import OrderRecord
 
 _FULL = (
@@ -24,6 +35,29 @@ class OrderOwner:
     order_no: str
     customer_id: int
     phone: str
+
+
+@dataclass(frozen=True)
+class ListedOrder:
+    """One line of a list of orders, with its customer."""
+
+    order_no: str
+    status: str
+    total: Decimal
+    created_at: datetime
+    customer_name: str
+    phone: str
+    tracking_no: str | None
+
+
+@dataclass(frozen=True)
+class CustomerChat:
+    """A chat verified as a customer's, with its conversation when there is one."""
+
+    identity_id: int
+    channel: str
+    external_id: str
+    conversation_id: int | None
 
 
 class OrderRepository:
@@ -61,6 +95,97 @@ class OrderRepository:
             .options(*_FULL)
         )
         return result.all()
+
+    async def newest(self, limit: int, reference: str = "") -> Sequence[ListedOrder]:
+        """The newest orders first; with `reference`, those whose order or tracking number
+        contains it (case ignored)."""
+        query = (
+            select(
+                Order.order_no,
+                Order.status,
+                Order.total,
+                Order.created_at,
+                Customer.name,
+                Customer.phone,
+                Shipment.tracking_no,
+            )
+            .join(Customer, Customer.id == Order.customer_id)
+            .outerjoin(Shipment, Shipment.order_id == Order.id)
+        )
+        if reference:
+            reference = reference.upper()
+            query = query.where(
+                or_(
+                    Order.order_no.contains(reference, autoescape=True),
+                    Shipment.tracking_no.contains(reference, autoescape=True),
+                )
+            )
+        rows = await self._session.execute(
+            query.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit)
+        )
+        return [ListedOrder(*row) for row in rows.all()]
+
+    async def customer(self, order: Order) -> Customer:
+        """The customer the order belongs to."""
+        customer = await self._session.get(Customer, order.customer_id)
+        assert customer is not None  # a foreign key
+        return customer
+
+    async def customer_chats(self, customer_id: int) -> Sequence[CustomerChat]:
+        """The chats verified as this customer's, the most recently active first."""
+        rows = await self._session.execute(
+            select(Identity.id, Identity.channel, Identity.external_id, Conversation.id)
+            .outerjoin(Conversation, Conversation.identity_id == Identity.id)
+            .where(Identity.customer_id == customer_id)
+            .order_by(Conversation.updated_at.desc().nulls_last(), Identity.id.desc())
+        )
+        return [CustomerChat(*row) for row in rows.all()]
+
+    async def followups(self, order_id: int) -> Sequence[FollowUp]:
+        """The follow-ups scheduled for an order, the latest due first."""
+        result = await self._session.scalars(
+            select(FollowUp)
+            .where(FollowUp.order_id == order_id)
+            .order_by(FollowUp.due_at.desc(), FollowUp.id.desc())
+        )
+        return result.all()
+
+    async def set_shipment(
+        self, order: Order, carrier: str, tracking_no: str, now: datetime
+    ) -> bool:
+        """Record the order's parcel and mark the order shipped; False when it said so already.
+
+        `order` needs its shipment and events loaded. A parcel is shipped `now` unless it had a
+        time already (a corrected number keeps it); a new tracking number drops the events,
+        which were about another parcel.
+        """
+        shipment = order.shipment
+        if (
+            shipment is not None
+            and (shipment.carrier, shipment.tracking_no) == (carrier, tracking_no)
+            and order.status == "shipped"
+        ):
+            return False
+        if shipment is None:
+            shipment = Shipment(events=[])
+            order.shipment = shipment
+        elif shipment.tracking_no != tracking_no:
+            shipment.events = []
+        shipment.carrier = carrier
+        shipment.tracking_no = tracking_no
+        shipment.shipped_at = shipment.shipped_at or now
+        order.status = "shipped"
+        await self._session.flush()
+        return True
+
+    async def mark_delivered(self, order: Order, now: datetime) -> bool:
+        """Mark the order delivered `now`; False when it was delivered already."""
+        if order.status == "delivered":
+            return False
+        order.status = "delivered"
+        order.delivered_at = now
+        await self._session.flush()
+        return True
 
     async def upsert(self, record: OrderRecord) -> bool:
         """Insert or update an order by number; returns True when it was new.
