@@ -16,11 +16,13 @@ from bot.channels.console import chat_in_terminal
 from bot.clock import Clock, SystemClock
 from bot.importing import ImportReport, NewsSettings, import_faq, import_orders
 from bot.reports import complaint_report
+from bot.satisfaction_report import satisfaction_report
 from bot.settings import Settings
 from bot.staff_accounts import create_first_admin
 from bot.staff_command import add_staff_commands, staff_add
 from bot.ticket_printing import (
     print_complaint_report,
+    print_satisfaction_report,
     print_ticket,
     print_ticket_list,
     print_update,
@@ -56,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ticket_commands(commands)
     add_staff_commands(commands)
     report = commands.add_parser("report", help="print a report")
-    report.add_argument("kind", choices=("complaints",))
+    report.add_argument("kind", choices=("complaints", "satisfaction"))
     report.add_argument(
         "--days", type=_positive_int, default=30, help="over the last N days (default 30)"
     )
@@ -214,7 +216,9 @@ async def _staff_command(settings: Settings, clock: Clock, args: argparse.Namesp
     engine, sessions = await prepare_database(settings, clock, load_demo=False)
     zone = settings.zone
     try:
-        if args.command == "report":
+        if args.command == "report" and args.kind == "satisfaction":
+            print_satisfaction_report(await satisfaction_report(sessions, clock, args.days), zone)
+        elif args.command == "report":
             print_complaint_report(await complaint_report(sessions, clock, args.days), zone)
         elif args.action == "list":
             tickets = await list_tickets(

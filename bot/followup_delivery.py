@@ -16,7 +16,7 @@ Rules, in the order they are checked:
   allows it only within 48 hours of their last message): the follow-up is `undeliverable`.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -27,10 +27,13 @@ from bot.clock import Clock
 from bot.followups import VISITED_STATUSES
 from bot.quiet_hours import is_quiet, last_quiet_end, released_at
 from bot.settings import Settings
-from storage.models import FollowUp, Identity
+from storage.models import Conversation, FollowUp, Identity, Ticket
 from storage.repositories import Repositories
+from storage.repositories.outbox import OutboxEntry
 
+# Due follow-ups read at once, and claimed and sent per transaction.
 BATCH = 500
+CLAIM = 100
 
 
 class ChannelReach(Protocol):
@@ -94,71 +97,123 @@ async def send_due_followups(
             due = await Repositories.for_session(session).followups.due_ids(
                 now, batch, quiet_now=is_quiet(now, settings)
             )
-        for followup_id in due:
-            outcome = await _send_one(sessions, followup_id, clock, settings, reach)
-            if outcome == "sent":
-                done.sent += 1
-            elif outcome == "skipped":
-                done.skipped += 1
-            elif outcome == "undeliverable":
-                done.undeliverable += 1
+        for first in range(0, len(due), CLAIM):
+            await _send_claimed(sessions, due[first : first + CLAIM], clock, settings, reach, done)
         if len(due) < batch:
             return done
 
 
-async def _send_one(
+@dataclass
+class _Facts:
+    """What the rules need to know about the recipients of a batch, read in a few queries."""
+
+    identities: dict[int, Identity]
+    conversations: dict[int, Conversation]  # by identity id
+    tickets: dict[int, Ticket]
+    complaining_chats: set[int]
+    complaining_customers: set[int]
+    visited_chats: set[int]
+    visited_customers: set[int]
+    last_heard: dict[int, datetime]  # by conversation id, for channels with a window
+
+
+async def _send_claimed(
     sessions: async_sessionmaker[AsyncSession],
-    followup_id: int,
+    followup_ids: Sequence[int],
     clock: Clock,
     settings: Settings,
     reach: Mapping[str, ChannelReach],
-) -> str | None:
-    """Claim and send one follow-up; its new status, or None when another worker had it."""
+    done: Dispatched,
+) -> None:
+    """Claim a batch of due follow-ups and send or settle each, in one transaction."""
     now = clock.now()
     async with sessions() as session, session.begin():
         repos = Repositories.for_session(session)
-        # The claim comes first: on SQLite it takes the write lock, so the checks below read
+        # The claim comes first: on SQLite it takes the write lock, so the reads below see
         # what every other process has committed.
-        if not await repos.followups.claim(followup_id, now):
-            return None
-        followup = await repos.followups.get(followup_id)
-        identity = await repos.identities.by_id(followup.identity_id) if followup else None
-        assert followup is not None and identity is not None
-        conversation = await repos.conversations.for_identity(identity.id, now)
-        reason = await _reason_not_to_send(
-            repos, followup, identity, conversation.mode, settings, now
-        )
-        if reason is not None:
-            followup.status, followup.note, followup.sent_at = "skipped", reason, None
-            return "skipped"
-        channel = reach.get(identity.channel)
-        if channel is not None:
-            last = await repos.messages.last_from_customer([conversation.id])
-            heard = last[conversation.id].created_at if conversation.id in last else None
-            if not channel.may_message(heard, now):
+        claimed = await repos.followups.claim(followup_ids, now)
+        if not claimed:
+            return
+        facts = await _facts(repos, claimed, settings, reach, now)
+        sending: list[tuple[FollowUp, OutboxEntry]] = []
+        for followup in claimed:
+            identity = facts.identities[followup.identity_id]
+            conversation = facts.conversations[identity.id]
+            reason = _reason_not_to_send(followup, identity, conversation.mode, facts, settings)
+            if reason is not None:
+                followup.status, followup.note, followup.sent_at = "skipped", reason, None
+                done.skipped += 1
+                continue
+            channel = reach.get(identity.channel)
+            if channel is not None and not channel.may_message(
+                facts.last_heard.get(conversation.id), now
+            ):
                 followup.status, followup.sent_at = "undeliverable", None
                 followup.note = f"{identity.channel}: the customer's window is closed"
-                return "undeliverable"
-        sender = "staff" if followup.kind == "message" else "bot"
-        staff_id = followup.staff_id if sender == "staff" else None
-        row = await repos.outbox.add(
-            identity.id, conversation.id, followup.text, now, sender=sender, staff_id=staff_id
-        )
-        followup.outbox_id = row.id
-        return "sent"
+                done.undeliverable += 1
+                continue
+            if followup.kind == "visit":  # the next visit to them this week is skipped
+                facts.visited_chats.add(identity.id)
+                if followup.customer_id is not None:
+                    facts.visited_customers.add(followup.customer_id)
+            by_staff = followup.kind == "message"
+            entry = OutboxEntry(
+                identity.id,
+                conversation.id,
+                followup.text,
+                sender="staff" if by_staff else "bot",
+                staff_id=followup.staff_id if by_staff else None,
+            )
+            sending.append((followup, entry))
+        rows = await repos.outbox.add_many([entry for _, entry in sending], now)
+        for (followup, _), row in zip(sending, rows, strict=True):
+            followup.outbox_id = row.id
+        done.sent += len(rows)
 
 
-async def _reason_not_to_send(
+async def _facts(
     repos: Repositories,
-    followup: FollowUp,
-    identity: Identity,
-    mode: str,
+    claimed: Sequence[FollowUp],
     settings: Settings,
+    reach: Mapping[str, ChannelReach],
     now: datetime,
+) -> _Facts:
+    identities = await repos.identities.by_ids({f.identity_id for f in claimed})
+    conversations = await repos.conversations.for_identities(list(identities), now)
+    tickets = await repos.tickets.by_ids({f.ticket_id for f in claimed if f.ticket_id})
+    visits = [f for f in claimed if f.kind == "visit"]
+    chats = {f.identity_id for f in visits}
+    customers = {c for f in visits if (c := _customer(f, identities)) is not None}
+    complaining_chats, complaining_customers = await repos.tickets.complaining(chats, customers)
+    since = now - timedelta(days=settings.visit_every_days)
+    visited_customers, visited_chats = await repos.followups.visited_since(
+        customers, chats, since, excluding=[f.id for f in claimed]
+    )
+    windowed = [c.id for i, c in conversations.items() if identities[i].channel in reach]
+    last = await repos.messages.last_from_customer(windowed)
+    return _Facts(
+        identities=identities,
+        conversations=conversations,
+        tickets=tickets,
+        complaining_chats=complaining_chats,
+        complaining_customers=complaining_customers,
+        visited_chats=visited_chats,
+        visited_customers=visited_customers,
+        last_heard={conversation_id: m.created_at for conversation_id, m in last.items()},
+    )
+
+
+def _customer(followup: FollowUp, identities: Mapping[int, Identity]) -> int | None:
+    """The customer a follow-up is for: known when scheduled, or since verified in its chat."""
+    return followup.customer_id or identities[followup.identity_id].customer_id
+
+
+def _reason_not_to_send(
+    followup: FollowUp, identity: Identity, mode: str, facts: _Facts, settings: Settings
 ) -> str | None:
     """Why this follow-up should not go now, or None."""
+    ticket = facts.tickets.get(followup.ticket_id) if followup.ticket_id else None
     if followup.kind == "return_reminder":
-        ticket = await repos.tickets.get(followup.ticket_id) if followup.ticket_id else None
         if ticket is None or ticket.status != "waiting_customer":
             return "the return moved on before the reminder"
         return None
@@ -166,14 +221,11 @@ async def _reason_not_to_send(
         return None
     if mode != "bot":
         return "the customer is talking with a person"
-    customer_id = followup.customer_id or identity.customer_id
-    if await repos.tickets.has_active_complaint(identity.id, customer_id):
+    customer_id = _customer(followup, facts.identities)
+    if identity.id in facts.complaining_chats or customer_id in facts.complaining_customers:
         return "the customer has an open complaint"
-    since = now - timedelta(days=settings.visit_every_days)
-    if await repos.followups.visit_sent_since(customer_id, identity.id, since, followup.id):
+    if identity.id in facts.visited_chats or customer_id in facts.visited_customers:
         return f"visited within {settings.visit_every_days:g} days"
-    if followup.ticket_id is not None:
-        ticket = await repos.tickets.get(followup.ticket_id)
-        if ticket is None or ticket.status not in VISITED_STATUSES:
-            return "the ticket was reopened"
+    if followup.ticket_id is not None and (ticket is None or ticket.status not in VISITED_STATUSES):
+        return "the ticket was reopened"
     return None

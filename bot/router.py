@@ -14,6 +14,7 @@ from handlers.orders import OrderRule
 from handlers.patterns import contains_any
 from handlers.rule import DialogOwner, Rule
 from handlers.smalltalk import SmalltalkRule
+from handlers.survey import SurveyRule
 from handlers.ticket_replies import TicketReplyRule
 from handlers.ticket_status import TicketStatusRule
 from handlers.verification import Verification
@@ -127,8 +128,11 @@ def default_router() -> Router:
     orders = OrderRule()
     faq = FaqRule()
     handover = HandoverRule()
+    survey = SurveyRule()
     rules: list[Rule] = [
         handover,
+        # Before complaints: a short "很差" answering a visit is a rating, not a complaint.
+        survey,
         complaints,
         TicketReplyRule(),
         aftersales,
@@ -138,5 +142,13 @@ def default_router() -> Router:
         SmalltalkRule(),
         faq,
     ]
-    owners: list[DialogOwner] = [Verification(), orders, faq, aftersales, complaints, handover]
+    owners: list[DialogOwner] = [
+        Verification(),
+        orders,
+        faq,
+        aftersales,
+        complaints,
+        handover,
+        survey,
+    ]
     return Router(rules, owners, fallback=FallbackRule())

@@ -1,10 +1,14 @@
-"""What the staff commands print: ticket lists and details, updates, the complaint report."""
+"""What the staff commands print: ticket lists and details, updates, the complaint and
+satisfaction reports."""
 
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.reports import ComplaintReport
+from bot.satisfaction_report import LOW_RATING, SatisfactionReport, VisitFigures
+from bot.service_report import Ratio
 from bot.tickets import TicketDetail, TicketUpdate
 from storage.models import TicketEvent
 from storage.repositories.tickets import ListedTicket
@@ -16,14 +20,24 @@ def _when(moment: datetime | None, zone: ZoneInfo) -> str:
 
 def _table(rows: list[list[str]], right_from: int = 99) -> list[str]:
     """Rows as aligned columns; columns from index `right_from` on are right-aligned."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         "  ".join(
-            cell.rjust(width) if i >= right_from else cell.ljust(width)
+            _pad(cell, width, right=i >= right_from)
             for i, (cell, width) in enumerate(zip(row, widths, strict=True))
         ).rstrip()
         for row in rows
     ]
+
+
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(cell: str, width: int, right: bool) -> str:
+    room = " " * (width - _width(cell))
+    return room + cell if right else cell + room
 
 
 def print_ticket_list(tickets: Sequence[ListedTicket], zone: ZoneInfo) -> None:
@@ -183,3 +197,90 @@ def print_complaint_report(report: ComplaintReport, zone: ZoneInfo) -> None:
         ],
     ]
     print("\n".join(_table(summary)))
+
+
+FIGURE_HEADINGS = ["sent", "answered", "answered %", "average"]
+
+
+def print_satisfaction_report(report: SatisfactionReport, zone: ZoneInfo) -> None:
+    total = report.total
+    print(
+        f"satisfaction visits sent from {_when(report.since, zone)} to "
+        f"{_when(report.until, zone)}: {total.sent}"
+    )
+    summary = [
+        ["answered:", f"{total.answered} ({_percent(total.answers)})"],
+        ["expired unanswered:", str(total.expired)],
+        ["still open:", str(total.waiting)],
+        ["average rating:", f"{_average(total)} ({report.rated} ratings)"],
+        [
+            "not sent:",
+            f"{report.not_sent_with('skipped')} skipped, "
+            f"{report.not_sent_with('undeliverable')} undeliverable (due in the period)",
+        ],
+    ]
+    print("\n".join(_table(summary)))
+    print()
+    ratings = [["rating", "answers", "share"]]
+    for rating, count in report.ratings.items():
+        ratings.append([str(rating), str(count), _percent(report.rating_share(rating))])
+    print("\n".join(_table(ratings, right_from=0)))
+    print()
+    by_subject = [[subject, *_figure_cells(f)] for subject, f in report.by_subject.items()]
+    print("\n".join(_table([["visited", *FIGURE_HEADINGS], *by_subject], right_from=1)))
+    print()
+    if report.by_agent:
+        by_agent = [[a.name or "-", *_figure_cells(a.figures)] for a in report.by_agent]
+        print("\n".join(_table([["resolved by", *FIGURE_HEADINGS], *by_agent], right_from=1)))
+    else:
+        print("resolved by: no visits after tickets")
+    if report.not_sent:
+        print()
+        not_sent = [[status, note or "-", str(n)] for (status, note), n in report.not_sent.items()]
+        print("\n".join(_table([["not sent", "why", "visits"], *not_sent], right_from=2)))
+    print()
+    _print_low_scores(report, zone)
+
+
+def _figure_cells(figures: VisitFigures) -> list[str]:
+    return [
+        str(figures.sent),
+        str(figures.answered),
+        _percent(figures.answers),
+        _average(figures),
+    ]
+
+
+def _percent(ratio: Ratio) -> str:
+    return "-" if ratio.share is None else f"{ratio.share:.1%}"
+
+
+def _average(figures: VisitFigures) -> str:
+    return "-" if figures.average is None else f"{figures.average:.1f}"
+
+
+def _print_low_scores(report: SatisfactionReport, zone: ZoneInfo) -> None:
+    heading = f"low scores (rating 1-{LOW_RATING}): {report.low_score_count}"
+    if not report.low_scores:
+        print(heading)
+        return
+    listed = len(report.low_scores)
+    print(heading + (f", the newest {listed} listed" if listed < report.low_score_count else ""))
+    rows = [["ticket", "status", "rating", "visited", "answered", "comment"]]
+    for low in report.low_scores:
+        if low.order_no:
+            visited = f"order {low.order_no}"
+        else:
+            visited = f"ticket {low.visited_ticket}" if low.visited_ticket else "-"
+        rows.append(
+            [
+                low.followup_ticket or "-",
+                low.followup_status or "-",
+                str(low.rating),
+                visited,
+                _when(low.answered_at, zone),
+                # One line per ticket: a comment's line breaks would break the table.
+                " ".join(low.comment.split()) or "-",
+            ]
+        )
+    print("\n".join(_table(rows)))

@@ -165,6 +165,17 @@ def without_words(text: str, words: tuple[str, ...]) -> str:
     return text
 
 
+# A message that asks something ("满多少包邮", "什么时候到？"), as opposed to telling it.
+_QUESTION = re.compile(
+    r"[?？]|吗|么|多少|多久|几天|几时|哪|如何|是否|能不能|可不可以|会不会|有没有|为什么|为啥|啥"
+)
+
+
+def asks_something(text: str) -> bool:
+    """True when the message is worded as a question, not a statement ("满多少包邮")."""
+    return _QUESTION.search(text) is not None
+
+
 def contains_any(text: str, words: tuple[str, ...]) -> bool:
     return any(word in text for word in words)
 

@@ -29,7 +29,6 @@ What is, although another rule would take it otherwise:
   them; the worst case is an unrelated question answered by staff instead of at once.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,6 +39,7 @@ from handlers.logistics import WHEN_DOES_IT_COME, WHERE_IS_IT
 from handlers.orders import MY_ORDERS
 from handlers.patterns import (
     asks_nothing_else,
+    asks_something,
     asks_ticket_progress,
     contains_any,
     without_references,
@@ -55,10 +55,6 @@ MEMORY_KEY = "ticket_reply"
 NOT_ANSWERS = ("greeting", "empty")
 # After the answer, social words are just that ("好的，谢谢"): they do not join the ticket.
 NOT_FOLLOW_UPS = ("greeting", "thanks", "goodbye", "empty")
-# A message that asks something ("满多少包邮", "什么时候到？"), as opposed to telling it.
-_QUESTION = re.compile(
-    r"[?？]|吗|么|多少|多久|几天|几时|哪|如何|是否|能不能|可不可以|会不会|有没有|为什么|为啥|啥"
-)
 
 
 @dataclass(frozen=True)
@@ -128,7 +124,7 @@ def _answered_at_once(ctx: Context) -> bool:
         return True
     if contains_any(text, MY_ORDERS) and asks_nothing_else(text, MY_ORDERS):
         return True
-    if not _QUESTION.search(ctx.text):
+    if not asks_something(ctx.text):
         return False
     if contains_any(text, WHEN_DOES_IT_COME) and asks_nothing_else(text, WHEN_DOES_IT_COME):
         return True

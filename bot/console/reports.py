@@ -1,19 +1,59 @@
-"""Console: 报表, the service report over the last 7, 30 or 90 days, for all staff."""
+"""Console: 报表, the service report and the satisfaction visits over the last 7, 30 or 90
+days, for all staff."""
 
+import re
+from dataclasses import dataclass
 from math import ceil
 
 from aiohttp import web
+from markupsafe import Markup
 
 from bot.console.charts import Bar, column_chart, row_chart
 from bot.console.formatting import label
 from bot.console.services import SERVICES
 from bot.console.templates import render
+from bot.satisfaction_report import DELIVERY, SatisfactionReport, VisitFigures, satisfaction_report
 from bot.service_report import REPORT_DAYS, DayCount, Ratio, ServiceReport, service_report
 
 DEFAULT_DAYS = REPORT_DAYS[0]
 WEEKDAYS = "一二三四五六日"
 # About this many dates are written under the daily chart; every bar has its tooltip.
 DAY_LABELS = 10
+NOT_SENT_LABELS = {"skipped": "已跳过", "undeliverable": "无法送达"}
+# Why a visit did not go, as bot.followup_delivery notes it, in Chinese; other notes are
+# shown as they were written.
+NOTE_LABELS = (
+    (re.compile(r"visited within (\S+) days"), "{} 天内已回访过该客户"),
+    (re.compile(r"the customer is talking with a person"), "客户正在与客服对话"),
+    (re.compile(r"the customer has an open complaint"), "客户有未结束的投诉"),
+    (re.compile(r"the ticket was reopened"), "工单已重新打开"),
+    (re.compile(r"(\S+): the customer's window is closed"), "已超出 {} 渠道可主动发消息的时限"),
+)
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One row of a visits table: who or what, and how their visits went."""
+
+    name: str
+    sent: int
+    answered: int
+    rate: str
+    average: str
+
+
+@dataclass(frozen=True)
+class SatisfactionView:
+    """The 满意度回访 section: the report with its chart and tables ready to show."""
+
+    report: SatisfactionReport
+    chart: Markup
+    rate: str
+    average: str
+    ratings: list[tuple[str, int, str]]  # (rating, answers, share)
+    subjects: list[FigureRow]
+    agents: list[FigureRow]
+    not_sent: list[tuple[str, str, int]]  # (outcome, reason, visits)
 
 
 def period_days(request: web.Request) -> int:
@@ -52,10 +92,57 @@ def charts(report: ServiceReport) -> dict[str, object]:
     }
 
 
+def average(figures: VisitFigures) -> str:
+    """ "4.5", or "—" when no visit was answered."""
+    return "—" if figures.average is None else f"{figures.average:.1f}"
+
+
+def note_label(note: str) -> str:
+    """Why a visit did not go, in Chinese when it is one of the delivery rules' reasons."""
+    for pattern, text in NOTE_LABELS:
+        found = pattern.fullmatch(note)
+        if found:
+            return text.format(*found.groups())
+    return note or "—"
+
+
+def figure_row(name: str, figures: VisitFigures) -> FigureRow:
+    """A table row of a group's visits, its shares written out."""
+    return FigureRow(
+        name, figures.sent, figures.answered, percent(figures.answers), average(figures)
+    )
+
+
+def satisfaction_view(report: SatisfactionReport) -> SatisfactionView:
+    """The 满意度回访 section's chart and tables, with Chinese names for stored codes."""
+    ratings = [
+        (f"{rating} 分", n, percent(report.rating_share(rating)))
+        for rating, n in report.ratings.items()
+    ]
+    bars = [Bar(name, n, f"{name}：{n} 条（{share}）") for name, n, share in ratings]
+    return SatisfactionView(
+        report=report,
+        chart=row_chart(bars, "评分分布"),
+        rate=percent(report.total.answers),
+        average=average(report.total),
+        ratings=ratings,
+        subjects=[
+            figure_row("订单签收" if subject == DELIVERY else label(subject), figures)
+            for subject, figures in report.by_subject.items()
+        ],
+        agents=[figure_row(agent.name or "—", agent.figures) for agent in report.by_agent],
+        not_sent=[
+            (NOT_SENT_LABELS.get(status, status), note_label(note), n)
+            for (status, note), n in report.not_sent.items()
+        ],
+    )
+
+
 async def page(request: web.Request) -> web.Response:
     days = period_days(request)
     services = request.config_dict[SERVICES]
     report = await service_report(services.sessions, services.clock, services.settings.zone, days)
+    visits = await satisfaction_report(services.sessions, services.clock, days)
     context = {
         "section": "reports",
         "report": report,
@@ -68,6 +155,7 @@ async def page(request: web.Request) -> web.Response:
             "handover": percent(report.handovers),
             "first_response": percent(report.first_response),
         },
+        "satisfaction": satisfaction_view(visits),
     }
     return render(request, "reports.html", context)
 

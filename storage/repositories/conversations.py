@@ -40,6 +40,18 @@ class ConversationRepository:
         await self._session.flush()
         return conversation
 
+    async def for_identities(
+        self, identity_ids: Collection[int], now: datetime
+    ) -> dict[int, Conversation]:
+        """The conversations of these identities, by identity id; missing ones are started."""
+        result = await self._session.scalars(
+            select(Conversation).where(Conversation.identity_id.in_(list(identity_ids)))
+        )
+        found = {conversation.identity_id: conversation for conversation in result.all()}
+        for identity_id in set(identity_ids) - set(found):
+            found[identity_id] = await self.for_identity(identity_id, now)
+        return found
+
     async def save_state(
         self,
         conversation: Conversation,

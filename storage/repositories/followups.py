@@ -4,15 +4,17 @@ Scheduling is idempotent by subject; every change of status is a conditional upd
 processes on one database never both send a follow-up, nor both record one answer.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from storage.models import FollowUp
+from storage.models import FollowUp, Order, Staff, Ticket
 
 # The columns a caller gives when scheduling; the rest have their defaults.
 Scheduled = Mapping[str, Any]
@@ -104,43 +106,66 @@ class FollowUpRepository:
             [{"row_id": row_id, "new_due": due} for row_id, due in new_times.items()],
         )
 
-    async def claim(self, followup_id: int, now: datetime) -> bool:
-        """Take a due follow-up for sending; False when another worker took it first.
+    async def claim(self, followup_ids: Sequence[int], now: datetime) -> Sequence[FollowUp]:
+        """Take due follow-ups for sending, the longest waiting first; those another worker
+        took first are left out.
 
-        Its status becomes `sent` at once: the caller records another outcome, or writes the
-        outbox row, in the same transaction.
+        Their status becomes `sent` at once: the caller records another outcome, or writes
+        the outbox rows, in the same transaction.
         """
-        result = await self._session.execute(
+        if not followup_ids:
+            return []
+        claimed = await self._session.scalars(
             update(FollowUp)
             .where(
-                FollowUp.id == followup_id,
+                FollowUp.id.in_(list(followup_ids)),
                 FollowUp.status == "scheduled",
                 FollowUp.due_at <= now,
             )
             .values(status="sent", sent_at=now)
+            .returning(FollowUp.id)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1
-
-    async def visit_sent_since(
-        self, customer_id: int | None, identity_id: int, since: datetime, excluding: int
-    ) -> bool:
-        """True when this customer (or this chat, for a customer not known) was sent a visit
-        since a time, other than the follow-up `excluding`."""
-        return (
-            await self._session.scalar(
-                select(FollowUp.id)
-                .where(
-                    _recipient(customer_id, identity_id),
-                    FollowUp.kind == "visit",
-                    FollowUp.sent_at >= since,
-                    FollowUp.status.in_(("sent", "answered", "expired")),
-                    FollowUp.id != excluding,
-                )
-                .limit(1)
-            )
-            is not None
+        ids = list(claimed.all())
+        if not ids:
+            return []
+        rows = await self._session.scalars(
+            select(FollowUp)
+            .where(FollowUp.id.in_(ids))
+            .order_by(FollowUp.due_at, FollowUp.id)
+            .execution_options(populate_existing=True)
         )
+        return rows.all()
+
+    async def visited_since(
+        self,
+        customer_ids: Collection[int],
+        identity_ids: Collection[int],
+        since: datetime,
+        excluding: Collection[int],
+    ) -> tuple[set[int], set[int]]:
+        """The customers and the chats among these that were sent a visit since a time,
+        not counting the follow-ups `excluding`: (customer ids, identity ids)."""
+        # Two indexed lookups rather than one OR, which SQLite answers with a scan.
+        recent = (
+            FollowUp.kind == "visit",
+            FollowUp.sent_at >= since,  # only visits that went out have a sent_at
+            FollowUp.id.not_in(list(excluding)),
+        )
+        columns = (FollowUp.customer_id, FollowUp.identity_id)
+        rows = await self._session.execute(
+            union_all(
+                select(*columns).where(FollowUp.customer_id.in_(list(customer_ids)), *recent),
+                select(*columns).where(FollowUp.identity_id.in_(list(identity_ids)), *recent),
+            )
+        )
+        customers: set[int] = set()
+        chats: set[int] = set()
+        for customer_id, identity_id in rows.all():
+            if customer_id is not None:
+                customers.add(customer_id)
+            chats.add(identity_id)
+        return customers, chats
 
     async def open_visit(self, identity_id: int, since: datetime) -> FollowUp | None:
         """The newest visit sent to this chat since a time and not answered yet."""
@@ -209,8 +234,124 @@ class FollowUpRepository:
         )
         return set(result.all())
 
+    # --- the satisfaction report: visits sent in a period, counted in SQL ------------------
 
-def _recipient(customer_id: int | None, identity_id: int) -> ColumnElement[bool]:
-    if customer_id is None:
-        return FollowUp.identity_id == identity_id
-    return or_(FollowUp.customer_id == customer_id, FollowUp.identity_id == identity_id)
+    async def visit_tallies_by_ticket_kind(
+        self, since: datetime, until: datetime
+    ) -> dict[str | None, "VisitTally"]:
+        """Visits sent between two times, by the kind of ticket they ask about (None: an
+        order's delivery)."""
+        rows = await self._session.execute(
+            select(Ticket.kind, *_tally_columns())
+            .select_from(FollowUp)
+            .outerjoin(Ticket, Ticket.id == FollowUp.ticket_id)
+            .where(_visit_sent_between(since, until))
+            .group_by(Ticket.kind)
+        )
+        return {kind: VisitTally(*figures) for kind, *figures in rows.all()}
+
+    async def visit_tallies_by_staff(
+        self, since: datetime, until: datetime
+    ) -> list[tuple[int | None, str | None, "VisitTally"]]:
+        """Visits after tickets sent between two times, by who resolved the ticket: (staff
+        id, display name, tally), both None when no console user did."""
+        rows = await self._session.execute(
+            select(FollowUp.staff_id, Staff.display_name, *_tally_columns())
+            .outerjoin(Staff, Staff.id == FollowUp.staff_id)
+            .where(_visit_sent_between(since, until), FollowUp.ticket_id.is_not(None))
+            .group_by(FollowUp.staff_id, Staff.display_name)
+        )
+        return [(staff_id, name, VisitTally(*figures)) for staff_id, name, *figures in rows.all()]
+
+    async def visit_ratings_between(self, since: datetime, until: datetime) -> dict[int, int]:
+        """rating → answers, of the visits sent between two times."""
+        rows = await self._session.execute(
+            select(FollowUp.rating, func.count())
+            .where(_visit_sent_between(since, until), FollowUp.status == "answered")
+            .group_by(FollowUp.rating)
+        )
+        return {rating: count for rating, count in rows.all() if rating is not None}
+
+    async def visits_not_sent_between(
+        self, since: datetime, until: datetime
+    ) -> dict[tuple[str, str], int]:
+        """(status, note) → visits due between two times that were skipped or undeliverable."""
+        rows = await self._session.execute(
+            select(FollowUp.status, FollowUp.note, func.count())
+            .where(
+                FollowUp.kind == "visit",
+                FollowUp.status.in_(("skipped", "undeliverable")),
+                FollowUp.due_at >= since,
+                FollowUp.due_at <= until,
+            )
+            .group_by(FollowUp.status, FollowUp.note)
+        )
+        return {(status, note): count for status, note, count in rows.all()}
+
+    async def low_rated_visits(
+        self, since: datetime, until: datetime, at_most: int, limit: int
+    ) -> list["LowRatedVisit"]:
+        """Visits sent between two times and rated `at_most` or lower, the latest answer
+        first, with what they asked about and the follow-up ticket they opened."""
+        visited, followup = aliased(Ticket), aliased(Ticket)
+        rows = await self._session.execute(
+            select(
+                FollowUp.answered_at,
+                FollowUp.rating,
+                FollowUp.comment,
+                Order.order_no,
+                visited.number,
+                followup.number,
+                followup.status,
+            )
+            .outerjoin(Order, Order.id == FollowUp.order_id)
+            .outerjoin(visited, visited.id == FollowUp.ticket_id)
+            .outerjoin(followup, followup.id == FollowUp.followup_ticket_id)
+            .where(
+                _visit_sent_between(since, until),
+                FollowUp.status == "answered",
+                FollowUp.rating <= at_most,
+            )
+            .order_by(FollowUp.answered_at.desc(), FollowUp.id.desc())
+            .limit(limit)
+        )
+        return [LowRatedVisit(*row) for row in rows.all()]
+
+
+@dataclass(frozen=True)
+class VisitTally:
+    """Visits sent in a period: how many, how many were answered or expired unanswered,
+    and the sum of their ratings."""
+
+    sent: int
+    answered: int
+    expired: int
+    rating_total: int
+
+
+@dataclass(frozen=True)
+class LowRatedVisit:
+    """A visit answered with a low rating: what it asked about, the ticket it opened."""
+
+    answered_at: datetime
+    rating: int
+    comment: str
+    order_no: str | None  # a visit after an order's delivery
+    visited_ticket: str | None  # a visit after a ticket: its number
+    followup_ticket: str | None  # the follow-up ticket's number, when one was opened
+    followup_status: str | None
+
+
+def _visit_sent_between(since: datetime, until: datetime) -> ColumnElement[bool]:
+    # Skipped and undeliverable visits have no sent_at: only sent ones match.
+    return and_(FollowUp.kind == "visit", FollowUp.sent_at >= since, FollowUp.sent_at <= until)
+
+
+def _tally_columns() -> tuple[ColumnElement[int], ...]:
+    """A VisitTally's columns, in its order, for a grouped query over visits."""
+    return (
+        func.count(),
+        func.coalesce(func.sum(case((FollowUp.status == "answered", 1), else_=0)), 0),
+        func.coalesce(func.sum(case((FollowUp.status == "expired", 1), else_=0)), 0),
+        func.coalesce(func.sum(case((FollowUp.status == "answered", FollowUp.rating), else_=0)), 0),
+    )

@@ -1,5 +1,6 @@
 """Chat identities and their binding to customers."""
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import select
@@ -29,6 +30,14 @@ class IdentityRepository:
 
     async def by_id(self, identity_id: int) -> Identity | None:
         return await self._session.get(Identity, identity_id)
+
+    async def by_ids(self, identity_ids: Collection[int]) -> dict[int, Identity]:
+        if not identity_ids:
+            return {}
+        result = await self._session.scalars(
+            select(Identity).where(Identity.id.in_(list(identity_ids)))
+        )
+        return {identity.id: identity for identity in result.all()}
 
     async def find(self, channel: str, external_id: str) -> Identity | None:
         return await self._session.scalar(

@@ -1,12 +1,25 @@
 """The outbox: messages to customers stored first, delivered later, each exactly once."""
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Identity, OutboxMessage
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A message to queue: for whom, in which conversation, what, from whom."""
+
+    identity_id: int
+    conversation_id: int
+    text: str
+    sender: str = "bot"  # bot|staff
+    staff_id: int | None = None
+
 
 # Rows a worker may take: waiting, or claimed by a worker whose lease ran out.
 _CLAIMABLE = ("pending", "sending")
@@ -26,20 +39,31 @@ class OutboxRepository:
         staff_id: int | None = None,
     ) -> OutboxMessage:
         """Queue a message; it is delivered after the transaction that wrote it commits."""
-        row = OutboxMessage(
-            identity_id=identity_id,
-            conversation_id=conversation_id,
-            text=text,
-            sender=sender,
-            staff_id=staff_id,
-            status="pending",
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        self._session.add(row)
-        await self._session.flush()
+        entry = OutboxEntry(identity_id, conversation_id, text, sender, staff_id)
+        (row,) = await self.add_many([entry], now)
         return row
+
+    async def add_many(
+        self, entries: Sequence["OutboxEntry"], now: datetime
+    ) -> list[OutboxMessage]:
+        """Queue several messages in one round trip; the rows, in order."""
+        rows = [
+            OutboxMessage(
+                identity_id=entry.identity_id,
+                conversation_id=entry.conversation_id,
+                text=entry.text,
+                sender=entry.sender,
+                staff_id=entry.staff_id,
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for entry in entries
+        ]
+        self._session.add_all(rows)
+        await self._session.flush()
+        return rows
 
     async def due_ids(
         self, now: datetime, limit: int = 100, channels: Collection[str] | None = None

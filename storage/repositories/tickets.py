@@ -1,11 +1,11 @@
 """Tickets (after-sales requests, complaints …) with their history."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -161,18 +161,32 @@ class TicketRepository:
             .limit(1)
         )
 
-    async def has_active_complaint(self, identity_id: int, customer_id: int | None) -> bool:
-        """True while a complaint from this chat or customer is still being worked on."""
-        found = await self._session.scalar(
-            select(Ticket.id)
-            .where(
-                _owned_by(identity_id, customer_id),
-                Ticket.kind == "complaint",
-                Ticket.status.in_(ACTIVE_STATUSES),
+    async def by_ids(self, ticket_ids: Collection[int]) -> dict[int, Ticket]:
+        if not ticket_ids:
+            return {}
+        result = await self._session.scalars(select(Ticket).where(Ticket.id.in_(list(ticket_ids))))
+        return {ticket.id: ticket for ticket in result.all()}
+
+    async def complaining(
+        self, identity_ids: Collection[int], customer_ids: Collection[int]
+    ) -> tuple[set[int], set[int]]:
+        """Which of these chats and customers have a complaint still being worked on:
+        (identity ids, customer ids)."""
+        open_complaint = (Ticket.kind == "complaint", Ticket.status.in_(ACTIVE_STATUSES))
+        columns = (Ticket.identity_id, Ticket.customer_id)
+        rows = await self._session.execute(
+            union_all(
+                select(*columns).where(Ticket.identity_id.in_(list(identity_ids)), *open_complaint),
+                select(*columns).where(Ticket.customer_id.in_(list(customer_ids)), *open_complaint),
             )
-            .limit(1)
         )
-        return found is not None
+        chats: set[int] = set()
+        customers: set[int] = set()
+        for identity_id, customer_id in rows.all():
+            chats.add(identity_id)
+            if customer_id is not None:
+                customers.add(customer_id)
+        return chats, customers
 
     async def near_deadlines(self, now: datetime, soon: timedelta) -> list[tuple[Ticket, int, int]]:
         """Active tickets with a deadline within `soon` (or past) that staff were not yet

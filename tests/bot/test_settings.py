@@ -1,5 +1,6 @@
 """Settings from KEFU_… environment variables: the documented defaults and overrides."""
 
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,36 @@ def test_the_command_line_reports_a_bad_setting_as_a_configuration_error(
 def test_a_promised_time_that_cannot_be_meant_stops_the_start(value: str) -> None:
     with pytest.raises(ValueError, match="KEFU_COMPLAINT_FIRST_RESPONSE_HOURS"):
         Settings.from_env({"KEFU_COMPLAINT_FIRST_RESPONSE_HOURS": value})
+
+
+def test_the_scheduler_defaults_are_the_documented_ones() -> None:
+    settings = Settings.from_env({})
+
+    assert settings.quiet_window == (time(21), time(9))
+    assert (settings.visit_after_delivery_days, settings.visit_after_ticket_days) == (3, 1)
+    assert (settings.visit_every_days, settings.visit_expire_hours) == (7, 48)
+    assert settings.scheduler_tick_seconds == 30
+
+
+def test_empty_quiet_hours_mean_none() -> None:
+    assert Settings.from_env({"KEFU_QUIET_HOURS": ""}).quiet_window is None
+    assert Settings.from_env({"KEFU_QUIET_HOURS": "22:30-07:00"}).quiet_window == (
+        time(22, 30),
+        time(7),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("KEFU_QUIET_HOURS", "night"),
+        ("KEFU_QUIET_HOURS", "21:00"),
+        ("KEFU_VISIT_AFTER_DELIVERY_DAYS", "-1"),
+        ("KEFU_VISIT_EVERY_DAYS", "inf"),
+        ("KEFU_SCHEDULER_TICK_SECONDS", "0"),
+        ("KEFU_SCHEDULER_TICK_SECONDS", "nan"),
+    ],
+)
+def test_a_scheduler_setting_that_cannot_be_meant_stops_the_start(name: str, raw: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env({name: raw})

@@ -4,8 +4,10 @@ import re
 
 import pytest
 
+from bot.app import Services
 from bot.console.charts import Bar, column_chart, row_chart
 from tests.bot.console.conftest import Console
+from tests.bot.test_satisfaction_report import seed_visits
 from tests.bot.test_service_report import HOUR, add_ticket, seed_week
 from tests.conftest import Chat, FakeClock
 
@@ -136,3 +138,102 @@ def test_charts_escape_their_labels_and_draw_only_bars_with_a_value() -> None:
     assert bars(rows) == ["x：2"]
     assert str(column_chart([Bar("x", 0)], "t")) == str(row_chart([], "t"))
     assert "暂无数据" in str(row_chart([], "t"))
+
+
+# --- 满意度回访 ------------------------------------------------------------------------------
+
+
+def table_rows(page: str, css_class: str) -> dict[str, list[str]]:
+    """A table's body rows by their first cell; each cell's text, without tags."""
+    table = page.split(f'<table class="{css_class}">')[1].split("</table>")[0]
+    found = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        cells = [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
+        if cells:  # the heading row has <th> cells only
+            found[cells[0]] = cells[1:]
+    return found
+
+
+async def test_an_agent_reads_how_the_satisfaction_visits_went(
+    agent_console: Console, services: Services, clock: FakeClock
+) -> None:
+    await seed_visits(services, clock)
+
+    response = await agent_console.get("/console/reports?days=30")
+
+    assert response.status == 200
+    page = await response.text()
+    assert figure(page, "visits-sent") == "7"
+    assert figure(page, "visit-answer-rate") == "71.4%"
+    assert figure(page, "visit-average") == "3.4"
+    assert figure(page, "visits-expired") == "1"
+    assert figure(page, "visits-not-sent") == "2"
+    assert bars(charts(page)["评分分布"]) == [
+        "1 分：1 条（20.0%）",
+        "2 分：1 条（20.0%）",
+        "4 分：1 条（20.0%）",
+        "5 分：2 条（40.0%）",
+    ]
+    assert table_rows(page, "visit-ratings")["3 分"] == ["0", "0.0%"]
+    subjects = table_rows(page, "visits-by-subject")
+    assert subjects["订单签收"] == ["2", "2", "100.0%", "4.5"]
+    assert subjects["售后"] == ["3", "2", "66.7%", "3.0"]
+    assert subjects["回电"] == ["1", "0", "0.0%", "—"]
+    assert subjects["回访跟进"] == ["0", "0", "—", "—"]
+    assert table_rows(page, "visits-by-agent") == {
+        "小周": ["2", "2", "100.0%", "1.5"],
+        "老李": ["2", "1", "50.0%", "5.0"],
+        "—": ["1", "0", "0.0%", "—"],
+    }
+    assert table_rows(page, "visits-not-sent") == {
+        "已跳过": ["7 天内已回访过该客户", "1"],
+        "无法送达": ["已超出 wechat_mp 渠道可主动发消息的时限", "1"],
+    }
+
+
+async def test_low_scores_link_to_their_follow_up_tickets(
+    agent_console: Console, services: Services, clock: FakeClock
+) -> None:
+    await seed_visits(services, clock)
+
+    page = await (await agent_console.get("/console/reports?days=30")).text()
+
+    low = page.split('<table class="low-scores">')[1].split("</table>")[0]
+    assert re.findall(r'<a href="(/console/tickets/FU[^"]+)">', low) == [
+        "/console/tickets/FU20270101-0002",
+        "/console/tickets/FU20270101-0001",
+    ]
+    assert table_rows(page, "low-scores")["FU20270101-0002"] == [
+        "待处理",
+        "2",
+        "客服态度一般\n等了很久",
+        "工单 CP20270101-0001",
+        "01-01 10:40",
+    ]
+    ticket = await agent_console.get("/console/tickets/FU20270101-0002")
+    assert ticket.status == 200
+
+
+async def test_ninety_days_count_the_older_visit_in(
+    agent_console: Console, services: Services, clock: FakeClock
+) -> None:
+    await seed_visits(services, clock)
+
+    page = await (await agent_console.get("/console/reports?days=90")).text()
+
+    assert figure(page, "visits-sent") == "8"
+    assert table_rows(page, "visit-ratings")["1 分"] == ["2", "33.3%"]
+    assert table_rows(page, "low-scores")["FU20261129-0001"][3] == "订单 KF20261115002"
+
+
+async def test_a_period_without_visits_says_so(agent_console: Console) -> None:
+    page = await (await agent_console.get("/console/reports?days=7")).text()
+
+    assert figure(page, "visits-sent") == "0"
+    assert figure(page, "visit-answer-rate") == "—"
+    assert figure(page, "visit-average") == "—"
+    assert "近 7 天没有发出回访。" in page
+    assert "评分分布" not in page
