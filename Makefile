@@ -38,6 +38,7 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.runtime
 	$(PY) bench/pipeline_bench.py
 	$(PY) bench/console_bench.py
+	$(PY) bench/scheduler_bench.py
 
 clean:
 	rm -rf $(VENV)

@@ -15,6 +15,7 @@ from bot.app import Services, create_app, prepare_database, start_services
 from bot.channels.console import chat_in_terminal
 from bot.clock import Clock, SystemClock
 from bot.importing import ImportReport, NewsSettings, import_faq, import_orders
+from bot.remind_command import add_remind_command, remind
 from bot.reports import complaint_report
 from bot.satisfaction_report import satisfaction_report
 from bot.settings import Settings
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("file", type=Path)
     _add_ticket_commands(commands)
     add_staff_commands(commands)
+    add_remind_command(commands)
     report = commands.add_parser("report", help="print a report")
     report.add_argument("kind", choices=("complaints", "satisfaction"))
     report.add_argument(
@@ -125,6 +127,9 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     if args.command == "staff":
         logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(staff_add(settings, clock or SystemClock(), args))
+    if args.command == "remind":
+        logging.getLogger().setLevel(logging.WARNING)
+        return asyncio.run(remind(settings, clock or SystemClock(), args))
     if args.command in ("tickets", "report"):
         logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(_staff_command(settings, clock or SystemClock(), args))
@@ -132,6 +137,8 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
 
 
 async def _run(settings: Settings, host: str | None, port: int | None) -> int:
+    # APScheduler logs every run of a job; ours logs what a run did, when it did anything.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     services = await start_services(settings)
     if settings.demo:
         await _first_admin_for_the_demo(services)

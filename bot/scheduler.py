@@ -90,6 +90,7 @@ async def running_scheduler(
         "interval",
         seconds=every_seconds,
         id="followups",
+        name="follow-ups",
         next_run_time=datetime.now(UTC),  # the catch-up run at start
         coalesce=True,  # runs missed while busy are one run, not a burst
         max_instances=1,

@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.console import canned, conversations, faq, reports, staff, tickets
+from bot.console import (
+    canned,
+    conversations,
+    faq,
+    notifications,
+    orders,
+    reports,
+    staff,
+    tickets,
+)
 from bot.console.auth import csrf_middleware, login, login_page, logout, sign_in_middleware
 from bot.console.secret import console_secret
 from bot.console.services import SERVICES
@@ -29,6 +38,7 @@ def mount_console(app: web.Application, services: "Services") -> None:
             ),
             sign_in_middleware,
             csrf_middleware,
+            notifications.unread_badge_middleware,
         ]
     )
     console[SERVICES] = services
@@ -37,7 +47,7 @@ def mount_console(app: web.Application, services: "Services") -> None:
     console.router.add_post("/login", login)
     console.router.add_post("/logout", logout)
     console.router.add_static("/static", HERE / "static")
-    for area in (conversations, tickets, faq, canned, reports, staff):
+    for area in (conversations, tickets, orders, notifications, faq, canned, reports, staff):
         area.add_routes(console)
 
     async def to_console(_request: web.Request) -> web.Response:

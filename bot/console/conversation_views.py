@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from bot.console.formatting import MediaReference, media_references
-from storage.models import Handover, Message, OutboxMessage
+from storage.models import FollowUp, Handover, Message, OutboxMessage
 from storage.repositories import Repositories
 from storage.repositories.conversations import ConversationOwner
 
@@ -25,6 +25,20 @@ ORDER_STATUS_NAMES = {
 }
 SENDER_NAMES = {"customer": "客户", "bot": "机器人", "staff": "客服"}
 UNSENT_NAMES = {"pending": "发送中", "sending": "发送中", "failed": "发送失败"}
+FOLLOWUP_KIND_NAMES = {
+    "shipping_notice": "发货通知",
+    "visit": "满意度回访",
+    "return_reminder": "退货提醒",
+    "message": "定时消息",
+}
+FOLLOWUP_STATUS_NAMES = {
+    "scheduled": "待发送",
+    "sent": "已发送",
+    "answered": "已回复",
+    "expired": "已过期未回复",
+    "skipped": "未发送",
+    "undeliverable": "无法送达",
+}
 
 
 def customer_label(owner: ConversationOwner | None) -> str:
@@ -264,3 +278,44 @@ async def load_detail(
         orders=orders,
         tickets=tickets,
     )
+
+
+@dataclass(frozen=True)
+class ShownFollowUp:
+    """A message the bot sends this chat on its own at a time, and what became of it."""
+
+    id: int
+    kind: str
+    author: str  # who scheduled a staff message; empty for the bot's own
+    text: str
+    due_at: datetime
+    status: str
+    note: str
+    rating: int | None
+    scheduled: bool  # not gone yet: it can be cancelled
+
+
+def shown_followups(followups: Sequence[FollowUp], names: dict[int, str]) -> list[ShownFollowUp]:
+    return [
+        ShownFollowUp(
+            id=f.id,
+            kind=FOLLOWUP_KIND_NAMES.get(f.kind, f.kind),
+            author=_author("staff", f.staff_id, names) if f.kind == "message" else "",
+            text=f.text,
+            due_at=f.due_at,
+            status=FOLLOWUP_STATUS_NAMES.get(f.status, f.status),
+            note=f.note,
+            rating=f.rating,
+            scheduled=f.status == "scheduled",
+        )
+        for f in followups
+    ]
+
+
+async def load_followups(repos: Repositories, conversation_id: int) -> list[ShownFollowUp]:
+    """The follow-ups of a conversation's chat, the latest due first (none if it is gone)."""
+    conversation = await repos.conversations.by_id(conversation_id)
+    if conversation is None:
+        return []
+    followups = await repos.followups.for_identity(conversation.identity_id)
+    return shown_followups(followups, await staff_names(repos))

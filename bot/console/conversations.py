@@ -1,11 +1,12 @@
-"""Console: 会话 — the conversation lists, one conversation, take over, reply, hand back.
+"""Console: 会话 — the conversation lists, one conversation, take over, reply, hand back,
+and the messages scheduled for its customer (定时消息).
 
 Pages work without script (forms post and redirect back); conversations.js keeps them live
 with the event stream (bot/console/live.py) and the fragment routes under /console/api/.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -13,11 +14,22 @@ from aiohttp import web
 
 from bot import handover
 from bot.console import live
-from bot.console.conversation_views import ConversationDetail, load_detail, load_lists
+from bot.console.conversation_views import (
+    ConversationDetail,
+    load_detail,
+    load_followups,
+    load_lists,
+)
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render, render_text
+from bot.scheduled_messages import (
+    ScheduleRefused,
+    cancel_followup,
+    parse_time,
+    schedule_customer_message,
+)
 from storage.models import Conversation
 from storage.repositories import Repositories
 
@@ -25,6 +37,7 @@ NOT_HELD = "只有接入该会话的客服可以回复，请先接入"
 TAKEN_BY_OTHER = "该会话已由其他客服接入"
 NOT_YOURS_TO_RETURN = "只有接入该会话的客服可以交还机器人"
 EMPTY_REPLY = "请输入回复内容"
+ALREADY_GONE = "这条消息已经发出或已取消，无法取消"
 DUMPS = partial(json.dumps, ensure_ascii=False)
 
 
@@ -103,11 +116,35 @@ def _page_context(request: web.Request, loaded: Loaded) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class ScheduleForm:
+    """The scheduling form as typed, kept when it is refused, with the reason."""
+
+    at: str = ""
+    text: str = ""
+    error: str = ""
+
+
 async def conversation_page(
-    request: web.Request, error: str = "", status: int = 200, draft: str = ""
+    request: web.Request,
+    error: str = "",
+    status: int = 200,
+    draft: str = "",
+    scheduling: ScheduleForm | None = None,
 ) -> web.Response:
-    """GET /console/conversations/{id}: the whole history and the customer beside it."""
-    context = {**_page_context(request, await _load(request)), "error": error, "draft": draft}
+    """GET /console/conversations/{id}: the whole history, the customer beside it and the
+    messages scheduled for them."""
+    loaded = await _load(request)
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as session:
+        followups = await load_followups(Repositories.for_session(session), loaded.detail.id)
+    context = {
+        **_page_context(request, loaded),
+        "error": error,
+        "draft": draft,
+        "followups": followups,
+        "scheduling": scheduling or ScheduleForm(),
+    }
     return render(request, "conversation.html", context, status=status)
 
 
@@ -257,6 +294,48 @@ async def hand_back(request: web.Request) -> web.StreamResponse:
     return await _done(request)
 
 
+async def schedule(request: web.Request) -> web.Response:
+    """POST /console/conversations/{id}/scheduled: a message to the customer at a time."""
+    form = await request.post()
+    typed = ScheduleForm(at=form_text(form, "at"), text=form_text(form, "text"))
+    conversation = await _conversation(request)
+    services = request.config_dict[SERVICES]
+    try:
+        await schedule_customer_message(
+            services.sessions,
+            services.clock,
+            services.settings,
+            at=parse_time(typed.at, services.settings.zone),
+            text=typed.text,
+            staff_id=signed_in(request).id,
+            identity_id=conversation.identity_id,
+        )
+    except ScheduleRefused as refusal:
+        refused = replace(typed, error=refusal.chinese)
+        return await conversation_page(request, status=400, scheduling=refused)
+    raise web.HTTPSeeOther(f"/console/conversations/{conversation.id}#scheduled")
+
+
+async def cancel_scheduled(request: web.Request) -> web.Response:
+    """POST /console/conversations/{id}/scheduled/{followup_id}/cancel: 取消 one not sent."""
+    conversation = await _conversation(request)
+    services = request.config_dict[SERVICES]
+    me = signed_in(request)
+    cancelled = await cancel_followup(
+        services.sessions,
+        services.clock,
+        followup_id=int(request.match_info["followup_id"]),
+        identity_id=conversation.identity_id,
+        staff_id=me.id,
+        note=f"{me.display_name} 取消",
+    )
+    if not cancelled:
+        return await conversation_page(
+            request, status=409, scheduling=ScheduleForm(error=ALREADY_GONE)
+        )
+    raise web.HTTPSeeOther(f"/console/conversations/{conversation.id}#scheduled")
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/", page)
     app.router.add_get("/api/conversations", lists_fragment)
@@ -265,4 +344,8 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post(r"/conversations/{id:\d{1,9}}/take", take)
     app.router.add_post(r"/conversations/{id:\d{1,9}}/reply", reply)
     app.router.add_post(r"/conversations/{id:\d{1,9}}/hand-back", hand_back)
+    app.router.add_post(r"/conversations/{id:\d{1,9}}/scheduled", schedule)
+    app.router.add_post(
+        r"/conversations/{id:\d{1,9}}/scheduled/{followup_id:\d{1,9}}/cancel", cancel_scheduled
+    )
     live.add_routes(app)

@@ -49,6 +49,10 @@ ACTIONS = {
     "faq_delete": "删除问答",
     "faq_alternate": "添加问法",
     "unanswered_dismiss": "忽略未解答问题",
+    "message_scheduled": "安排定时消息",
+    "followup_cancelled": "取消定时消息",
+    "order_shipment": "登记发货",
+    "order_delivered": "确认签收",
 }
 
 # A change to one account: returns (audit action, detail), or None when nothing changed.

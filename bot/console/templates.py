@@ -12,6 +12,8 @@ from bot.console.signed_in import signed_in_or_none
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATES: web.AppKey[jinja2.Environment] = web.AppKey("templates", jinja2.Environment)
+# Unread staff notifications, counted for the navigation's badge (notifications.py).
+UNREAD_NOTIFICATIONS: web.RequestKey[int] = web.RequestKey("unread_notifications", int)
 
 
 def template_environment(zone: object) -> jinja2.Environment:
@@ -28,8 +30,14 @@ def template_environment(zone: object) -> jinja2.Environment:
 
 
 def render_text(request: web.Request, name: str, context: dict[str, Any]) -> str:
-    """A template (a page or a fragment) with the signed-in staff member and the CSRF token."""
-    values = {"staff": signed_in_or_none(request), "csrf_token": csrf_token(request), **context}
+    """A template (a page or a fragment) with the signed-in staff member, the CSRF token and
+    the unread notifications' count."""
+    values = {
+        "staff": signed_in_or_none(request),
+        "csrf_token": csrf_token(request),
+        "unread_notifications": request.get(UNREAD_NOTIFICATIONS, 0),
+        **context,
+    }
     return request.config_dict[TEMPLATES].get_template(name).render(values)
 
 

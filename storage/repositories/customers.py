@@ -16,6 +16,10 @@ class CustomerRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def id_for_phone(self, phone: str) -> int | None:
+        """The id of the customer with this phone number (digits only, as stored)."""
+        return await self._session.scalar(select(Customer.id).where(Customer.phone == phone))
+
     async def is_locked(self, customer_id: int | None, now: datetime) -> bool:
         """True while this customer's orders refuse every verification."""
         locked_until = await self._session.scalar(

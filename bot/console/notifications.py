@@ -1,0 +1,76 @@
+"""Console: 提醒, staff notifications: new and urgent tickets, deadlines.
+
+Notifications are the whole team's: one agent marking one read marks it read for everyone.
+"""
+
+from aiohttp import web
+
+from bot.console.auth import Handler
+from bot.console.services import SERVICES
+from bot.console.signed_in import signed_in_or_none
+from bot.console.templates import UNREAD_NOTIFICATIONS, render
+from storage.repositories import Repositories
+
+# There may be thousands over the months: the page shows the newest.
+LIST_LIMIT = 200
+# Requests that are no page with the navigation (scripts' fragments, the event stream, files).
+NO_BADGE_PREFIXES = ("/console/api/", "/console/static/")
+
+
+async def page(request: web.Request) -> web.Response:
+    """GET /console/notifications: the newest notifications first, unread ones marked."""
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as session:
+        notifications = Repositories.for_session(session).notifications
+        rows = await notifications.latest(LIST_LIMIT)
+        unread = await notifications.unread_count()
+    context = {
+        "section": "notifications",
+        "rows": rows,
+        "unread": unread,
+        "newest_id": rows[0].notification.id if rows else 0,
+        "limit": LIST_LIMIT,
+    }
+    return render(request, "notifications.html", context)
+
+
+async def mark_read(request: web.Request) -> web.Response:
+    """POST /console/notifications/{id}/read: 标为已读 (read already: nothing changes)."""
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as session, session.begin():
+        await Repositories.for_session(session).notifications.mark_read(
+            int(request.match_info["id"]), services.clock.now()
+        )
+    raise web.HTTPSeeOther("/console/notifications")
+
+
+async def mark_all_read(request: web.Request) -> web.Response:
+    """POST /console/notifications/read-all: 全部标为已读, up to the newest the page showed,
+    so one that arrived meanwhile is not marked read unseen."""
+    form = await request.post()
+    raw = str(form.get("up_to", ""))
+    if not raw.isdecimal() or len(raw) > 9:
+        raise web.HTTPBadRequest(text="请刷新页面后重试")
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as session, session.begin():
+        await Repositories.for_session(session).notifications.mark_all_read(
+            int(raw), services.clock.now()
+        )
+    raise web.HTTPSeeOther("/console/notifications")
+
+
+@web.middleware
+async def unread_badge_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Count the unread notifications for the navigation's badge on every console page."""
+    if signed_in_or_none(request) is not None and not request.path.startswith(NO_BADGE_PREFIXES):
+        services = request.config_dict[SERVICES]
+        async with services.sessions() as session:
+            count = await Repositories.for_session(session).notifications.unread_count()
+        request[UNREAD_NOTIFICATIONS] = count
+    return await handler(request)
+
+
+def add_routes(console: web.Application) -> None:
+    console.router.add_get("/notifications", page)
+    console.router.add_post(r"/notifications/{id:\d{1,9}}/read", mark_read)
+    console.router.add_post("/notifications/read-all", mark_all_read)
