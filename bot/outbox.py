@@ -34,8 +34,16 @@ MAX_ATTEMPTS = 5
 
 class ChannelSender(Protocol):
     async def deliver(self, user: str, text: str) -> None:
-        """Send `text` to the channel's user `user`; raise when it could not be sent."""
+        """Send `text` to the channel's user `user`; raise when it could not be sent.
+
+        Raise `WindowClosed` when the platform will not take messages for this user now.
+        """
         ...
+
+
+class WindowClosed(Exception):
+    """The platform refuses messages to this user until they write again (e.g. WeChat's
+    48-hour window): retrying cannot help, so the row fails at once, with the reason."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,10 @@ async def deliver_outbox(
             continue
         try:
             await senders[claimed.channel].deliver(claimed.user, claimed.text)
+        except WindowClosed as closed:
+            await _record_failure(sessions, claimed, f"window closed: {closed}", None)
+            log.warning("outbox row %d to %s: window closed", claimed.row_id, claimed.channel)
+            continue
         except Exception as error:  # any failure of the transport is retried
             await _failed(sessions, claimed, error, clock, retry_delays, max_attempts)
             continue

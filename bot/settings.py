@@ -81,6 +81,22 @@ class Settings:
     return_address: str = ""
     # How often due follow-ups are claimed and sent, in seconds.
     scheduler_tick_seconds: float = 30.0
+    # WeChat Official Account (公众号) callback at /wechat/mp: on when the token and AppID are
+    # set; safe mode (encrypted messages) when the EncodingAESKey is set too.
+    mp_token: str = ""
+    mp_appid: str = ""
+    mp_aes_key: str = ""
+    mp_secret: str = ""
+    mp_api_base: str = "https://api.weixin.qq.com"
+    # WeCom customer service (企业微信 微信客服) callback at /wecom/kf: on when all are set.
+    wecom_corp_id: str = ""
+    wecom_secret: str = ""
+    wecom_token: str = ""
+    wecom_aes_key: str = ""
+    wecom_api_base: str = "https://qyapi.weixin.qq.com"
+    # Wechaty puppet service (personal WeChat or WeCom): on when both are set.
+    wechaty_endpoint: str = ""
+    wechaty_token: str = ""
 
     @property
     def zone(self) -> ZoneInfo:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -51,6 +52,30 @@ class Identity(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     failed_verifications: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # False once the customer left the channel (unfollowed the Official Account).
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+
+class ChannelState(Base):
+    """A channel's value that must outlive the process, e.g. WeCom's message cursor."""
+
+    __tablename__ = "channel_state"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ChannelEvent(Base):
+    """A platform event already handled (a follow, a callback retried by the platform)."""
+
+    __tablename__ = "channel_events"
+    __table_args__ = (UniqueConstraint("channel", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

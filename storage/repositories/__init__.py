@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.audit import AuditRepository
 from storage.repositories.canned import CannedReplyRepository
+from storage.repositories.channels import ChannelRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.customers import CustomerRepository
 from storage.repositories.faq import FaqRepository, UnansweredRepository
@@ -41,6 +42,7 @@ class Repositories:
     canned: CannedReplyRepository
     audit: AuditRepository
     followups: FollowUpRepository
+    channels: ChannelRepository
 
     @classmethod
     def for_session(cls, session: AsyncSession) -> "Repositories":
@@ -61,12 +63,14 @@ class Repositories:
             canned=CannedReplyRepository(session),
             audit=AuditRepository(session),
             followups=FollowUpRepository(session),
+            channels=ChannelRepository(session),
         )
 
 
 __all__ = [
     "AuditRepository",
     "CannedReplyRepository",
+    "ChannelRepository",
     "ConversationRepository",
     "CustomerRepository",
     "FaqRepository",

@@ -10,11 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, case, func, select, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models import FollowUp, Order, Staff, Ticket
+from storage.repositories.dialect import insert_for
 
 # The columns a caller gives when scheduling; the rest have their defaults.
 Scheduled = Mapping[str, Any]
@@ -35,8 +35,7 @@ class FollowUpRepository:
         """
         if not rows:
             return 0
-        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = insert_for(self._session)
         values = [
             {
                 "status": "scheduled",

@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.app import OUTBOX_TASK, Services, create_app
-from bot.outbox import LEASE, MAX_ATTEMPTS, deliver_outbox
+from bot.outbox import LEASE, MAX_ATTEMPTS, WindowClosed, deliver_outbox
 from storage.database import create_engine, create_session_factory
 from storage.models import Message, OutboxMessage
 from storage.repositories import Repositories
@@ -321,3 +321,29 @@ async def test_the_app_does_not_deliver_unless_asked(
     # No delivery task was started, so nothing can ever deliver the row (no need to wait).
     assert OUTBOX_TASK not in client.server.app
     assert (await outbox_row(services, row_id)).status == "pending"
+
+
+class ClosedWindow:
+    """A platform that will not take messages for this customer until they write again."""
+
+    def __init__(self) -> None:
+        self.tries = 0
+
+    async def deliver(self, user: str, text: str) -> None:
+        self.tries += 1
+        raise WindowClosed("45015: response out of time limit")
+
+
+async def test_a_closed_window_fails_the_row_at_once_with_the_reason(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    row_id = await queue(chat, "您的工单已处理完成")
+    channel = ClosedWindow()
+
+    assert await deliver_outbox(services.sessions, {"web": channel}, clock) == 0
+    clock.advance(hours=3)
+    assert await deliver_outbox(services.sessions, {"web": channel}, clock) == 0
+
+    row = await outbox_row(services, row_id)
+    assert (row.status, channel.tries) == ("failed", 1)
+    assert "window closed" in row.last_error and "45015" in row.last_error
