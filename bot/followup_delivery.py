@@ -186,8 +186,8 @@ async def _facts(
     customers = {c for f in visits if (c := _customer(f, identities)) is not None}
     complaining_chats, complaining_customers = await repos.tickets.complaining(chats, customers)
     since = now - timedelta(days=settings.visit_every_days)
-    visited_customers, visited_chats = await repos.followups.visited_since(
-        customers, chats, since, excluding=[f.id for f in claimed]
+    visited_chats, visited_customers = await repos.followups.visited_since(
+        chats, customers, since, excluding=[f.id for f in claimed]
     )
     windowed = [c.id for i, c in conversations.items() if identities[i].channel in reach]
     last = await repos.messages.last_from_customer(windowed)

@@ -292,7 +292,7 @@ async def close_queue(
                 identity,
                 reason,
                 f"waited for a person from {since} until closing time",
-                f"callback {{number}}: still queued at closing time ({reason})",
+                "下班时仍在排队",
             )
             notice = texts.render("handover_closed_callback", number=ticket.number, back=back)
             await repos.outbox.add(conversation.identity_id, conversation_id, notice, now)

@@ -19,7 +19,8 @@ from storage.repositories import Repositories
 
 # How long before a deadline staff are told it is coming.
 DEADLINE_WARNING = timedelta(hours=1)
-_DEADLINE_WORDS = {"response": "first response", "resolution": "resolution"}
+# The deadlines as staff read them (the ticket list's badges say 响应超时, 处理超时).
+_DEADLINE_WORDS = {"response": "首次响应", "resolution": "处理"}
 
 
 async def remind_deadlines(
@@ -48,13 +49,13 @@ async def remind_deadlines(
 
 
 def deadline_notice(ticket: Ticket, deadline: str, stage: int, settings: Settings) -> str:
-    """ "ticket AS…-0001: first response due at 14:30" / "… overdue since 14:30"."""
+    """ "工单 AS…-0001: 首次响应将于 14:30 到期" / "…: 首次响应已超时（14:30 到期）"."""
     due = ticket.first_response_due if deadline == "response" else ticket.resolution_due
     when = local_clock_time(due, settings)
     words = _DEADLINE_WORDS[deadline]
     if stage == 2:
-        return f"ticket {ticket.number}: {words} overdue since {when}"
-    return f"ticket {ticket.number}: {words} due at {when}"
+        return f"工单 {ticket.number}: {words}已超时（{when} 到期）"
+    return f"工单 {ticket.number}: {words}将于 {when} 到期"
 
 
 async def schedule_return_reminders(

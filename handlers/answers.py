@@ -2,7 +2,7 @@
 
 import re
 
-from handlers.patterns import contains_any, fold
+from handlers.patterns import CHINESE_DIGITS, contains_any, fold, number_value
 from knowledge.normalize import clean
 
 # Particles that end a short answer without changing it ("好的呀", "不用了").
@@ -64,20 +64,8 @@ def _words(words: tuple[str, ...]) -> re.Pattern[str]:
 
 _ONLY_YES = _words(_BARE_YES)
 _ONLY_NO = _words(_BARE_NO)
-_NUMERALS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 # "2", "第二个", "2." (punctuation is gone once cleaned), "两件".
-_CHOICE = re.compile(r"(?:第)?([1-9]|[一二两三四五六七八九])(?:个|件|种|号|项|条)?")
+_CHOICE = re.compile(f"(?:第)?([1-9]|[{''.join(CHINESE_DIGITS)}])(?:个|件|种|号|项|条)?")
 
 
 def _short(text: str) -> str:
@@ -114,6 +102,5 @@ def choice(text: str, count: int) -> int | None:
     found = _CHOICE.fullmatch(_short(fold(text)))
     if not found:
         return None
-    token = found.group(1)
-    number = int(token) if token.isdigit() else _NUMERALS[token]
+    number = number_value(found.group(1))
     return number if 1 <= number <= count else None

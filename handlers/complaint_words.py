@@ -293,7 +293,7 @@ UNCLEAR_AT_MOST = 2  # characters of detail
 
 @dataclass(frozen=True)
 class ComplaintSignal:
-    """What recognising a complaint found: why it is urgent ("threat (12315)"), if it is."""
+    """What recognising a complaint found: why it is urgent ("扬言投诉12315"), if it is."""
 
     severe_reason: str = ""
 
@@ -350,16 +350,19 @@ def _mentions_removed(text: str) -> str:
 
 def _severe_reason(text: str, cleaned: str) -> str:
     # Hotline numbers are looked for before `clean` joins them to the digits around them.
+    # The reason is shown to staff in the urgent complaint's notification.
     hotline = _SEVERE_NUMBERS.search(fold(text))
-    threat = hotline.group() if hotline else _first(cleaned, THREAT_WORDS)
+    if hotline:
+        return f"扬言投诉{hotline.group()}"
+    threat = _first(cleaned, THREAT_WORDS)
     if threat:
-        return f"threat ({threat})"
+        return f"威胁（{threat}）"
     accusation = _first(cleaned, ACCUSATION_WORDS)
-    return f"accusation ({accusation})" if accusation else ""
+    return f"指责欺诈（{accusation}）" if accusation else ""
 
 
 def severe_reason(text: str) -> str:
-    """Why the message makes a complaint urgent ("threat (12315)", "accusation (骗子)"), or ""."""
+    """Why the message makes a complaint urgent ("扬言投诉12315", "指责欺诈（骗子）"), or ""."""
     return _severe_reason(text, _mentions_removed(text))
 
 

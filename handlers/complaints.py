@@ -36,7 +36,7 @@ from handlers.logistics import WHERE_IS_IT
 from handlers.order_views import local_time, parcel_detail
 from handlers.orders import MY_ORDERS
 from handlers.patterns import asks_ticket_progress, contains_any, order_references
-from handlers.ticketing import deadlines, open_ticket
+from handlers.ticketing import deadlines, new_ticket_notice, open_ticket
 from handlers.verification import open_order
 from knowledge import FaqItem
 from knowledge.normalize import clean
@@ -44,6 +44,14 @@ from storage.models import Order, Ticket
 
 DETAIL_FLOW = "complaint_detail"
 REPEAT_WINDOW = timedelta(hours=24)
+# Complaint categories as staff read them in notifications (the console's labels say the same).
+CATEGORY_NAMES = {
+    "logistics": "物流",
+    "quality": "质量",
+    "service": "服务",
+    "price": "价格",
+    "other": "其他",
+}
 
 
 @dataclass(frozen=True)
@@ -143,13 +151,12 @@ async def escalate(ctx: Context, ticket: Ticket, reasons: list[str]) -> None:
 
 def urgent_notice(reasons: list[str]) -> str:
     """The staff notification for an urgent complaint, "{number}" for the ticket's number."""
-    return "urgent complaint {number}: " + "; ".join(reasons)
+    return "紧急投诉 {number}: " + "；".join(reasons)
 
 
 def repeat_reason(earlier: int) -> str:
-    if earlier == 1:
-        return "second complaint within 24h"
-    return f"{earlier + 1} complaints within 24h"
+    """Why a complaint after `earlier` others within a day is urgent: "24小时内第2次投诉"."""
+    return f"24小时内第{earlier + 1}次投诉"
 
 
 async def follow_up(ctx: Context, ticket: Ticket, order: Order | None) -> list[Reply]:
@@ -258,7 +265,7 @@ class ComplaintRule:
                 order_id=order.id if order is not None else None,
                 notice=urgent_notice(reasons)
                 if reasons
-                else f"new complaint {{number}} ({category})",
+                else new_ticket_notice("complaint", CATEGORY_NAMES[category]),
             )
             if reasons:
                 await queue_for_a_person(ctx)

@@ -19,7 +19,7 @@ from handlers.answers import bare_yes_or_no
 from handlers.business_hours import clock_time, is_open, is_today, next_opening
 from handlers.context import Context
 from handlers.handover_words import asks_for_person, leaves_queue
-from handlers.ticketing import add_ticket
+from handlers.ticketing import add_ticket, new_ticket_notice
 from knowledge import ReplyTexts
 from storage.models import Handover, Identity, Staff, Ticket
 from storage.repositories import Repositories
@@ -29,6 +29,13 @@ OFFER_FLOW = "handover_offer"
 ONLINE_WINDOW = timedelta(seconds=60)
 # Only agents are given queued conversations; admins take one by hand when they want to.
 AGENT_ROLE = "agent"
+# Why a chat was handed to a person, as staff read it in a callback's notification.
+REASON_NAMES = {
+    "request": "客户要求",
+    "complaint": "投诉",
+    "fallback": "机器人未能理解",
+    "staff": "客服主动接入",
+}
 
 Found = Literal["request", "leave"]
 
@@ -68,9 +75,13 @@ async def callback_ticket(
     identity: Identity,
     reason: str,
     description: str,
-    notice: str,
+    situation: str,
 ) -> tuple[Ticket, bool]:
-    """The chat's open callback ticket, or a new one with a staff notice; True when new."""
+    """The chat's open callback ticket, or a new one with a staff notice; True when new.
+
+    The notice says why the chat wanted a person and in what `situation`: "新回电 {number}
+    （客户要求，非营业时间）".
+    """
     ticket = await repos.handovers.open_callback(identity.id)
     if ticket is not None:
         return ticket, False
@@ -82,7 +93,7 @@ async def callback_ticket(
         "callback",
         reason=reason,
         description=description,
-        notice=notice,
+        notice=new_ticket_notice("callback", f"{REASON_NAMES.get(reason, reason)}，{situation}"),
     )
     return ticket, True
 
@@ -91,9 +102,8 @@ async def _callback(ctx: Context, reason: str, description: str) -> Reply:
     """Outside business hours: one open callback ticket per chat, and when staff are back."""
     now = ctx.clock.now()
     back = back_time(ctx.texts, now, ctx.settings)
-    notice = f"callback requested {{number}} ({reason}, outside business hours)"
     ticket, new = await callback_ticket(
-        ctx.repos, ctx.settings, now, ctx.identity, reason, description, notice
+        ctx.repos, ctx.settings, now, ctx.identity, reason, description, "非营业时间"
     )
     if not new:
         return ctx.say("handover_callback_open", number=ticket.number, back=back)

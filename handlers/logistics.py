@@ -5,8 +5,13 @@ import re
 from bot.messages import Reply
 from handlers.context import Context
 from handlers.faq import confident_match
-from handlers.orders import ask_for_order_number
-from handlers.patterns import asks_nothing_else, contains_any, order_references
+from handlers.orders import MY_ORDERS, ask_for_order_number
+from handlers.patterns import (
+    asks_nothing_else,
+    contains_any,
+    order_references,
+    without_references,
+)
 from handlers.verification import open_order
 from knowledge.normalize import clean
 
@@ -50,6 +55,15 @@ WHEN_DOES_IT_COME = (
 )
 # "到账" is money arriving, not a parcel.
 _MONEY = re.compile(r"到账")
+
+
+def asks_for_parcel_or_orders(text: str) -> bool:
+    """A parcel question ("我的订单到哪了") or one only for the customer's orders ("查一下我的
+    订单"), whatever order number it names: the logistics or the orders rule answers it."""
+    cleaned = clean(without_references(text))
+    if contains_any(cleaned, WHERE_IS_IT):
+        return True
+    return contains_any(cleaned, MY_ORDERS) and asks_nothing_else(cleaned, MY_ORDERS)
 
 
 class LogisticsRule:

@@ -22,12 +22,30 @@ _NAMED_PHONE_DIGITS = re.compile(
     rf"(?:{_PHONE_CUE})(?:{_PHONE_CUE}|的)*(?:是|为|[\s:：])*(1[0-9]{{10}}|[0-9]{{4}})(?![0-9])"
 )
 _ANY_MOBILE = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
+# The Chinese numerals of one digit ("两" is two before a measure word: "两件", "两星").
+CHINESE_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def fold(text: str) -> str:
     """Letters and digits folded to ASCII where Unicode allows: "ＫＦ２０２６" and "٢٠٢٦" too."""
     folded = unicodedata.normalize("NFKC", text)
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in folded)
+
+
+def number_value(token: str) -> int:
+    """The value of digits ("3", "12") or of one Chinese numeral ("三", "两")."""
+    return int(token) if token.isdigit() else CHINESE_DIGITS[token]
 
 
 def is_mobile_number(reference: str) -> bool:

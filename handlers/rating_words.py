@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from handlers.patterns import CHINESE_DIGITS, number_value
 from knowledge.normalize import clean
 
 LOWEST, HIGHEST = 1, 5
@@ -93,18 +94,6 @@ _WORDS: dict[str, _Grades] = {
     "垃圾": (1, 2, 1, None, None),
     "失望": (2, 2, 1, None, None),
 }
-_CHINESE_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 # Words around a rating that say nothing more: who rates, how, about what, politeness.
 _FILLER = (
     "我的评分是",
@@ -176,7 +165,7 @@ _TOKEN = re.compile(
     f"|(?P<degree>(?:{_DEGREE.pattern})+)?"
     f"(?P<negation>{_alternatives(_SOFT_NEGATIONS)}|不)?"
     f"(?P<word>{_alternatives(_WORDS)})"
-    f"|(?P<number>[0-9]+|[{''.join(_CHINESE_DIGITS)}])(?:颗星|个星|星星|颗|星|分)?"
+    f"|(?P<number>[0-9]+|[{''.join(CHINESE_DIGITS)}])(?:颗星|个星|星星|颗|星|分)?"
     f"|(?P<filler>{_alternatives(_FILLER)})"
 )
 
@@ -214,7 +203,7 @@ def _rating_of(token: re.Match[str]) -> int | None:
     if token["phrase"] is not None:
         return _PHRASES[token["phrase"]]
     if token["number"] is not None:
-        return _number(token["number"])
+        return number_value(token["number"])
     plain, mild, strong, negated, strongly_negated = _WORDS[token["word"]]
     degree = token["degree"] or ""
     if token["word"] == "好" and not degree.strip("好"):
@@ -227,8 +216,3 @@ def _rating_of(token: re.Match[str]) -> int | None:
     if not degree:
         return plain
     return strong if is_strong else mild
-
-
-def _number(token: str) -> int:
-    """The value of digits or of a Chinese numeral."""
-    return int(token) if token.isdigit() else _CHINESE_DIGITS[token]

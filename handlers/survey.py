@@ -20,9 +20,8 @@ from typing import Any
 from bot.messages import Reply
 from handlers.context import Context
 from handlers.faq import confident_match
-from handlers.logistics import WHERE_IS_IT
-from handlers.orders import MY_ORDERS
-from handlers.patterns import asks_nothing_else, asks_something, contains_any, without_references
+from handlers.logistics import asks_for_parcel_or_orders
+from handlers.patterns import asks_something
 from handlers.rating_words import read_rating
 from handlers.smalltalk import SmalltalkRule
 from handlers.ticketing import open_ticket
@@ -133,12 +132,7 @@ def _carry_on(ctx: Context, earlier: dict[str, Any] | None, reply: Reply) -> lis
 def _asks_something_new(ctx: Context) -> bool:
     """A question or request other rules answer: worded as a question, one the FAQ answers
     with confidence ("我要退货"), about a parcel or the customer's orders."""
-    if asks_something(ctx.text):
-        return True
-    text = clean(without_references(ctx.text))
-    if contains_any(text, WHERE_IS_IT):
-        return True
-    if contains_any(text, MY_ORDERS) and asks_nothing_else(text, MY_ORDERS):
+    if asks_something(ctx.text) or asks_for_parcel_or_orders(ctx.text):
         return True
     return confident_match(ctx) is not None
 
@@ -151,7 +145,7 @@ async def _open_followup_ticket(ctx: Context, visit: FollowUp, score: int) -> Ti
         "followup",
         order_id=visit.order_id or (visited.order_id if visited else None),
         reason=f"回访评分 {score}/5",
-        notice=f"low satisfaction rating {score}/5: {{number}}",
+        notice=f"低分回访 {score}/5：{{number}}",
     )
     if visited is not None:
         subject = f"工单 {visited.number} 处理后的"

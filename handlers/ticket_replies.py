@@ -35,8 +35,7 @@ from datetime import datetime, timedelta
 from bot.messages import Reply
 from handlers.context import Context
 from handlers.faq import confident_match
-from handlers.logistics import WHEN_DOES_IT_COME, WHERE_IS_IT
-from handlers.orders import MY_ORDERS
+from handlers.logistics import WHEN_DOES_IT_COME, asks_for_parcel_or_orders
 from handlers.patterns import (
     asks_nothing_else,
     asks_something,
@@ -107,7 +106,7 @@ class TicketReplyRule:
         )
         await ctx.repos.notifications.add(
             ticket.id,
-            f"customer replied on {ticket.number}",
+            f"客户已回复 {ticket.number}",
             urgent=ticket.severity == "urgent",
             now=now,
         )
@@ -119,13 +118,11 @@ def _answered_at_once(ctx: Context) -> bool:
     the FAQ's with confidence, a parcel's or the customer's orders."""
     if asks_ticket_progress(ctx.text, has_active_ticket=True):
         return True
-    text = clean(without_references(ctx.text))
-    if contains_any(text, WHERE_IS_IT):
-        return True
-    if contains_any(text, MY_ORDERS) and asks_nothing_else(text, MY_ORDERS):
+    if asks_for_parcel_or_orders(ctx.text):
         return True
     if not asks_something(ctx.text):
         return False
+    text = clean(without_references(ctx.text))
     if contains_any(text, WHEN_DOES_IT_COME) and asks_nothing_else(text, WHEN_DOES_IT_COME):
         return True
     return confident_match(ctx) is not None

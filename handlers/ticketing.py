@@ -10,6 +10,14 @@ from handlers.ticket_numbers import PREFIXES
 from storage.models import Identity, Ticket
 from storage.repositories import Repositories
 
+# Ticket kinds as staff read them in notifications (the console's labels say the same).
+KIND_NAMES = {
+    "after_sales": "售后",
+    "complaint": "投诉",
+    "callback": "回电",
+    "followup": "回访跟进",
+}
+
 
 def deadlines(
     kind: str, severity: str, now: datetime, settings: Settings
@@ -61,10 +69,10 @@ async def add_ticket(
     """Store a new ticket for the chat's customer and tell staff about it (no chat needed).
 
     `notice` is the staff notification's text, "{number}" standing for the new ticket's
-    number ("urgent complaint {number}: threat (12315)"); by default "new KIND NUMBER".
+    number ("紧急投诉 {number}: 扬言投诉12315"); by default `new_ticket_notice(kind)`.
     """
     severity = fields.get("severity", "normal")
-    notice = fields.get("notice", "")
+    notice = fields.get("notice") or new_ticket_notice(kind)
     day = now.astimezone(settings.zone).strftime("%Y%m%d")
     first_response_due, resolution_due = deadlines(kind, severity, now, settings)
     ticket = await repos.tickets.add(
@@ -90,9 +98,16 @@ async def add_ticket(
         ),
         prefix=f"{PREFIXES[kind]}{day}-",
     )
-    text = notice.replace("{number}", ticket.number) if notice else f"new {kind} {ticket.number}"
+    text = notice.replace("{number}", ticket.number)
     await repos.notifications.add(ticket.id, text, urgent=severity == "urgent", now=now)
     return ticket
+
+
+def new_ticket_notice(kind: str, detail: str = "") -> str:
+    """The staff notification for a new ticket, "{number}" standing for its number:
+    "新投诉 {number}", with a detail "新投诉 {number}（物流）"."""
+    notice = f"新{KIND_NAMES[kind]} {{number}}"
+    return f"{notice}（{detail}）" if detail else notice
 
 
 async def open_ticket(ctx: Context, kind: str, **fields: Unpack[TicketFields]) -> Ticket:

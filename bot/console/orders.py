@@ -9,7 +9,12 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
-from bot.console.conversation_views import ORDER_STATUS_NAMES, customer_label
+from bot.console.conversation_views import (
+    FOLLOWUP_KIND_NAMES,
+    FOLLOWUP_STATUS_NAMES,
+    ORDER_STATUS_NAMES,
+    customer_label,
+)
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
@@ -39,20 +44,6 @@ NEWS = {
     "visit": "满意度回访已排期（签收 {days} 天后）",
     "no_chat": "客户没有绑定的聊天，未发送通知",
     "none": "没有新的通知需要发送",
-}
-FOLLOWUP_KIND_NAMES = {
-    "shipping_notice": "发货通知",
-    "visit": "满意度回访",
-    "return_reminder": "退货提醒",
-    "message": "客服消息",
-}
-FOLLOWUP_STATUS_NAMES = {
-    "scheduled": "待发送",
-    "sent": "已发送",
-    "answered": "已评价",
-    "expired": "已过期",
-    "skipped": "未发送",
-    "undeliverable": "无法送达",
 }
 
 

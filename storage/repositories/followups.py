@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, select, union_all, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models import FollowUp, Order, Staff, Ticket
 from storage.repositories.dialect import insert_for
+from storage.repositories.lookups import chats_and_customers
 
 # The columns a caller gives when scheduling; the rest have their defaults.
 Scheduled = Mapping[str, Any]
@@ -138,33 +139,23 @@ class FollowUpRepository:
 
     async def visited_since(
         self,
-        customer_ids: Collection[int],
         identity_ids: Collection[int],
+        customer_ids: Collection[int],
         since: datetime,
         excluding: Collection[int],
     ) -> tuple[set[int], set[int]]:
-        """The customers and the chats among these that were sent a visit since a time,
-        not counting the follow-ups `excluding`: (customer ids, identity ids)."""
-        # Two indexed lookups rather than one OR, which SQLite answers with a scan.
-        recent = (
+        """Which of these chats and customers were sent a visit since a time, not counting
+        the follow-ups `excluding`: (identity ids, customer ids)."""
+        return await chats_and_customers(
+            self._session,
+            FollowUp.identity_id,
+            FollowUp.customer_id,
+            identity_ids,
+            customer_ids,
             FollowUp.kind == "visit",
             FollowUp.sent_at >= since,  # only visits that went out have a sent_at
             FollowUp.id.not_in(list(excluding)),
         )
-        columns = (FollowUp.customer_id, FollowUp.identity_id)
-        rows = await self._session.execute(
-            union_all(
-                select(*columns).where(FollowUp.customer_id.in_(list(customer_ids)), *recent),
-                select(*columns).where(FollowUp.identity_id.in_(list(identity_ids)), *recent),
-            )
-        )
-        customers: set[int] = set()
-        chats: set[int] = set()
-        for customer_id, identity_id in rows.all():
-            if customer_id is not None:
-                customers.add(customer_id)
-            chats.add(identity_id)
-        return customers, chats
 
     async def open_visit(self, identity_id: int, since: datetime) -> FollowUp | None:
         """The newest visit sent to this chat since a time and not answered yet."""

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select, union_all, update
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import FollowUp, Identity, Order, Ticket, TicketEvent
+from storage.repositories.lookups import chats_and_customers
 
 NUMBER_ATTEMPTS = 5
 # Statuses in which a ticket still needs work.
@@ -172,21 +173,15 @@ class TicketRepository:
     ) -> tuple[set[int], set[int]]:
         """Which of these chats and customers have a complaint still being worked on:
         (identity ids, customer ids)."""
-        open_complaint = (Ticket.kind == "complaint", Ticket.status.in_(ACTIVE_STATUSES))
-        columns = (Ticket.identity_id, Ticket.customer_id)
-        rows = await self._session.execute(
-            union_all(
-                select(*columns).where(Ticket.identity_id.in_(list(identity_ids)), *open_complaint),
-                select(*columns).where(Ticket.customer_id.in_(list(customer_ids)), *open_complaint),
-            )
+        return await chats_and_customers(
+            self._session,
+            Ticket.identity_id,
+            Ticket.customer_id,
+            identity_ids,
+            customer_ids,
+            Ticket.kind == "complaint",
+            Ticket.status.in_(ACTIVE_STATUSES),
         )
-        chats: set[int] = set()
-        customers: set[int] = set()
-        for identity_id, customer_id in rows.all():
-            chats.add(identity_id)
-            if customer_id is not None:
-                customers.add(customer_id)
-        return chats, customers
 
     async def near_deadlines(self, now: datetime, soon: timedelta) -> list[tuple[Ticket, int, int]]:
         """Active tickets with a deadline within `soon` (or past) that staff were not yet

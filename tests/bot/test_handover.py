@@ -267,9 +267,9 @@ async def test_the_queue_closes_at_closing_time(
     assert CALLBACK.findall(notice.text) == [ticket.number] and "明天 9:00" in notice.text
     async with services.sessions() as session:
         alerts = await session.scalars(
-            select(StaffNotification).where(StaffNotification.ticket_id == ticket.id)
+            select(StaffNotification.reason).where(StaffNotification.ticket_id == ticket.id)
         )
-        assert len(alerts.all()) == 1
+        assert alerts.all() == [f"新回电 {ticket.number}（客户要求，下班时仍在排队）"]
     assert await handover.close_queue(*jobs(services)) == 0  # nothing waits any more
     assert "发票" in await chat.ask("可以开发票吗")
 

@@ -48,7 +48,7 @@ async def reminders(services: Services) -> list[StaffNotification]:
     """Staff notifications about deadlines, oldest first."""
     async with services.sessions() as session:
         unread = await Repositories.for_session(session).notifications.unread()
-    return [n for n in reversed(unread) if " due at " in n.reason or " overdue " in n.reason]
+    return [n for n in reversed(unread) if "到期" in n.reason]
 
 
 async def remind(services: Services) -> int:
@@ -70,9 +70,9 @@ async def test_staff_hear_of_a_first_response_due_within_the_hour_and_when_misse
     assert await remind(services) == 0
 
     soon, missed = await reminders(services)
-    assert soon.reason == f"ticket {ticket.number}: first response due at 13:00"
+    assert soon.reason == f"工单 {ticket.number}: 首次响应将于 13:00 到期"
     assert not soon.urgent
-    assert missed.reason == f"ticket {ticket.number}: first response overdue since 13:00"
+    assert missed.reason == f"工单 {ticket.number}: 首次响应已超时（13:00 到期）"
     assert missed.urgent
 
 
@@ -84,7 +84,7 @@ async def test_a_deadline_first_seen_when_missed_gets_only_the_overdue_reminder(
 
     assert await remind(services) == 1
     (missed,) = await reminders(services)
-    assert "first response overdue" in missed.reason
+    assert "首次响应已超时" in missed.reason
 
 
 async def test_an_answered_ticket_is_reminded_of_its_resolution_only(
@@ -99,7 +99,7 @@ async def test_an_answered_ticket_is_reminded_of_its_resolution_only(
     assert await remind(services) == 1
 
     soon, missed = await reminders(services)
-    assert "resolution due at" in soon.reason and "resolution overdue" in missed.reason
+    assert "处理将于" in soon.reason and "处理已超时" in missed.reason
 
 
 async def test_a_finished_ticket_is_not_reminded(

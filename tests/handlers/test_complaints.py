@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from bot import reports
 from bot.app import Services
+from bot.console.formatting import LABELS
 from handlers import complaint_words
+from handlers.complaints import CATEGORY_NAMES
 from storage.models import Order, StaffNotification, Ticket, TicketEvent
 from tests.conftest import Chat, FakeClock
 
@@ -273,7 +275,7 @@ async def test_a_question_about_trust_is_answered_not_escalated(chat: Chat) -> N
     [ticket] = await complaints(chat.services)
     assert ticket.severity == "urgent" and NUMBER.findall(answer) == [ticket.number]
     assert [n.reason for n in await notifications(chat.services, ticket)] == [
-        f"urgent complaint {ticket.number}: accusation (骗子)"
+        f"紧急投诉 {ticket.number}: 指责欺诈（骗子）"
     ]
 
 
@@ -384,11 +386,11 @@ async def test_staff_notifications_say_why(chat: Chat, clock: FakeClock) -> None
     await chat.ask("面膜的质量太差了，用了就过敏")
     first, threat = await complaints(chat.services)
     assert [n.reason for n in await notifications(chat.services, first)] == [
-        f"new complaint {first.number} (logistics)",
-        f"urgent complaint {first.number}: second complaint within 24h",
+        f"新投诉 {first.number}（物流）",
+        f"紧急投诉 {first.number}: 24小时内第2次投诉",
     ]
     assert [n.reason for n in await notifications(chat.services, threat)] == [
-        f"urgent complaint {threat.number}: threat (12315)"
+        f"紧急投诉 {threat.number}: 扬言投诉12315"
     ]
 
 
@@ -398,8 +400,8 @@ async def test_a_threat_while_telling_what_happened_says_why_it_is_urgent(chat: 
     [ticket] = await complaints(chat.services)
     reasons = [n.reason for n in await notifications(chat.services, ticket)]
     assert reasons == [
-        f"new complaint {ticket.number} (other)",
-        f"urgent complaint {ticket.number}: threat (报警)",
+        f"新投诉 {ticket.number}（其他）",
+        f"紧急投诉 {ticket.number}: 威胁（报警）",
     ]
 
 
@@ -407,6 +409,11 @@ def test_the_report_counts_the_categories_complaints_are_given() -> None:
     assert reports.CATEGORIES is complaint_words.CATEGORIES
     assert reports.SEVERITIES is complaint_words.SEVERITIES
     assert set(complaint_words.CATEGORIES) == {*complaint_words.CATEGORY_WORDS, "other"}
+
+
+def test_staff_notifications_name_categories_as_the_console_does() -> None:
+    names = {category: LABELS[category] for category in complaint_words.CATEGORIES}
+    assert names == CATEGORY_NAMES
 
 
 async def events(services: Services, ticket: Ticket) -> list[tuple[str, str, str]]:
@@ -425,10 +432,7 @@ async def test_a_complaint_while_one_is_open_is_added_to_it(chat: Chat) -> None:
     assert ticket.description == "骗子店铺 假货！！\n律师函已经在路上了"
     assert ("note", "customer", "律师函已经在路上了") in await events(chat.services, ticket)
     reasons = [n.reason for n in await notifications(chat.services, ticket)]
-    assert (
-        reasons[-1]
-        == f"urgent complaint {ticket.number}: threat (律师); second complaint within 24h"
-    )
+    assert reasons[-1] == f"紧急投诉 {ticket.number}: 威胁（律师）；24小时内第2次投诉"
 
 
 async def test_quick_repeated_complaints_make_one_urgent_ticket(chat: Chat) -> None:

@@ -7,9 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Services
+from bot.console.formatting import LABELS
 from bot.settings import Settings
 from handlers.business_hours import is_open, next_opening
-from storage.models import Handover, Ticket
+from handlers.handover import REASON_NAMES
+from storage.models import HANDOVER_REASONS, Handover, StaffNotification, Ticket
 from storage.repositories import Repositories
 from tests.conftest import START, Chat, FakeClock
 
@@ -24,6 +26,13 @@ async def handovers(services: Services) -> list[Handover]:
 async def callbacks(services: Services) -> list[Ticket]:
     async with services.sessions() as session:
         query = select(Ticket).where(Ticket.kind == "callback").order_by(Ticket.id)
+        return list(await session.scalars(query))
+
+
+async def notices(services: Services) -> list[str]:
+    """The staff notifications' texts, oldest first."""
+    async with services.sessions() as session:
+        query = select(StaffNotification.reason).order_by(StaffNotification.id)
         return list(await session.scalars(query))
 
 
@@ -154,10 +163,15 @@ async def test_out_of_hours_a_callback_ticket_is_opened(chat: Chat, clock: FakeC
     [ticket] = await callbacks(chat.services)
     assert CALLBACK.findall(answer) == [ticket.number]
     assert "明天 9:00" in answer and "9:00–21:00" in answer
+    assert await notices(chat.services) == [f"新回电 {ticket.number}（客户要求，非营业时间）"]
     assert await handovers(chat.services) == []
     assert (await chat.conversation()).mode == "bot"
     again = await chat.ask("人工客服")
     assert ticket.number in again and len(await callbacks(chat.services)) == 1
+
+
+def test_callback_notices_name_handover_reasons_as_the_console_does() -> None:
+    assert {reason: LABELS[reason] for reason in HANDOVER_REASONS} == REASON_NAMES
 
 
 async def test_a_callback_is_due_an_hour_after_staff_are_back(chat: Chat, clock: FakeClock) -> None:
@@ -201,7 +215,8 @@ async def test_the_offer_at_night_opens_a_callback(chat: Chat, clock: FakeClock)
     at_night(clock)
     await chat.ask("？？？")
     assert "明天 9:00" in await chat.ask("？？？")
-    assert CALLBACK.search(await chat.ask("可以"))
+    [number] = CALLBACK.findall(await chat.ask("可以"))
+    assert await notices(chat.services) == [f"新回电 {number}（机器人未能理解，非营业时间）"]
 
 
 async def test_an_urgent_complaint_queues_for_a_person(chat: Chat) -> None:

@@ -166,7 +166,7 @@ async def test_a_low_rating_opens_a_followup_ticket_for_staff(
     assert (visit.rating, visit.followup_ticket_id) == (1, ticket.id)
     assert visit.order_id is not None and ticket.order_id == visit.order_id
     assert "1 分" in ticket.description and ORDER_NO in ticket.description
-    assert f"low satisfaction rating 1/5: {ticket.number}" in await notices(services)
+    assert f"低分回访 1/5：{ticket.number}" in await notices(services)
 
 
 async def test_the_comment_on_a_low_rating_is_a_note_on_its_ticket(
@@ -237,7 +237,7 @@ async def test_a_low_rating_after_a_ticket_names_the_ticket(
 
     [ticket] = await tickets_of(services, "followup")
     assert callback.number in ticket.description
-    assert f"low satisfaction rating 1/5: {ticket.number}" in await notices(services)
+    assert f"低分回访 1/5：{ticket.number}" in await notices(services)
 
 
 # --- what is no rating -----------------------------------------------------------------------

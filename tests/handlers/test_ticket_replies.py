@@ -127,9 +127,7 @@ async def test_the_answer_and_its_photo_go_on_the_ticket_through_the_web_chat(
     ]
     async with services.sessions() as session:
         alerts = list(await session.scalars(select(StaffNotification)))
-    assert [(a.ticket_id, a.reason) for a in alerts] == [
-        (ticket.id, f"customer replied on {ticket.number}")
-    ]
+    assert [(a.ticket_id, a.reason) for a in alerts] == [(ticket.id, f"客户已回复 {ticket.number}")]
     # The customer's own words are not shown back to them as staff's note.
     assert f"客服留言：{QUESTION}" in await chat.ask("售后进度")
 

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.console.formatting import LABELS
 from bot.settings import Settings
-from handlers.ticketing import deadlines
-from storage.models import Ticket
+from handlers.ticketing import KIND_NAMES, deadlines
+from storage.models import TICKET_KINDS, Ticket
 from storage.repositories import Repositories
 from tests.conftest import START, Chat
 
@@ -38,3 +39,7 @@ def test_urgent_tickets_are_promised_sooner() -> None:
     assert urgent_first - START == timedelta(minutes=30)
     assert urgent_first < normal_first and urgent_done < normal_done
     assert deadlines("after_sales", "normal", START, settings)[1] - START == timedelta(hours=48)
+
+
+def test_staff_notifications_name_ticket_kinds_as_the_console_does() -> None:
+    assert {kind: LABELS[kind] for kind in TICKET_KINDS} == KIND_NAMES

@@ -44,9 +44,9 @@ async def test_deadline_reminders_are_listed_newest_first_with_their_tickets(
     shown = rows(await page(agent_console))
     assert len(shown) == 3
     overdue, due_soon, new = shown
-    assert "first response overdue since 13:00" in overdue and "13:05" in overdue
-    assert "first response due at 13:00" in due_soon and "12:30" in due_soon
-    assert f"new complaint {number}" in new and "11:00" in new
+    assert "首次响应已超时（13:00 到期）" in overdue and "13:05" in overdue
+    assert "首次响应将于 13:00 到期" in due_soon and "12:30" in due_soon
+    assert f"新投诉 {number}" in new and "11:00" in new
     assert "紧急" in overdue and "紧急" not in due_soon
     for row in shown:
         assert f'href="/console/tickets/{number}"' in row
