@@ -4,9 +4,9 @@ knows every part."""
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 from sqlalchemy import text
@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.assistant import Assistant
 from bot.channels.web import WebChannel
+from bot.channels.wechat_mp import mp_channel
+from bot.channels.wecom_kf import wecom_kf_channel
 from bot.clock import Clock, SystemClock
 from bot.console import mount_console
 from bot.faq_source import FaqSource
@@ -133,11 +135,18 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     web_channel = WebChannel(services.assistant, services.clock, services.settings)
     web_channel.mount(app)
+    platforms = platform_channels(services)
+    for channel in platforms.values():
+        channel.mount(app)
     mount_console(app, services)
     if deliver_outbox_every is not None:
         # The terminal chat stores what it is sent, as the web chat does, so one sender serves
         # both: the messages are in the conversation for whoever reads it next.
-        senders: dict[str, ChannelSender] = {"web": web_channel, "console": web_channel}
+        senders: dict[str, ChannelSender] = {
+            "web": web_channel,
+            "console": web_channel,
+            **platforms,
+        }
         every = deliver_outbox_every
         app.cleanup_ctx.append(
             _in_background(
@@ -162,17 +171,31 @@ def create_app(
             )
         )
     if followups_every is not None:
-        app.cleanup_ctx.append(_scheduler(services, followups_every))
+        app.cleanup_ctx.append(_scheduler(services, followups_every, platforms))
     return app
 
 
+class PlatformChannel(ChannelSender, ChannelReach, Protocol):
+    """A messaging platform's channel: its callback routes, delivery and window."""
+
+    def mount(self, app: web.Application) -> None: ...
+
+
+def platform_channels(services: Services) -> dict[str, PlatformChannel]:
+    """The messaging platforms configured in the settings, by channel name."""
+    found: dict[str, PlatformChannel | None] = {
+        "wechat_mp": mp_channel(services),
+        "wecom_kf": wecom_kf_channel(services),
+    }
+    return {name: channel for name, channel in found.items() if channel is not None}
+
+
 def _scheduler(
-    services: Services, every: float
+    services: Services, every: float, reach: Mapping[str, ChannelReach]
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def run(_app: web.Application) -> AsyncIterator[None]:
-        # Channels that may message customers only for a while after they wrote (the
-        # Official Account) give their window here; the web chat has none.
-        reach: dict[str, ChannelReach] = {}
+        # Platforms that may message customers only for a while after they wrote (the
+        # Official Account, WeCom) say so; the web chat has no such window.
         async with running_scheduler(
             services.sessions,
             services.clock,

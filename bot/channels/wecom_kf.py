@@ -1,0 +1,320 @@
+"""WeCom customer service (企业微信 微信客服): the /wecom/kf callback, messages pulled with
+sync_msg, answers and outbox rows sent with send_msg.
+
+WeCom's callback only says that something happened (`kf_msg_or_event` with a short-lived
+token); the messages are pulled page by page after a cursor kept in the database and saved
+after each page, so a restart neither loses nor repeats them. Each customer message is
+recorded once (channel_events) before it is answered: one pulled again is not answered again.
+
+WeCom lets the shop send a customer at most 5 messages in the 48 hours after the customer's
+last message (answers included); sending is counted per customer in channel_state, and the
+customer-service account (open_kfid) they last wrote to is kept for the outbox.
+"""
+
+import asyncio
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from aiohttp import ClientError, web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.assistant import Assistant
+from bot.channels.wechat_crypto import SignatureError, WechatCrypto
+from bot.channels.wechat_xml import XmlRefused, parse_fields, read_body
+from bot.channels.wecom_api import KfMessage, WecomApi, WecomApiError
+from bot.channels.window import ReplyWindow
+from bot.clock import Clock
+from bot.locks import KeyedLocks
+from bot.messages import Incoming
+from bot.outbox import WindowClosed
+from bot.settings import Settings
+from storage.repositories import Repositories
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "wecom_kf"
+PATH = "/wecom/kf"
+FROM_CUSTOMER = 3  # sync_msg's origin of what the customer wrote
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+WINDOW = ReplyWindow(timedelta(hours=48))
+WINDOW_MESSAGES = 5
+IN_POOL = 2  # session state: waiting in the pool (待接入池) for a person
+MAX_TEXT_BYTES = 2048  # send_msg's limit for text.content
+
+
+def _cursor_key(open_kfid: str) -> str:
+    return f"{CHANNEL}:cursor:{open_kfid}"
+
+
+def _kfid_key(user: str) -> str:
+    return f"{CHANNEL}:kfid:{user}"
+
+
+def _window_key(user: str) -> str:
+    return f"{CHANNEL}:window:{user}"
+
+
+@dataclass(frozen=True)
+class _Window:
+    """When the customer last wrote, and how many messages went to them since."""
+
+    heard: datetime
+    sent: int = 0
+
+    def closed_because(self, now: datetime) -> str | None:
+        if not WINDOW.may_message(self.heard, now):
+            return "48 hours passed since the customer's last message"
+        if self.sent >= WINDOW_MESSAGES:
+            return f"{WINDOW_MESSAGES} messages sent since the customer's last message"
+        return None
+
+    def dumps(self) -> str:
+        return json.dumps({"heard": self.heard.timestamp(), "sent": self.sent})
+
+    @classmethod
+    def loads(cls, value: str) -> "_Window":
+        data = json.loads(value)
+        return cls(datetime.fromtimestamp(data["heard"], UTC), int(data["sent"]))
+
+
+def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
+    """`text` in pieces of at most `limit` UTF-8 bytes, cut between characters."""
+    pieces: list[str] = []
+    start = size = 0
+    for index, char in enumerate(text):
+        width = len(char.encode("utf-8", "replace"))
+        if size + width > limit:
+            pieces.append(text[start:index])
+            start, size = index, 0
+        size += width
+    pieces.append(text[start:])
+    return pieces
+
+
+class WecomKfChannel:
+    """The channel: `mount` its routes; `stop()` (or the `running` cleanup context) at the end."""
+
+    def __init__(
+        self,
+        assistant: Assistant,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+    ) -> None:
+        self._assistant = assistant
+        self._sessions = sessions
+        self._clock = clock
+        self._crypto = WechatCrypto(
+            settings.wecom_token, settings.wecom_aes_key, settings.wecom_corp_id
+        )
+        self._api = WecomApi(
+            settings.wecom_api_base, settings.wecom_corp_id, settings.wecom_secret, clock
+        )
+        self._pulls: set[asyncio.Task[None]] = set()
+        self._pull_locks = KeyedLocks()  # one pull per customer-service account at a time
+        self._send_locks = KeyedLocks()  # per customer: two sends never take one last place
+
+    def mount(self, app: web.Application) -> None:
+        """Add the callback routes (GET: URL check, POST: events) at /wecom/kf, and stop
+        pulling when the application stops."""
+        app.router.add_get(PATH, self.verify_url)
+        app.router.add_post(PATH, self.receive)
+        app.on_cleanup.append(lambda _app: self.stop())
+
+    async def stop(self) -> None:
+        """Cancel the pulls under way (their saved cursors stay) and close the connections."""
+        for task in self._pulls:
+            task.cancel()
+        await asyncio.gather(*self._pulls, return_exceptions=True)
+        await self._api.close()
+
+    async def settled(self) -> None:
+        """Wait until the pulls under way are done."""
+        while self._pulls:
+            await asyncio.gather(*self._pulls)
+
+    # The callback.
+
+    async def verify_url(self, request: web.Request) -> web.Response:
+        """WeCom's URL check: answer the decrypted echostr."""
+        echostr = request.query.get("echostr", "")
+        if not self._signed(request.query, echostr):
+            raise web.HTTPForbidden(text="bad signature")
+        try:
+            return web.Response(text=self._crypto.decrypt(echostr))
+        except SignatureError as error:
+            raise web.HTTPForbidden(text="bad echostr") from error
+
+    async def receive(self, request: web.Request) -> web.Response:
+        """An event: answer `success` at once, pull the messages in the background."""
+        body = await read_body(request)
+        try:
+            encrypted = parse_fields(body).get("Encrypt", "")
+        except XmlRefused as error:
+            raise web.HTTPBadRequest(text="bad XML") from error
+        if not encrypted or not self._signed(request.query, encrypted):
+            raise web.HTTPForbidden(text="bad signature")
+        try:
+            event = parse_fields(self._crypto.decrypt(encrypted))
+        except SignatureError as error:
+            raise web.HTTPForbidden(text="bad message") from error
+        except XmlRefused as error:
+            raise web.HTTPBadRequest(text="bad XML") from error
+        open_kfid = event.get("OpenKfId", "")
+        if event.get("Event") == "kf_msg_or_event" and open_kfid:
+            task = asyncio.create_task(self._pull(event.get("Token", ""), open_kfid))
+            self._pulls.add(task)
+            task.add_done_callback(self._pulls.discard)
+        return web.Response(text="success")
+
+    def _signed(self, query: Mapping[str, str], encrypted: str) -> bool:
+        """A valid msg_signature with a timestamp close to now (an old one is a replay)."""
+        signature = query.get("msg_signature", "")
+        timestamp = query.get("timestamp", "")
+        nonce = query.get("nonce", "")
+        # A dozen digits reach far past any real time, and stay a cheap number to convert.
+        if not (signature and nonce and timestamp.isdigit() and len(timestamp) <= 12):
+            return False
+        skew = abs(self._clock.now().timestamp() - int(timestamp))
+        if skew > MAX_CLOCK_SKEW.total_seconds():
+            return False
+        return self._crypto.check(signature, timestamp, nonce, encrypted)
+
+    # Pulling and answering.
+
+    async def _pull(self, token: str, open_kfid: str) -> None:
+        try:
+            async with self._pull_locks.hold(open_kfid):
+                await self.pull(token, open_kfid)
+        except Exception:  # the next callback pulls again from the saved cursor
+            log.exception("pulling WeCom customer-service messages for %s failed", open_kfid)
+
+    async def pull(self, token: str, open_kfid: str) -> None:
+        """Take every message after the saved cursor, saving the cursor after each page."""
+        cursor = await self._state(_cursor_key(open_kfid)) or ""
+        while True:
+            page = await self._api.sync_msg(cursor, token, open_kfid)
+            for message in page.messages:
+                await self._take(message)
+            if page.next_cursor:
+                await self._set_state(_cursor_key(open_kfid), page.next_cursor)
+            if not page.has_more:
+                return
+            if page.next_cursor in ("", cursor):
+                log.error("WeCom says there is more for %s but gave no new cursor", open_kfid)
+                return
+            cursor = page.next_cursor
+
+    async def _take(self, message: KfMessage) -> None:
+        """Answer a customer's message the first time it is seen; others are not ours."""
+        if message.origin != FROM_CUSTOMER or not (message.msgid and message.external_userid):
+            return
+        user = message.external_userid
+        heard = (
+            datetime.fromtimestamp(message.send_time, UTC)
+            if message.send_time > 0
+            else self._clock.now()
+        )
+        if message.msgtype == "text":
+            # The assistant stores it (once per msgid) before it is recorded as seen here: after
+            # a crash in between, the next pull gets the stored answer back and sends it.
+            incoming = Incoming(CHANNEL, user, message.text, heard, message.msgid)
+            answers = [reply.text for reply in await self._assistant.handle(incoming)]
+        else:
+            answers = [self._assistant.texts.render("wecom_kf_not_text")]
+        if not await self._first_time(message, heard):
+            return  # pulled before, and answered then
+        # Recorded as seen: an answer that fails now is logged, not tried again by a later pull.
+        for text in answers:
+            try:
+                await self._send(user, message.open_kfid, text)
+            except (WindowClosed, WecomApiError, ClientError, TimeoutError) as error:
+                log.warning("answering a WeCom customer failed: %s", error)
+
+    async def _first_time(self, message: KfMessage, heard: datetime) -> bool:
+        """Record the message; the first time, it opens the customer's window anew."""
+        user = message.external_userid
+        async with self._send_locks.hold(user), self._sessions() as session, session.begin():
+            channels = Repositories.for_session(session).channels
+            now = self._clock.now()
+            if not await channels.first_time(CHANNEL, message.msgid, now):
+                return False
+            await channels.set_state(_kfid_key(user), message.open_kfid, now)
+            await channels.set_state(_window_key(user), _Window(heard).dumps(), now)
+            return True
+
+    # Sending.
+
+    def may_message(self, last_heard: datetime | None, now: datetime) -> bool:
+        """The scheduler's question: is the 48-hour window still open?"""
+        return WINDOW.may_message(last_heard, now)
+
+    async def deliver(self, user: str, text: str) -> None:
+        """Outbox delivery; WindowClosed when WeCom will not take messages for `user` now."""
+        open_kfid = await self._state(_kfid_key(user))
+        if open_kfid is None:
+            raise WindowClosed("the customer never wrote to the shop's WeCom account")
+        await self._send(user, open_kfid, text)
+
+    async def hand_to_person(self, user: str) -> bool:
+        """Put the customer's WeCom session in the pool (待接入池) for the shop's people.
+
+        From then on only a person in the WeCom client can write to the customer: send_msg
+        is refused (95018). False when the customer never wrote.
+        """
+        open_kfid = await self._state(_kfid_key(user))
+        if open_kfid is None:
+            return False
+        await self._api.trans_state(open_kfid, user, IN_POOL)
+        return True
+
+    async def _send(self, user: str, open_kfid: str, text: str) -> None:
+        """Send within the window, counting each message; WindowClosed when it is shut."""
+        async with self._send_locks.hold(user):
+            for piece in split_text(text):
+                stored = await self._state(_window_key(user))
+                if stored is None:
+                    raise WindowClosed("the customer never wrote")
+                window = _Window.loads(stored)
+                reason = window.closed_because(self._clock.now())
+                if reason is not None:
+                    raise WindowClosed(reason)
+                try:
+                    await self._api.send_text(open_kfid, user, piece)
+                except WecomApiError as error:
+                    if error.refusal is None:
+                        raise
+                    raise WindowClosed(error.refusal) from error
+                sent = _Window(window.heard, window.sent + 1)
+                await self._set_state(_window_key(user), sent.dumps())
+
+    async def _state(self, key: str) -> str | None:
+        async with self._sessions() as session:
+            return await Repositories.for_session(session).channels.state(key)
+
+    async def _set_state(self, key: str, value: str) -> None:
+        async with self._sessions() as session, session.begin():
+            await Repositories.for_session(session).channels.set_state(
+                key, value, self._clock.now()
+            )
+
+
+def wecom_kf_channel(services: "Services") -> WecomKfChannel | None:
+    """The channel when KEFU_WECOM_CORP_ID, _SECRET, _TOKEN and _AES_KEY are all set."""
+    settings = services.settings
+    required = (
+        settings.wecom_corp_id,
+        settings.wecom_secret,
+        settings.wecom_token,
+        settings.wecom_aes_key,
+    )
+    if not all(required):
+        return None
+    return WecomKfChannel(services.assistant, services.sessions, services.clock, settings)
