@@ -15,7 +15,7 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.database import alembic_config, create_engine, create_session_factory, migrate
-from storage.models import Base, Customer, FaqEntry
+from storage.models import Base, Customer, FaqEntry, Identity, Message, Ticket
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -150,3 +150,59 @@ async def test_a_time_without_a_time_zone_is_refused(engine: AsyncEngine) -> Non
     with pytest.raises(StatementError, match="naive datetime"):
         async with sessions() as session, session.begin():
             session.add(Customer(name="张三", phone="1003", created_at=datetime(2026, 11, 29)))
+
+
+# A shop's database as version 0002 left it: a chat with messages, a ticket with its history
+# and notification, an outbox row. Later migrations rebuild some of these tables on SQLite.
+SHOP_AT_0002 = [
+    "INSERT INTO customers (id, name, phone, created_at, failed_verifications)"
+    " VALUES (1, '张三', '13800138000', '2026-11-01 00:00:00', 0)",
+    "INSERT INTO identities (id, channel, external_id, customer_id, failed_verifications,"
+    " created_at) VALUES (1, 'web', 'alice', 1, 0, '2026-11-01 00:00:00')",
+    "INSERT INTO conversations (id, identity_id, mode, memory, updated_at)"
+    " VALUES (1, 1, 'bot', '{}', '2026-11-01 00:00:00')",
+    "INSERT INTO messages (id, conversation_id, identity_id, direction, sender, text,"
+    " created_at) VALUES (1, 1, 1, 'in', 'customer', '你好', '2026-11-01 00:00:00')",
+    "INSERT INTO messages (id, conversation_id, identity_id, direction, sender, text,"
+    " reply_to_id, created_at) VALUES (2, 1, 1, 'out', 'bot', '您好', 1, '2026-11-01 00:00:00')",
+    "INSERT INTO tickets (id, number, kind, status, identity_id, customer_id, severity, reason,"
+    " description, media, within_policy, policy_note, first_response_due, resolution_due,"
+    " created_at, updated_at) VALUES (1, 'AS20261101-0001', 'after_sales', 'open', 1, 1,"
+    " 'normal', '', '', '[]', 1, '', '2026-11-01 04:00:00', '2026-11-03 00:00:00',"
+    " '2026-11-01 00:00:00', '2026-11-01 00:00:00')",
+    "INSERT INTO ticket_events (id, ticket_id, time, kind, text, public, author)"
+    " VALUES (1, 1, '2026-11-01 00:00:00', 'created', '', 0, 'bot')",
+    "INSERT INTO staff_notifications (id, ticket_id, reason, urgent, created_at)"
+    " VALUES (1, 1, 'new after_sales', 0, '2026-11-01 00:00:00')",
+    "INSERT INTO outbox (id, identity_id, conversation_id, text, sender, status, attempts,"
+    " next_attempt_at, last_error, message_id, created_at) VALUES (1, 1, 1, '工单已受理', 'bot',"
+    " 'sent', 1, '2026-11-01 00:00:00', '', 2, '2026-11-01 00:00:00')",
+]
+
+
+async def test_a_shops_database_with_data_is_upgraded_and_keeps_it(engine: AsyncEngine) -> None:
+    await migrate(engine, "0002")
+    async with engine.begin() as connection:
+        for statement in SHOP_AT_0002:
+            await connection.exec_driver_sql(statement)
+
+    await migrate(engine)
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(schema_differences) == []
+        assert await connection.run_sync(current_revision) == head_revision()
+        problems = await connection.exec_driver_sql("PRAGMA foreign_key_check")
+        assert problems.all() == []
+        enforced = await connection.exec_driver_sql("PRAGMA foreign_keys")
+        assert enforced.scalar() == 1
+    sessions = create_session_factory(engine)
+    async with sessions() as session:
+        assert (await session.scalars(select(Message.text).order_by(Message.id))).all() == [
+            "你好",
+            "您好",
+        ]
+        ticket = await session.scalar(select(Ticket))
+        assert ticket is not None and ticket.number == "AS20261101-0001"
+        assert ticket.response_reminded == 0
+        identity = await session.scalar(select(Identity))
+        assert identity is not None and identity.active
