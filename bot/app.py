@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.assistant import Assistant
 from bot.channels.web import WebChannel
 from bot.channels.wechat_mp import mp_channel
+from bot.channels.wechaty import wechaty_channel
 from bot.channels.wecom_kf import wecom_kf_channel
 from bot.clock import Clock, SystemClock
 from bot.console import mount_console
@@ -186,6 +187,7 @@ def platform_channels(services: Services) -> dict[str, PlatformChannel]:
     found: dict[str, PlatformChannel | None] = {
         "wechat_mp": mp_channel(services),
         "wecom_kf": wecom_kf_channel(services),
+        "wechaty": wechaty_channel(services),
     }
     return {name: channel for name, channel in found.items() if channel is not None}
 

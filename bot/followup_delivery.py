@@ -31,6 +31,18 @@ from storage.models import Conversation, FollowUp, Identity, Ticket
 from storage.repositories import Repositories
 from storage.repositories.outbox import OutboxEntry
 
+# Why a follow-up did not go, as staff read it in the console (and the reports group it).
+TALKING_WITH_STAFF = "客户正在与客服对话"
+OPEN_COMPLAINT = "客户有未结束的投诉"
+VISITED_LATELY = "{days:g} 天内已回访过该客户"
+TICKET_REOPENED = "工单已重新打开"
+RETURN_MOVED_ON = "退换货已有进展，不再提醒"
+WINDOW_CLOSED = "{channel} 渠道：已超出可主动发消息的时限"
+# A visit waits this long at a time while a person talks with the customer, and is dropped
+# when it is this old (it would no longer be about anything recent).
+WAIT_FOR_STAFF = timedelta(hours=1)
+TOO_OLD = timedelta(days=14)
+
 # Due follow-ups read at once, and claimed and sent per transaction.
 BATCH = 500
 CLAIM = 100
@@ -52,10 +64,13 @@ class Dispatched:
     skipped: int = 0
     undeliverable: int = 0
     released: int = 0  # moved to the end of quiet hours
+    postponed: int = 0  # visits to customers talking with a person, asked again later
 
     @property
     def any(self) -> bool:
-        return bool(self.sent or self.skipped or self.undeliverable or self.released)
+        return bool(
+            self.sent or self.skipped or self.undeliverable or self.released or self.postponed
+        )
 
 
 async def release_after_quiet_hours(
@@ -139,7 +154,14 @@ async def _send_claimed(
         for followup in claimed:
             identity = facts.identities[followup.identity_id]
             conversation = facts.conversations[identity.id]
-            reason = _reason_not_to_send(followup, identity, conversation.mode, facts, settings)
+            talking = conversation.mode != "bot"
+            if followup.kind == "visit" and talking and now - followup.created_at < TOO_OLD:
+                # A person is with the customer now: ask them later.
+                followup.status, followup.sent_at = "scheduled", None
+                followup.due_at, followup.note = now + WAIT_FOR_STAFF, TALKING_WITH_STAFF
+                done.postponed += 1
+                continue
+            reason = _reason_not_to_send(followup, identity, talking, facts, settings)
             if reason is not None:
                 followup.status, followup.note, followup.sent_at = "skipped", reason, None
                 done.skipped += 1
@@ -149,7 +171,7 @@ async def _send_claimed(
                 facts.last_heard.get(conversation.id), now
             ):
                 followup.status, followup.sent_at = "undeliverable", None
-                followup.note = f"{identity.channel}: the customer's window is closed"
+                followup.note = WINDOW_CLOSED.format(channel=identity.channel)
                 done.undeliverable += 1
                 continue
             if followup.kind == "visit":  # the next visit to them this week is skipped
@@ -209,23 +231,23 @@ def _customer(followup: FollowUp, identities: Mapping[int, Identity]) -> int | N
 
 
 def _reason_not_to_send(
-    followup: FollowUp, identity: Identity, mode: str, facts: _Facts, settings: Settings
+    followup: FollowUp, identity: Identity, talking: bool, facts: _Facts, settings: Settings
 ) -> str | None:
     """Why this follow-up should not go now, or None."""
     ticket = facts.tickets.get(followup.ticket_id) if followup.ticket_id else None
     if followup.kind == "return_reminder":
         if ticket is None or ticket.status != "waiting_customer":
-            return "the return moved on before the reminder"
+            return RETURN_MOVED_ON
         return None
     if followup.kind != "visit":
         return None
-    if mode != "bot":
-        return "the customer is talking with a person"
+    if talking:  # with a person for long: the visit is no longer about anything recent
+        return TALKING_WITH_STAFF
     customer_id = _customer(followup, facts.identities)
     if identity.id in facts.complaining_chats or customer_id in facts.complaining_customers:
-        return "the customer has an open complaint"
+        return OPEN_COMPLAINT
     if identity.id in facts.visited_chats or customer_id in facts.visited_customers:
-        return f"visited within {settings.visit_every_days:g} days"
+        return VISITED_LATELY.format(days=settings.visit_every_days)
     if followup.ticket_id is not None and (ticket is None or ticket.status not in VISITED_STATUSES):
-        return "the ticket was reopened"
+        return TICKET_REOPENED
     return None

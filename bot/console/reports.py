@@ -1,7 +1,6 @@
 """Console: 报表, the service report and the satisfaction visits over the last 7, 30 or 90
 days, for all staff."""
 
-import re
 from dataclasses import dataclass
 from math import ceil
 
@@ -20,15 +19,6 @@ WEEKDAYS = "一二三四五六日"
 # About this many dates are written under the daily chart; every bar has its tooltip.
 DAY_LABELS = 10
 NOT_SENT_LABELS = {"skipped": "已跳过", "undeliverable": "无法送达"}
-# Why a visit did not go, as bot.followup_delivery notes it, in Chinese; other notes are
-# shown as they were written.
-NOTE_LABELS = (
-    (re.compile(r"visited within (\S+) days"), "{} 天内已回访过该客户"),
-    (re.compile(r"the customer is talking with a person"), "客户正在与客服对话"),
-    (re.compile(r"the customer has an open complaint"), "客户有未结束的投诉"),
-    (re.compile(r"the ticket was reopened"), "工单已重新打开"),
-    (re.compile(r"(\S+): the customer's window is closed"), "已超出 {} 渠道可主动发消息的时限"),
-)
 
 
 @dataclass(frozen=True)
@@ -98,11 +88,7 @@ def average(figures: VisitFigures) -> str:
 
 
 def note_label(note: str) -> str:
-    """Why a visit did not go, in Chinese when it is one of the delivery rules' reasons."""
-    for pattern, text in NOTE_LABELS:
-        found = pattern.fullmatch(note)
-        if found:
-            return text.format(*found.groups())
+    """Why a visit did not go, as the delivery rules wrote it; "—" for none."""
     return note or "—"
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.app import Services
 from bot.channels.window import ReplyWindow
 from bot.followup_delivery import send_due_followups
-from bot.handover import take_over
+from bot.handover import hand_back, take_over
 from bot.settings import Settings
 from bot.tickets import update_ticket
 from handlers.ticketing import add_ticket
@@ -174,7 +174,7 @@ async def test_one_visit_per_customer_a_week(
 
     assert (done.sent, done.skipped) == (0, 1)
     later = await followups.get("ticket:7:visit")
-    assert later.status == "skipped" and "7 days" in later.note
+    assert later.status == "skipped" and later.note == "7 天内已回访过该客户"
     await followups.schedule(chat, "order:2:visit", due=clock.now() + timedelta(days=6))
     clock.advance(days=6)
     assert (await followups.send()).sent == 1
@@ -203,7 +203,7 @@ async def test_no_visit_while_a_complaint_is_open(
     await followups.schedule(chat, "order:1:visit")
 
     assert (await followups.send()).skipped == 1
-    assert "open complaint" in (await followups.get("order:1:visit")).note
+    assert (await followups.get("order:1:visit")).note == "客户有未结束的投诉"
 
     await update_ticket(
         services.sessions,
@@ -217,23 +217,43 @@ async def test_no_visit_while_a_complaint_is_open(
     assert (await followups.send()).sent == 1
 
 
-async def test_no_visit_while_a_person_has_the_chat(
+async def test_a_visit_waits_while_a_person_has_the_chat(
     services: Services, chat: Chat, followups: FollowUpDesk, clock: FakeClock, staff_id: int
 ) -> None:
     await followups.identity(chat)
     conversation = await chat.conversation()
-    taken = await take_over(
-        services.sessions, clock, services.assistant.texts, conversation.id, staff_id
-    )
-    assert taken
+    texts = services.assistant.texts
+    assert await take_over(services.sessions, clock, texts, conversation.id, staff_id)
     await followups.schedule(chat, "order:1:visit")
     await followups.schedule(chat, "order:1:shipped:SF1", kind="shipping_notice", text="已发货")
 
     done = await followups.send()
 
-    assert (done.sent, done.skipped) == (1, 1)
-    assert "person" in (await followups.get("order:1:visit")).note
-    assert (await followups.get("order:1:shipped:SF1")).status == "sent"
+    assert (done.sent, done.postponed) == (1, 1)  # the notice goes, the visit waits
+    visit = await followups.get("order:1:visit")
+    assert (visit.status, visit.note) == ("scheduled", "客户正在与客服对话")
+    await hand_back(services.sessions, clock, texts, conversation.id, staff_id)
+    clock.advance(minutes=59)
+    assert (await followups.send()).sent == 0
+    clock.advance(minutes=2)
+    assert (await followups.send()).sent == 1
+    assert (await followups.get("order:1:visit")).status == "sent"
+
+
+async def test_a_visit_kept_waiting_for_two_weeks_is_dropped(
+    services: Services, chat: Chat, followups: FollowUpDesk, clock: FakeClock, staff_id: int
+) -> None:
+    await followups.identity(chat)
+    conversation = await chat.conversation()
+    texts = services.assistant.texts
+    await followups.schedule(chat, "order:1:visit", due=clock.now() + timedelta(days=14))
+    clock.advance(days=14)
+    assert await take_over(services.sessions, clock, texts, conversation.id, staff_id)
+
+    done = await followups.send()
+
+    assert done.skipped == 1
+    assert (await followups.get("order:1:visit")).status == "skipped"
 
 
 async def test_a_visit_for_a_ticket_reopened_since_is_dropped(
@@ -256,7 +276,7 @@ async def test_a_visit_for_a_ticket_reopened_since_is_dropped(
     assert done.skipped == 1
     async with services.sessions() as session:
         visit = await session.scalar(select(FollowUp).where(FollowUp.kind == "visit"))
-    assert visit is not None and "reopened" in visit.note
+    assert visit is not None and visit.note == "工单已重新打开"
 
 
 async def test_a_closed_channel_window_makes_a_visit_undeliverable(
@@ -272,7 +292,7 @@ async def test_a_closed_channel_window_makes_a_visit_undeliverable(
 
     assert (done.sent, done.undeliverable) == (0, 1)
     visit = await followups.get("order:1:visit")
-    assert visit.status == "undeliverable" and "window" in visit.note
+    assert visit.status == "undeliverable" and "时限" in visit.note
     clock.advance(days=1)
     assert not (await followups.send(window)).any  # not retried
     assert await followups.outbox_texts(chat) == ["已发货"]

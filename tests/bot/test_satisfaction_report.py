@@ -257,8 +257,8 @@ async def test_visits_that_did_not_go_are_counted_with_the_reason(
     report = await satisfaction_report(services.sessions, clock, days=30)
 
     assert report.not_sent == {
-        ("skipped", "visited within 7 days"): 1,
-        ("undeliverable", "wechat_mp: the customer's window is closed"): 1,
+        ("skipped", "7 天内已回访过该客户"): 1,
+        ("undeliverable", "wechat_mp 渠道：已超出可主动发消息的时限"): 1,
     }
     assert (report.not_sent_with("skipped"), report.not_sent_with("undeliverable")) == (1, 1)
 

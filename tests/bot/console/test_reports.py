@@ -190,7 +190,7 @@ async def test_an_agent_reads_how_the_satisfaction_visits_went(
     }
     assert table_rows(page, "visits-not-sent") == {
         "已跳过": ["7 天内已回访过该客户", "1"],
-        "无法送达": ["已超出 wechat_mp 渠道可主动发消息的时限", "1"],
+        "无法送达": ["wechat_mp 渠道：已超出可主动发消息的时限", "1"],
     }
 
 
