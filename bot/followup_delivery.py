@@ -91,7 +91,9 @@ async def release_after_quiet_hours(
         async with sessions() as session, session.begin():
             followups = Repositories.for_session(session).followups
             waiting = await followups.waiting_since(end, BATCH)
-            await followups.move({row_id: released_at(end, subject) for row_id, subject in waiting})
+            await followups.move(
+                {row_id: released_at(end, subject, settings) for row_id, subject in waiting}
+            )
         moved += len(waiting)
         if len(waiting) < BATCH:
             return moved

@@ -39,8 +39,19 @@ def last_quiet_end(moment: datetime, settings: Settings) -> datetime | None:
     return end.astimezone(UTC)
 
 
-def released_at(quiet_end: datetime, subject: str) -> datetime:
+def released_at(quiet_end: datetime, subject: str, settings: Settings) -> datetime:
     """When a message that waited through quiet hours goes: a fixed place in the first
-    `SPREAD` after they end, taken from its subject so every process agrees."""
-    offset = zlib.crc32(subject.encode()) % int(SPREAD.total_seconds())
+    `SPREAD` after they end (or in the time until they start again, when that is shorter),
+    taken from its subject so every process agrees."""
+    spread = min(SPREAD, _open_time(settings))
+    offset = zlib.crc32(subject.encode()) % max(int(spread.total_seconds()), 1)
     return quiet_end + timedelta(seconds=offset)
+
+
+def _open_time(settings: Settings) -> timedelta:
+    """How long the time between two quiet hours lasts each day."""
+    window = settings.quiet_window
+    if window is None:
+        return timedelta(days=1)
+    start, end = (datetime.combine(datetime.min, moment) for moment in window)
+    return (start - end) % timedelta(days=1) or timedelta(days=1)

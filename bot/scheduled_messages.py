@@ -89,6 +89,9 @@ async def find_recipient(repos: Repositories, reference: str) -> Identity:
     digits = "".join(ch for ch in reference if ch.isdigit())
     if set(reference) <= PHONE_CHARACTERS and len(digits) >= MIN_PHONE_DIGITS:
         customer_id = await repos.customers.id_for_phone(digits)
+        if customer_id is None and len(digits) == 13 and digits.startswith("86"):
+            # "+86 138 …": the country code of a mainland number the shop stores without it.
+            customer_id = await repos.customers.id_for_phone(digits[2:])
         identity = None
         if customer_id is not None:
             identity = await repos.identities.latest_for_customer(customer_id)

@@ -66,8 +66,19 @@ def test_the_shops_time_zone_decides() -> None:
 
 def test_released_messages_spread_over_the_first_half_hour_and_agree_everywhere() -> None:
     end = at(9).astimezone(UTC)
-    times = [released_at(end, f"order:{n}:visit") for n in range(200)]
+    times = [released_at(end, f"order:{n}:visit", Settings()) for n in range(200)]
 
     assert all(end <= moment < end + SPREAD for moment in times)
     assert max(times) - min(times) > timedelta(minutes=25)
-    assert times == [released_at(end, f"order:{n}:visit") for n in range(200)]
+    assert times == [released_at(end, f"order:{n}:visit", Settings()) for n in range(200)]
+
+
+def test_a_short_break_between_quiet_hours_still_releases_everything_in_it() -> None:
+    one_open_minute = Settings(quiet_hours="00:00-23:59")
+    end = last_quiet_end(at(23, 59) + timedelta(seconds=30), one_open_minute)
+    assert end == at(23, 59)
+
+    times = [released_at(end, f"order:{n}:visit", one_open_minute) for n in range(50)]
+
+    assert all(end <= moment < end + timedelta(minutes=1) for moment in times)
+    assert not any(is_quiet(moment, one_open_minute) for moment in times)

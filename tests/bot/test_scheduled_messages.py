@@ -98,6 +98,7 @@ async def test_a_customer_is_found_by_id_or_phone_at_their_latest_chat(
     reference = f"#{await customer_of(chat)}"
     assert (await schedule(services, reference, at)).recipient == "web:alice-phone"
     assert (await schedule(services, "138-0013-8000", at)).recipient == "web:alice-phone"
+    assert (await schedule(services, "+86 138 0013 8000", at)).recipient == "web:alice-phone"
 
 
 @pytest.mark.parametrize(
