@@ -94,6 +94,9 @@ class Settings:
     wecom_token: str = ""
     wecom_aes_key: str = ""
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
+    # The shop's people answer WeCom customers in the WeCom client, not in kefu's console: a
+    # handover moves the WeCom session to the pool (待接入池), after which kefu cannot send.
+    wecom_handover_in_client: bool = False
     # Wechaty puppet service (personal WeChat or WeCom): on when both are set.
     wechaty_endpoint: str = ""
     wechaty_token: str = ""

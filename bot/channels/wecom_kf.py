@@ -9,6 +9,10 @@ recorded once (channel_events) before it is answered: one pulled again is not an
 WeCom lets the shop send a customer at most 5 messages in the 48 hours after the customer's
 last message (answers included); sending is counted per customer in channel_state, and the
 customer-service account (open_kfid) they last wrote to is kept for the outbox.
+
+When the shop's people answer in the WeCom client (KEFU_WECOM_HANDOVER_IN_CLIENT), a message
+that makes the conversation wait for a person moves the WeCom session to the pool for them,
+once per handover, after the bot's answers went out: WeCom refuses send_msg from then on.
 """
 
 import asyncio
@@ -46,6 +50,7 @@ MAX_CLOCK_SKEW = timedelta(minutes=5)
 WINDOW = ReplyWindow(timedelta(hours=48))
 WINDOW_MESSAGES = 5
 IN_POOL = 2  # session state: waiting in the pool (待接入池) for a person
+WAITING_FOR_PERSON = frozenset({"queued", "human"})  # conversation modes
 MAX_TEXT_BYTES = 2048  # send_msg's limit for text.content
 
 
@@ -111,6 +116,7 @@ class WecomKfChannel:
         self._assistant = assistant
         self._sessions = sessions
         self._clock = clock
+        self._handover_in_client = settings.wecom_handover_in_client
         self._crypto = WechatCrypto(
             settings.wecom_token, settings.wecom_aes_key, settings.wecom_corp_id
         )
@@ -222,21 +228,52 @@ class WecomKfChannel:
             if message.send_time > 0
             else self._clock.now()
         )
+        hand_over = False
         if message.msgtype == "text":
             # The assistant stores it (once per msgid) before it is recorded as seen here: after
             # a crash in between, the next pull gets the stored answer back and sends it.
             incoming = Incoming(CHANNEL, user, message.text, heard, message.msgid)
-            answers = [reply.text for reply in await self._assistant.handle(incoming)]
+            answers, hand_over = await self._answer(incoming)
         else:
             answers = [self._assistant.texts.render("wecom_kf_not_text")]
         if not await self._first_time(message, heard):
             return  # pulled before, and answered then
-        # Recorded as seen: an answer that fails now is logged, not tried again by a later pull.
+        # Recorded as seen: an answer or handover that fails now is logged, not tried again by
+        # a later pull.
         for text in answers:
             try:
                 await self._send(user, message.open_kfid, text)
             except (WindowClosed, WecomApiError, ClientError, TimeoutError) as error:
                 log.warning("answering a WeCom customer failed: %s", error)
+        if hand_over:  # after the answers: WeCom refuses send_msg once the session is moved
+            try:
+                await self.hand_to_person(user)
+            except (WecomApiError, ClientError, TimeoutError) as error:
+                log.warning("handing a WeCom customer to the shop's people failed: %s", error)
+
+    async def _answer(self, incoming: Incoming) -> tuple[list[str], bool]:
+        """The answers to a text message, and whether the WeCom session is to go to the pool.
+
+        It is when the shop's people answer in the WeCom client and this message made the
+        conversation wait for a person: the messages after it find it waiting already, so one
+        handover moves the session once.
+        """
+        if not self._handover_in_client:
+            return [reply.text for reply in await self._assistant.handle(incoming)], False
+        waited = await self._waits_for_person(incoming.user)
+        answers = [reply.text for reply in await self._assistant.handle(incoming)]
+        return answers, not waited and await self._waits_for_person(incoming.user)
+
+    async def _waits_for_person(self, user: str) -> bool:
+        """Whether the customer's conversation is queued for a person or with one."""
+        async with self._sessions() as session:
+            repos = Repositories.for_session(session)
+            identity = await repos.identities.find(CHANNEL, user)
+            if identity is None:
+                return False
+            # Read only: a conversation this would start is rolled back with the session.
+            conversation = await repos.conversations.for_identity(identity.id, self._clock.now())
+            return conversation.mode in WAITING_FOR_PERSON
 
     async def _first_time(self, message: KfMessage, heard: datetime) -> bool:
         """Record the message; the first time, it opens the customer's window anew."""

@@ -1,8 +1,9 @@
 """A local fake of WeCom's side of customer service (企业微信 微信客服), for the channel's tests.
 
 The HTTP API: gettoken, kf/sync_msg paging through a log of messages with opaque cursors,
-kf/send_msg and kf/service_state/trans, each call recorded. And the callback WeCom would
-post to the shop: an encrypted, signed `kf_msg_or_event`.
+kf/send_msg and kf/service_state/trans, each call recorded; like WeCom, send_msg is refused
+(95018) once a session is moved to the pool or to a person. And the callback WeCom would post
+to the shop: an encrypted, signed `kf_msg_or_event`.
 """
 
 import asyncio
@@ -21,6 +22,8 @@ SECRET = "kf-secret"
 TOKEN = "kfToken"
 AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"  # Tencent's sample EncodingAESKey
 OPEN_KFID = "wkAJ2GCAAAZSfhHCt7IFSvLKtMPxyJTw"
+# Session states in which only a person in the WeCom client may write: the pool, with a person.
+PERSON_STATES = frozenset({2, 3})
 CRYPTO = WechatCrypto(TOKEN, AES_KEY, CORP_ID)
 
 
@@ -63,6 +66,7 @@ class FakeWecom:
     tokens_issued: int = 0
     # Errcodes for the next send_msg calls, in order (0 = accepted).
     send_errcodes: list[int] = field(default_factory=list)
+    _states: dict[str, int] = field(default_factory=dict)  # by external_userid
     _valid: set[str] = field(default_factory=set)
     _expired: set[str] = field(default_factory=set)
     _holds: dict[str, tuple[asyncio.Event, asyncio.Event]] = field(default_factory=dict)
@@ -174,14 +178,19 @@ class FakeWecom:
     async def _send_msg(self, request: web.Request) -> web.Response:
         if refused := self._refused_token(request):
             return refused
+        body = await request.json()
         errcode = self.send_errcodes.pop(0) if self.send_errcodes else 0
+        if self._states.get(body.get("touser", "")) in PERSON_STATES:
+            errcode = 95018
         if errcode:
             return web.json_response({"errcode": errcode, "errmsg": "refused by the fake"})
-        self.sent.append(await request.json())
+        self.sent.append(body)
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": f"sent{len(self.sent)}"})
 
     async def _trans(self, request: web.Request) -> web.Response:
         if refused := self._refused_token(request):
             return refused
-        self.transfers.append(await request.json())
+        body = await request.json()
+        self.transfers.append(body)
+        self._states[body["external_userid"]] = body["service_state"]
         return web.json_response({"errcode": 0, "errmsg": "ok"})

@@ -51,14 +51,20 @@ def wecom_settings(settings: Settings, fake: FakeWecom) -> Settings:
 class Shop:
     """The shop's side: kefu with the WeCom channel on a test server, restartable."""
 
-    def __init__(self, services: Services, fake: FakeWecom, clock: FakeClock) -> None:
+    def __init__(
+        self, services: Services, fake: FakeWecom, clock: FakeClock, handover_in_client: bool
+    ) -> None:
         self.services = services
         self.fake = fake
         self.clock = clock
+        self.handover_in_client = handover_in_client
         self.kf, self.client = self._open()
 
     def _open(self) -> tuple[WecomKfChannel, TestClient]:
-        settings = wecom_settings(self.services.settings, self.fake)
+        settings = replace(
+            wecom_settings(self.services.settings, self.fake),
+            wecom_handover_in_client=self.handover_in_client,
+        )
         channel = WecomKfChannel(
             self.services.assistant, self.services.sessions, self.clock, settings
         )
@@ -107,8 +113,16 @@ async def fake() -> AsyncIterator[FakeWecom]:
 
 
 @pytest.fixture
-async def shop(services: Services, fake: FakeWecom, clock: FakeClock) -> AsyncIterator[Shop]:
-    shop = Shop(services, fake, clock)
+def handover_in_client() -> bool:
+    """KEFU_WECOM_HANDOVER_IN_CLIENT; a test turns it on with parametrize."""
+    return False
+
+
+@pytest.fixture
+async def shop(
+    services: Services, fake: FakeWecom, clock: FakeClock, handover_in_client: bool
+) -> AsyncIterator[Shop]:
+    shop = Shop(services, fake, clock, handover_in_client)
     await shop.start()
     yield shop
     fake.release()
@@ -437,6 +451,53 @@ async def test_a_session_handed_to_a_person_goes_to_the_waiting_pool(
     assert fake.transfers == [
         {"open_kfid": OPEN_KFID, "external_userid": "wm-alice", "service_state": 2}
     ]
+
+
+async def conversation_mode(services: Services, user: str) -> str:
+    async with services.sessions() as session:
+        repos = Repositories.for_session(session)
+        identity = await repos.identities.find(CHANNEL, user)
+        assert identity is not None
+        conversation = await repos.conversations.for_identity(identity.id, services.clock.now())
+        return conversation.mode
+
+
+@pytest.mark.parametrize("handover_in_client", [True])
+async def test_handing_over_in_the_client_moves_the_session_to_the_pool_once(
+    shop: Shop, services: Services, fake: FakeWecom
+) -> None:
+    await shop.customer_says("wm-alice", "转人工")
+    assert fake.transfers == [
+        {"open_kfid": OPEN_KFID, "external_userid": "wm-alice", "service_state": 2}
+    ]
+    # Told their place before the move: WeCom refuses the bot's messages after it.
+    queued = services.assistant.texts.render("handover_queued_no_agent", position=1)
+    assert fake.sent_texts("wm-alice") == [queued]
+    await shop.customer_says("wm-alice", "转人工")
+    await shop.customer_says("wm-alice", QUESTION)
+    assert await conversation_mode(services, "wm-alice") == "queued"
+    assert len(fake.transfers) == 1
+
+
+@pytest.mark.parametrize("handover_in_client", [True])
+async def test_handing_over_in_the_client_leaves_sessions_the_bot_keeps_alone(
+    shop: Shop, fake: FakeWecom, clock: FakeClock
+) -> None:
+    clock.advance(hours=11)  # 22:00 in Shanghai: nobody is queued, a callback is promised
+    await shop.customer_says("wm-alice", "转人工")
+    assert fake.transfers == []
+    assert touched(fake) == ["wm-alice"]
+
+
+async def test_without_handing_over_in_the_client_the_console_answers_through_the_api(
+    shop: Shop, services: Services, fake: FakeWecom, clock: FakeClock
+) -> None:
+    await shop.customer_says("wm-alice", "转人工")
+    assert await conversation_mode(services, "wm-alice") == "queued"
+    await queue_staff_reply(services, "wm-alice", "您好，我是客服小李，请问有什么可以帮您？")
+    assert await deliver_outbox(services.sessions, {CHANNEL: shop.kf}, clock) == 1
+    assert fake.transfers == []
+    assert fake.sent_texts("wm-alice")[-1] == "您好，我是客服小李，请问有什么可以帮您？"
 
 
 async def test_the_channel_is_on_only_when_configured(services: Services, fake: FakeWecom) -> None:
