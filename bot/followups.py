@@ -2,12 +2,13 @@
 
 Each function writes `followups` rows in the caller's transaction, beside the change that
 causes them (an order shipped, a ticket resolved), so neither is kept without the other.
-Subjects make scheduling idempotent: re-importing an order or resolving a ticket again
-schedules nothing new.
+News comes from a change: importing an order again, or resolving a ticket that is resolved
+already, schedules nothing new.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.settings import Settings
 from knowledge import ReplyTexts
@@ -16,56 +17,80 @@ from storage.repositories import Repositories
 
 # Ticket statuses after which the customer is asked how it went.
 VISITED_STATUSES = ("resolved", "closed")
+# Order statuses whose parcel is out of the shop: one the customer may have heard of.
+PARCEL_SENT_STATUSES = ("shipped", "delivered")
 
 
 @dataclass
 class OrderNews:
-    """What orders scheduled for their customers."""
+    """What changes of orders scheduled for their customers, or cancelled."""
 
     notices: int = 0  # shipping notices
     visits: int = 0  # satisfaction visits after delivery
     no_chat: int = 0  # news for customers with no chat to send it to: skipped
+    cancelled: int = 0  # shipping notices not sent yet that no longer hold
 
     def add(self, other: "OrderNews") -> None:
         self.notices += other.notices
         self.visits += other.visits
         self.no_chat += other.no_chat
+        self.cancelled += other.cancelled
+
+
+@dataclass(frozen=True)
+class OrderState:
+    """What of an order its news depends on, taken before a change to compare with after."""
+
+    status: str | None  # None: the order did not exist
+    parcel: tuple[str, str] | None  # (carrier, tracking number) of a parcel sent out
+
+    @classmethod
+    def of(cls, order: Order | None) -> "OrderState":
+        """The state of `order` (with its shipment loaded) as it is now; None: a new order."""
+        if order is None:
+            return cls(None, None)
+        shipment = order.shipment
+        parcel = None
+        if order.status in PARCEL_SENT_STATUSES and shipment is not None and shipment.tracking_no:
+            parcel = (shipment.carrier, shipment.tracking_no)
+        return cls(order.status, parcel)
 
 
 async def schedule_order_news(
-    repos: Repositories, order: Order, settings: Settings, texts: ReplyTexts, now: datetime
+    repos: Repositories,
+    before: OrderState,
+    order: Order,
+    settings: Settings,
+    texts: ReplyTexts,
+    now: datetime,
 ) -> OrderNews:
-    """A shipping notice for a parcel on its way, a visit for a delivered order.
+    """The news a change of an order brings its customer, from its state `before` the change.
 
-    `order` needs its shipment loaded. A parcel delivered long ago is not asked about: the
-    visit would come after its own expiry.
+    A shipping notice when the order is on its way with a parcel other than before's (worded
+    as a correction when the customer was told of another); a visit when the order becomes
+    delivered, unless long ago (the visit would come after its own expiry). Notices still
+    waiting are cancelled when their parcel is replaced or the order is no longer on its way.
+    `order` needs its shipment loaded. The same order again brings nothing.
     """
     news = OrderNews()
-    shipment = order.shipment
-    wants_notice = order.status == "shipped" and shipment is not None and shipment.tracking_no
-    visit_due = None
-    if order.status == "delivered" and order.delivered_at is not None:
-        visit_due = order.delivered_at + timedelta(days=settings.visit_after_delivery_days)
-        if visit_due < now - timedelta(hours=settings.visit_expire_hours):
-            visit_due = None
-    if not wants_notice and visit_due is None:
+    after = OrderState.of(order)
+    new_parcel = order.status == "shipped" and after.parcel not in (None, before.parcel)
+    no_longer_shipped = before.status == "shipped" and order.status != "shipped"
+    visit_due = _visit_due(before, order, settings, now)
+    if not (new_parcel or no_longer_shipped or visit_due is not None):
+        return news
+    notices = [f for f in await repos.orders.followups(order.id) if f.kind == "shipping_notice"]
+    if new_parcel or no_longer_shipped:
+        reason = "the parcel changed" if new_parcel else f"the order is {order.status} now"
+        news.cancelled = await _cancel_waiting(repos, notices, reason)
+    if not new_parcel and visit_due is None:
         return news
     identity = await repos.identities.latest_for_customer(order.customer_id)
     if identity is None:
         news.no_chat = 1
         return news
-    if wants_notice:
-        assert shipment is not None
-        text = texts.render(
-            "followup_shipping_notice",
-            order_no=order.order_no,
-            carrier=shipment.carrier,
-            tracking_no=shipment.tracking_no,
-        )
-        subject = f"order:{order.id}:shipped:{shipment.tracking_no}"
-        news.notices = await _schedule_for_order(
-            repos, "shipping_notice", subject, order, identity, text, now, now
-        )
+    if new_parcel:
+        news.notices = await _schedule_notice(repos, order, identity, notices, texts, now)
     if visit_due is not None:
         text = texts.render("followup_visit_delivery", order_no=order.order_no)
         subject = f"order:{order.id}:visit"
@@ -85,15 +110,19 @@ async def schedule_ticket_visit(
 ) -> bool:
     """A visit a day (setting) after a ticket is resolved; `staff_id` is who resolved it.
 
-    False when the ticket is not resolved, or was visited already.
+    False when the ticket is not resolved, or this resolution has its visit already (a
+    resolved ticket closed); a ticket reopened and resolved again is visited again, the
+    weekly limit at sending time keeping the customer from being asked too often.
     """
     if ticket.status not in VISITED_STATUSES:
         return False
     identity = await repos.tickets.identity_of(ticket)
     due = now + timedelta(days=settings.visit_after_ticket_days)
+    # Each resolution is visited: a ticket reopened and resolved again gets a new time.
+    resolved_at = (ticket.resolved_at or now).astimezone(UTC)
     return await repos.followups.schedule(
         kind="visit",
-        subject=f"ticket:{ticket.id}:visit",
+        subject=f"ticket:{ticket.id}:visit:{resolved_at:%Y%m%dT%H%M%S.%f}",
         identity_id=identity.id,
         customer_id=identity.customer_id,
         ticket_id=ticket.id,
@@ -128,6 +157,55 @@ async def schedule_message(
     followup = await repos.followups.by_subject(subject)
     assert followup is not None
     return followup
+
+
+def _visit_due(
+    before: OrderState, order: Order, settings: Settings, now: datetime
+) -> datetime | None:
+    """When to visit an order that has just become delivered; None: not now, or too late."""
+    if order.status != "delivered" or before.status == "delivered" or order.delivered_at is None:
+        return None
+    due = order.delivered_at + timedelta(days=settings.visit_after_delivery_days)
+    if due < now - timedelta(hours=settings.visit_expire_hours):
+        return None
+    return due
+
+
+async def _cancel_waiting(repos: Repositories, notices: Sequence[FollowUp], note: str) -> int:
+    """Cancel the shipping notices that have not gone yet; how many."""
+    cancelled = 0
+    for notice in notices:
+        if notice.status == "scheduled":
+            cancelled += await repos.followups.cancel(notice.id, note)
+    return cancelled
+
+
+async def _schedule_notice(
+    repos: Repositories,
+    order: Order,
+    identity: Identity,
+    notices: Sequence[FollowUp],
+    texts: ReplyTexts,
+    now: datetime,
+) -> int:
+    """Tell the customer the order's parcel; `notices` are the order's earlier ones.
+
+    Numbered by the order's notices, so every change has its own subject (a number corrected
+    back to an earlier one included) while two processes making one change schedule it once.
+    """
+    shipment = order.shipment
+    assert shipment is not None
+    told_before = any(notice.status == "sent" for notice in notices)
+    text = texts.render(
+        "followup_shipping_update" if told_before else "followup_shipping_notice",
+        order_no=order.order_no,
+        carrier=shipment.carrier,
+        tracking_no=shipment.tracking_no,
+    )
+    subject = f"order:{order.id}:shipped:{shipment.tracking_no}:{len(notices) + 1}"
+    return await _schedule_for_order(
+        repos, "shipping_notice", subject, order, identity, text, now, now
+    )
 
 
 async def _schedule_for_order(

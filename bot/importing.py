@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.followups import OrderNews, schedule_order_news
+from bot.followups import OrderNews, OrderState, schedule_order_news
 from bot.settings import Settings
 from handlers.patterns import order_references
 from knowledge import ReplyTexts
@@ -22,7 +22,7 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, problem)
-    news: OrderNews = field(default_factory=OrderNews)  # shipping notices and visits scheduled
+    news: OrderNews = field(default_factory=OrderNews)  # what the changes brought customers
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,9 @@ async def import_orders(
 ) -> ImportReport:
     """Import JSON lines of orders: valid lines are saved, bad ones reported by number.
 
-    A parcel newly on its way gets its customer a shipping notice, a delivered order a
-    satisfaction visit (once each, however often the order is imported).
+    News comes from what a line changes: a new or corrected parcel on its way gets its
+    customer a shipping notice, an order that becomes delivered a satisfaction visit; a line
+    imported again, unchanged, brings nothing.
     """
     report = ImportReport()
     records: list[tuple[int, OrderRecord]] = []
@@ -60,11 +61,14 @@ async def import_orders(
             try:
                 # A savepoint per order: one the database refuses does not undo the others.
                 async with session.begin_nested():
+                    before = OrderState.of(await orders.by_number(record.order_no))
                     created = await orders.upsert(record)
                     order = await orders.by_number(record.order_no)
                     assert order is not None
                     report.news.add(
-                        await schedule_order_news(repos, order, news.settings, news.texts, news.now)
+                        await schedule_order_news(
+                            repos, before, order, news.settings, news.texts, news.now
+                        )
                     )
             except SQLAlchemyError as error:
                 report.errors.append((number, f"refused by the database: {error.orig or error}"))

@@ -1,9 +1,9 @@
 """Staff record an order's shipment or delivery; the customer hears of it (DESIGN §4).
 
 Each update is one transaction: the order changes, its news is scheduled (a shipping notice,
-a satisfaction visit) and the audit log says who did it, all together or not at all. News is
-scheduled by `schedule_order_news`, as on import, so an order is never announced twice
-whichever way it was updated.
+a satisfaction visit, a waiting notice cancelled) and the audit log says who did it, all
+together or not at all. `schedule_order_news` decides the news from the change, as on import,
+so an order brings the same news whichever way it was updated.
 """
 
 from dataclasses import dataclass
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.followups import OrderNews, schedule_order_news
+from bot.followups import OrderNews, OrderState, schedule_order_news
 from bot.settings import Settings
 from handlers.patterns import fold, order_references
 from knowledge import ReplyTexts
@@ -37,8 +37,7 @@ class OrderUpdate:
 
     order_no: str
     changed: bool  # False when the order said so already
-    news: OrderNews  # what was scheduled for the customer, or that they have no chat
-    cancelled_notices: int = 0  # shipping notices not sent yet that no longer hold
+    news: OrderNews  # what was scheduled or cancelled for the customer, or that they have no chat
 
 
 async def record_shipment(
@@ -54,7 +53,7 @@ async def record_shipment(
     """Record the parcel of a paid order (or correct a shipped one's) and tell the customer.
 
     Raises OrderNotFound, or UpdateRefused for a bad carrier or tracking number or an order
-    that is not paid or shipped. A notice waiting for a replaced number is cancelled.
+    that is not paid or shipped. A notice waiting for a replaced parcel is cancelled.
     """
     carrier = " ".join(carrier.split())
     tracking_no = tracking_number(tracking_no)
@@ -67,16 +66,15 @@ async def record_shipment(
             raise UpdateRefused("只有已付款或已发货的订单可以登记发货")
         if tracking_no == order.order_no:
             raise UpdateRefused("运单号不能和订单号相同")
-        previous = order.shipment.tracking_no if order.shipment else None
+        before = OrderState.of(order)
+        previous = order.shipment
+        was = f" (was {previous.carrier} {previous.tracking_no})" if previous else ""
         changed = await repos.orders.set_shipment(order, carrier, tracking_no, now)
-        cancelled = 0
-        if previous not in (None, tracking_no):
-            cancelled = await _cancel_waiting_notices(repos, order, "the tracking number changed")
-        news = await schedule_order_news(repos, order, settings, texts, now)
+        news = await schedule_order_news(repos, before, order, settings, texts, now)
         if changed:
-            detail = f"{carrier} {tracking_no}" + (f" (was {previous})" if previous else "")
+            detail = f"{carrier} {tracking_no}{was}"
             await repos.audit.record(staff_id, "order_shipment", now, order.order_no, detail)
-    return OrderUpdate(order.order_no, changed, news, cancelled)
+    return OrderUpdate(order.order_no, changed, news)
 
 
 async def record_delivery(
@@ -90,7 +88,8 @@ async def record_delivery(
     """Mark a shipped order delivered now; a satisfaction visit follows (setting) days later.
 
     Raises OrderNotFound, or UpdateRefused for an order that was not shipped. An order
-    delivered already is left as it is.
+    delivered already is left as it is. A shipping notice not sent yet is cancelled: it
+    would arrive after the parcel.
     """
     now = clock.now()
     async with sessions() as session, session.begin():
@@ -98,14 +97,12 @@ async def record_delivery(
         order = await _find(repos, order_no)
         if order.status not in ("shipped", "delivered"):
             raise UpdateRefused("只有已发货的订单可以确认签收")
+        before = OrderState.of(order)
         changed = await repos.orders.mark_delivered(order, now)
-        cancelled = 0
+        news = await schedule_order_news(repos, before, order, settings, texts, now)
         if changed:
-            # "Your parcel is on its way" would arrive after the parcel.
-            cancelled = await _cancel_waiting_notices(repos, order, "the order was delivered")
             await repos.audit.record(staff_id, "order_delivered", now, order.order_no)
-        news = await schedule_order_news(repos, order, settings, texts, now)
-    return OrderUpdate(order.order_no, changed, news, cancelled)
+    return OrderUpdate(order.order_no, changed, news)
 
 
 def tracking_number(text: str) -> str:
@@ -134,12 +131,3 @@ async def _find(repos: Repositories, order_no: str) -> Order:
     if order is None:
         raise OrderNotFound(order_no)
     return order
-
-
-async def _cancel_waiting_notices(repos: Repositories, order: Order, note: str) -> int:
-    """Cancel the order's shipping notices that have not gone yet; how many."""
-    cancelled = 0
-    for followup in await repos.orders.followups(order.id):
-        if followup.kind == "shipping_notice" and followup.status == "scheduled":
-            cancelled += await repos.followups.cancel(followup.id, note)
-    return cancelled

@@ -147,6 +147,8 @@ class OrderRepository:
             select(FollowUp)
             .where(FollowUp.order_id == order_id)
             .order_by(FollowUp.due_at.desc(), FollowUp.id.desc())
+            # Statuses as stored now, though the rows were read before in this session.
+            .execution_options(populate_existing=True)
         )
         return result.all()
 

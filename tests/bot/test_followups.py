@@ -1,5 +1,6 @@
-"""Scheduling follow-ups: a shipping notice once per tracking number, a visit after delivery
-and after a resolved ticket, nothing for customers without a chat."""
+"""Scheduling follow-ups: news comes from a change of an order (a new parcel, a delivery),
+never from importing it again; a visit after each resolution of a ticket; nothing for
+customers without a chat."""
 
 import asyncio
 import json
@@ -47,6 +48,22 @@ def order_line(**changes: Any) -> str:
 async def import_lines(services: Services, *lines: str) -> ImportReport:
     news = NewsSettings(services.settings, services.assistant.texts, services.clock.now())
     return await import_orders(services.sessions, lines, news)
+
+
+async def set_ticket_status(services: Services, number: str, status: str, staff_id: int) -> None:
+    await update_ticket(
+        services.sessions,
+        number,
+        status=status,
+        staff_id=staff_id,
+        clock=services.clock,
+        texts=services.assistant.texts,
+        settings=services.settings,
+    )
+
+
+def parcel(carrier: str, tracking_no: str) -> dict[str, Any]:
+    return {"carrier": carrier, "tracking_no": tracking_no, "events": []}
 
 
 async def all_followups(services: Services) -> list[FollowUp]:
@@ -98,6 +115,125 @@ async def test_orders_of_customers_without_a_chat_are_skipped_and_counted(
 
     assert (report.news.notices, report.news.no_chat) == (0, 2)
     assert await all_followups(services) == []
+    again = await import_lines(
+        services,
+        order_line(customer=stranger),
+        order_line(order_no="KF20261128010", customer=stranger),
+    )
+    assert (again.news.notices, again.news.no_chat) == (0, 0)  # no news, nobody skipped
+
+
+async def test_reimporting_an_old_parcel_tells_a_newly_verified_customer_nothing(
+    services: Services, chat: Chat
+) -> None:
+    first = await import_lines(services, order_line())
+    await chat.ask("KF20261120001")
+    assert "验证成功" in await chat.ask("8000")  # 张三 verifies a chat only now
+
+    again = await import_lines(services, order_line())
+
+    assert (first.news.no_chat, again.news.notices, again.news.no_chat) == (1, 0, 0)
+    assert await all_followups(services) == []
+
+
+async def test_reimporting_a_delivered_order_visits_a_newly_verified_customer_never(
+    services: Services, chat: Chat
+) -> None:
+    delivered = order_line(status="delivered", delivered_at="2026-11-29T10:30:00+08:00")
+    first = await import_lines(services, delivered)
+    await chat.ask("KF20261120001")
+    assert "验证成功" in await chat.ask("8000")
+
+    again = await import_lines(services, delivered)
+
+    assert (first.news.no_chat, again.news.visits, again.news.no_chat) == (1, 0, 0)
+    assert await all_followups(services) == []
+
+
+async def test_a_number_corrected_back_is_announced_each_time_as_a_correction(
+    services: Services, zhang: Chat, followups: FollowUpDesk
+) -> None:
+    sent = []
+    for carrier, number in [("顺丰速运", "SF7770001112223"), ("中通快递", "75300001112223")] * 2:
+        report = await import_lines(services, order_line(shipment=parcel(carrier, number)))
+        assert report.news.notices == 1, number
+        assert (await followups.send()).sent == 1
+        sent.append((await followups.outbox_texts(zhang))[-1])
+
+    first, *corrections = sent
+    assert "已经发货啦" in first
+    assert [("更新" in text, "已经发货啦" in text) for text in corrections] == [(True, False)] * 3
+    assert "SF7770001112223" in corrections[1] and "75300001112223" in corrections[2]
+
+
+async def test_one_file_correcting_a_number_back_announces_the_last_parcel(
+    services: Services, zhang: Chat, followups: FollowUpDesk
+) -> None:
+    report = await import_lines(
+        services,
+        order_line(),
+        order_line(shipment=parcel("中通快递", "75300001112223")),
+        order_line(),
+    )
+
+    assert (report.news.notices, report.news.cancelled) == (3, 2)
+    assert (await followups.send()).sent == 1
+    (notice,) = await followups.outbox_texts(zhang)
+    assert "SF7770001112223" in notice and "顺丰速运" in notice
+
+
+async def test_a_corrected_carrier_alone_is_announced(
+    services: Services, zhang: Chat, followups: FollowUpDesk
+) -> None:
+    await import_lines(services, order_line(shipment=parcel("中通快递", "75300001112223")))
+    await followups.send()
+
+    report = await import_lines(services, order_line(shipment=parcel("圆通速递", "75300001112223")))
+
+    assert report.news.notices == 1
+    await followups.send()
+    assert "圆通速递" in (await followups.outbox_texts(zhang))[-1]
+
+
+async def test_an_import_cancels_a_waiting_notice_for_a_replaced_number(
+    services: Services, zhang: Chat, followups: FollowUpDesk, clock: FakeClock
+) -> None:
+    clock.advance(hours=11)  # 22:00 in Shanghai: notices wait for the morning
+    await import_lines(services, order_line())
+
+    report = await import_lines(services, order_line(shipment=parcel("中通快递", "75300001112223")))
+
+    assert (report.news.notices, report.news.cancelled) == (1, 1)
+    clock.advance(hours=12)
+    assert (await followups.send()).sent == 1
+    (notice,) = await followups.outbox_texts(zhang)
+    # The customer never heard of the first number: no correction to speak of.
+    assert "75300001112223" in notice and "已经发货啦" in notice
+
+
+async def test_an_imported_delivery_cancels_the_waiting_notice(
+    services: Services, zhang: Chat, followups: FollowUpDesk, clock: FakeClock
+) -> None:
+    clock.advance(hours=11)
+    await import_lines(services, order_line())
+
+    report = await import_lines(
+        services, order_line(status="delivered", delivered_at="2026-11-29T21:30:00+08:00")
+    )
+
+    assert (report.news.cancelled, report.news.visits) == (1, 1)
+    clock.advance(hours=12)
+    await followups.send()
+    assert await followups.outbox_texts(zhang) == []  # the visit is days away
+
+
+async def test_a_parcel_recorded_on_a_paid_order_is_announced_when_it_ships(
+    services: Services, zhang: Chat
+) -> None:
+    labelled = await import_lines(services, order_line(status="paid"))
+    shipped = await import_lines(services, order_line())
+
+    assert (labelled.news.notices, shipped.news.notices) == (0, 1)
 
 
 async def test_orders_not_on_their_way_get_no_shipping_notice(
@@ -150,21 +286,39 @@ async def test_a_resolved_ticket_is_visited_a_day_later_once(
             "after_sales",
             request_type="return",
         )
-    for status in ("resolved", "in_progress", "resolved"):
-        await update_ticket(
-            services.sessions,
-            ticket.number,
-            status=status,
-            staff_id=staff_id,
-            clock=clock,
-            texts=services.assistant.texts,
-            settings=services.settings,
-        )
+    await set_ticket_status(services, ticket.number, "resolved", staff_id)
+    resolved_at = clock.now()
+    clock.advance(hours=2)
+    await set_ticket_status(services, ticket.number, "closed", staff_id)
 
     (visit,) = await all_followups(services)
     assert (visit.kind, visit.ticket_id, visit.staff_id) == ("visit", ticket.id, staff_id)
-    assert visit.due_at == clock.now() + timedelta(days=1)
+    assert visit.due_at == resolved_at + timedelta(days=1)
     assert ticket.number in visit.text
+
+
+async def test_a_reopened_ticket_is_visited_again_when_resolved_again(
+    services: Services, chat: Chat, followups: FollowUpDesk, clock: FakeClock, staff_id: int
+) -> None:
+    identity = await followups.identity(chat)
+    async with services.sessions() as session, session.begin():
+        ticket = await add_ticket(
+            Repositories.for_session(session),
+            services.settings,
+            clock.now(),
+            identity,
+            "after_sales",
+            request_type="return",
+        )
+    await set_ticket_status(services, ticket.number, "resolved", staff_id)
+    clock.advance(days=2)
+    await set_ticket_status(services, ticket.number, "in_progress", staff_id)  # not fixed after all
+    clock.advance(hours=3)
+    await set_ticket_status(services, ticket.number, "resolved", staff_id)
+
+    first, second = await all_followups(services)
+    assert (first.kind, second.kind) == ("visit", "visit")
+    assert second.due_at == clock.now() + timedelta(days=1)
 
 
 async def test_the_import_command_says_what_news_it_scheduled(

@@ -130,8 +130,8 @@ async def test_a_corrected_tracking_number_is_announced_again(
     assert update.changed and update.news.notices == 1
     assert (await send_due(services)).sent == 1
     first, second = await outbox_texts(chat)
-    assert "SF1111111111111" in first
-    assert "YT2222222222222" in second and "圆通速递" in second
+    assert "SF1111111111111" in first and "已经发货啦" in first
+    assert "YT2222222222222" in second and "圆通速递" in second and "更新" in second
     order = await stored(services, PAID)
     assert order.shipment is not None and order.shipment.tracking_no == "YT2222222222222"
 
@@ -145,11 +145,36 @@ async def test_a_correction_in_quiet_hours_sends_only_the_right_number(
 
     update = await ship(services, tracking_no="SF3333333333333")
 
-    assert update.cancelled_notices == 1
+    assert (update.news.cancelled, update.news.notices) == (1, 1)
     clock.advance(hours=12)  # 10:00 the next day
     assert (await send_due(services)).sent == 1
     [notice] = await outbox_texts(chat)
     assert "SF3333333333333" in notice and "SF1111111111111" not in notice
+    assert "已经发货啦" in notice  # the customer never heard of the first number
+
+
+async def test_a_number_corrected_back_is_announced_again(services: Services, chat: Chat) -> None:
+    await verify(chat)
+    for number in ("SF1111111111111", "YT2222222222222", "SF1111111111111"):
+        update = await ship(services, tracking_no=number)
+        assert update.news.notices == 1, number
+        assert (await send_due(services)).sent == 1
+
+    *_, last = await outbox_texts(chat)
+    assert "SF1111111111111" in last and "更新" in last
+
+
+async def test_a_corrected_carrier_alone_is_announced(services: Services, chat: Chat) -> None:
+    await verify(chat)
+    await ship(services, carrier="中通快递", tracking_no="75300000000001")
+    await send_due(services)
+
+    update = await ship(services, carrier="圆通速递", tracking_no="75300000000001")
+
+    assert update.changed and update.news.notices == 1
+    await send_due(services)
+    *_, last = await outbox_texts(chat)
+    assert "圆通速递" in last and "75300000000001" in last
 
 
 async def test_a_customer_without_a_chat_is_skipped_and_counted(services: Services) -> None:
@@ -273,7 +298,7 @@ async def test_a_delivery_cancels_a_shipping_notice_not_sent_yet(
 
     update = await deliver(services, PAID)
 
-    assert update.cancelled_notices == 1
+    assert (update.news.cancelled, update.news.visits) == (1, 1)
     clock.advance(hours=12)
     await send_due(services)
     assert not any(TRACKING in text for text in await outbox_texts(chat))

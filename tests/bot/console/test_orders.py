@@ -182,6 +182,20 @@ async def test_the_same_number_again_is_not_announced_again(
     assert "订单信息没有变化，没有新的通知需要发送" in text
 
 
+async def test_correcting_the_carrier_tells_the_customer(
+    agent_console: Console, services: Services, chat: Chat
+) -> None:
+    await verify(chat)
+    path = f"/console/orders/{PAID}/shipment"
+    await post(agent_console, path, {"carrier": "中通快递", "tracking_no": "75300000000001"})
+
+    text = await post(agent_console, path, {"carrier": "圆通速递", "tracking_no": "75300000000001"})
+
+    assert "已保存发货信息，已通知客户（发货通知已排期）" in text
+    await send_due_followups(services.sessions, services.clock, services.settings, {})
+    assert "圆通速递" in (await outbox_texts(chat))[-1]
+
+
 async def test_a_bad_tracking_number_shows_the_form_again_with_the_input_kept(
     agent_console: Console, services: Services
 ) -> None:
