@@ -29,7 +29,9 @@ from bot.ticket_printing import (
     print_update,
 )
 from bot.tickets import (
+    ReturnNotApprovable,
     TicketNotFound,
+    approve_return,
     list_tickets,
     show_ticket,
     update_ticket,
@@ -43,6 +45,8 @@ OUTBOX_EVERY_SECONDS = 1.0
 # Seconds between two runs of the handover jobs: queued chats wait at most this for an agent.
 HANDOVER_JOBS_EVERY_SECONDS = 2.0
 DEMO_ADMIN = "admin"
+# The longest period a report covers: ten years (a bigger one would overflow the dates).
+MAX_REPORT_DAYS = 3650
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,7 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="print a report")
     report.add_argument("kind", choices=("complaints", "satisfaction"))
     report.add_argument(
-        "--days", type=_positive_int, default=30, help="over the last N days (default 30)"
+        "--days",
+        type=_report_days,
+        default=30,
+        help=f"over the last N days, at most {MAX_REPORT_DAYS} (default 30)",
     )
     return parser
 
@@ -87,15 +94,21 @@ def _add_ticket_commands(commands: argparse._SubParsersAction) -> None:
     update.add_argument(
         "--public", action="store_true", help="the note is for the customer and sent to them"
     )
+    update.add_argument(
+        "--approve-return",
+        action="store_true",
+        help="approve a return or exchange: the customer is sent the return address "
+        "(KEFU_RETURN_ADDRESS) and the ticket waits for their parcel",
+    )
 
 
-def _positive_int(raw: str) -> int:
+def _report_days(raw: str) -> int:
     try:
         value = int(raw)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {raw!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {raw!r}")
+    if not 1 <= value <= MAX_REPORT_DAYS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_REPORT_DAYS}: {raw!r}")
     return value
 
 
@@ -104,8 +117,10 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "tickets" and args.action == "update":
-        if args.status is None and args.note is None:
-            parser.error("tickets update: give --status, --note or both")
+        if args.approve_return and args.status is not None:
+            parser.error("tickets update: --approve-return sets the status; leave out --status")
+        if args.status is None and args.note is None and not args.approve_return:
+            parser.error("tickets update: give --status, --note or --approve-return")
         if args.public and args.note is None:
             parser.error("tickets update: --public needs a --note")
     logging.basicConfig(
@@ -211,10 +226,11 @@ def _print_report(kind: str, path: Path, report: ImportReport) -> None:
         print(f"{path}:{line}: {problem}", file=sys.stderr)
     print(f"{kind}: {report.added} added, {report.updated} updated, {len(report.errors)} bad lines")
     news = report.news
-    if news.notices or news.visits or news.no_chat:
+    if news.notices or news.visits or news.no_chat or news.cancelled:
         print(
             f"customers' news: {news.notices} shipping notices and {news.visits} satisfaction "
-            f"visits scheduled; {news.no_chat} orders skipped (customer has no chat)"
+            f"visits scheduled, {news.cancelled} waiting notices cancelled; {news.no_chat} "
+            "orders skipped (customer has no chat)"
         )
 
 
@@ -236,19 +252,33 @@ async def _staff_command(settings: Settings, clock: Clock, args: argparse.Namesp
             print_ticket(await show_ticket(sessions, args.number), zone)
         else:
             texts = ReplyTexts.from_file(settings.replies_file or DEFAULT_REPLIES)
-            update = await update_ticket(
-                sessions,
-                args.number,
-                status=args.status,
-                note=args.note,
-                public=args.public,
-                clock=clock,
-                texts=texts,
-                settings=settings,
-            )
+            if args.approve_return:
+                update = await approve_return(
+                    sessions,
+                    args.number,
+                    note=args.note,
+                    public=args.public,
+                    clock=clock,
+                    texts=texts,
+                    settings=settings,
+                )
+            else:
+                update = await update_ticket(
+                    sessions,
+                    args.number,
+                    status=args.status,
+                    note=args.note,
+                    public=args.public,
+                    clock=clock,
+                    texts=texts,
+                    settings=settings,
+                )
             print_update(update)
     except TicketNotFound:
         print(f"no ticket numbered {args.number}", file=sys.stderr)
+        return 1
+    except ReturnNotApprovable as refusal:
+        print(f"tickets update: {refusal}", file=sys.stderr)
         return 1
     except ValueError as error:  # e.g. a note of blanks only: nothing to update
         command = f"tickets {args.action}" if args.command == "tickets" else args.command

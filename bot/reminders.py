@@ -1,5 +1,5 @@
-"""Reminders: to staff before and after a ticket's deadlines, and to a customer whose return
-has not been sent.
+"""Reminders: to staff before and after a ticket's deadlines, and to a customer whose approved
+return has not been sent.
 
 Staff reminders are notifications, once per deadline and stage (conditional updates on the
 ticket, so two processes do not both remind). A customer's reminder is a follow-up, sent
@@ -64,7 +64,11 @@ async def schedule_return_reminders(
     settings: Settings,
     texts: ReplyTexts,
 ) -> int:
-    """One reminder for each approved return waiting for its parcel for days; the number."""
+    """One reminder for each return approved (bot.tickets.approve_return) days ago and still
+    waiting for its parcel; the number scheduled.
+
+    A ticket merely waiting for the customer (staff asked for a photo) is no approved return.
+    """
     now = clock.now()
     before = now - timedelta(days=settings.return_reminder_days)
     async with sessions() as session, session.begin():

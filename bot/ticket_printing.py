@@ -11,7 +11,7 @@ from bot.satisfaction_report import LOW_RATING, SatisfactionReport, VisitFigures
 from bot.service_report import Ratio
 from bot.tickets import TicketDetail, TicketUpdate
 from storage.models import TicketEvent
-from storage.repositories.tickets import ListedTicket
+from storage.repositories.tickets import RETURN_APPROVED, ListedTicket
 
 
 def _when(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -133,6 +133,8 @@ def _event_text(event: TicketEvent) -> str:
         return f"note ({audience}): {event.text}"
     if event.kind == "created":
         return f"created as {event.to_status}"
+    if event.kind == RETURN_APPROVED:
+        return f"approved the return: {event.from_status} -> {event.to_status}"
     return f"{event.from_status} -> {event.to_status}"
 
 
@@ -146,7 +148,9 @@ def _print_indented(head: str, text: str) -> None:
 
 def print_update(update: TicketUpdate) -> None:
     ticket = update.detail.ticket
-    if update.status_changed:
+    if update.return_approved:
+        print(f"{ticket.number}: {ticket.request_type} approved, now {ticket.status}")
+    elif update.status_changed:
         print(f"{ticket.number}: now {ticket.status}")
     else:
         print(f"{ticket.number}: status {ticket.status}")

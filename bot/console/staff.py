@@ -53,6 +53,8 @@ ACTIONS = {
     "followup_cancelled": "取消定时消息",
     "order_shipment": "登记发货",
     "order_delivered": "确认签收",
+    "ticket_update": "更新工单",
+    "ticket_approve_return": "同意退换货",
 }
 
 # A change to one account: returns (audit action, detail), or None when nothing changed.

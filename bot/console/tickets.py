@@ -1,4 +1,5 @@
-"""Console: 工单 — the ticket list with filters, one ticket with its history, updates."""
+"""Console: 工单 — the ticket list with filters, one ticket with its history, updates, and
+the approval of a return or exchange."""
 
 # Updates go through bot.tickets, as the command line's do: the history event and, when the
 # customer should hear of it, the outbox message are written together.
@@ -16,7 +17,15 @@ from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render
-from bot.tickets import TicketDetail, TicketNotFound, list_tickets, show_ticket, update_ticket
+from bot.tickets import (
+    ReturnNotApprovable,
+    TicketDetail,
+    TicketNotFound,
+    approve_return,
+    list_tickets,
+    show_ticket,
+    update_ticket,
+)
 from storage.models import TICKET_KINDS, TICKET_STATUSES
 from storage.repositories import Repositories
 from storage.repositories.tickets import ACTIVE_STATUSES, ListedTicket
@@ -27,6 +36,13 @@ NOTICES = {
     "updated": "已保存",
     "sent": "已保存，并已通知客户",
     "unchanged": "状态没有变化，未做修改",
+    "approved": "已同意退换货，并已通知客户寄回",
+}
+# Why an approval was refused (bot.tickets.REFUSALS), as staff read it.
+APPROVAL_REFUSALS = {
+    "not_a_return": "只有退货、换货的售后工单可以同意退换货",
+    "finished": "工单已经结束，请先重新打开",
+    "approved": "这个工单已经同意过退换货了",
 }
 
 
@@ -46,6 +62,15 @@ class TicketForm:
     status: str = ""
     note: str = ""
     public: bool = False
+
+
+@dataclass(frozen=True)
+class ApprovalForm:
+    """The approval form as typed, kept when it is refused; its note goes to the customer
+    unless unticked."""
+
+    note: str = ""
+    public: bool = True
 
 
 async def list_page(request: web.Request) -> web.Response:
@@ -139,6 +164,42 @@ async def update(request: web.Request) -> web.Response:
     raise web.HTTPFound(f"/console/tickets/{quote(ticket.number)}?notice={notice}")
 
 
+async def approve(request: web.Request) -> web.Response:
+    """POST /console/tickets/{number}/approve-return: approve a return or exchange; the
+    customer is told where to send it."""
+    services = request.config_dict[SERVICES]
+    form = await request.post()
+    typed = ApprovalForm(note=form_text(form, "note"), public=form.get("public") is not None)
+    note = typed.note.strip()
+    if len(note) > NOTE_LIMIT:
+        error = f"留言最多 {NOTE_LIMIT} 个字（现在 {len(note)} 个）"
+        return await _detail_page(request, approval=typed, approval_error=error, status=400)
+    me = signed_in(request)
+    try:
+        result = await approve_return(
+            services.sessions,
+            request.match_info["number"],
+            note=note or None,
+            public=typed.public,
+            author=me.display_name,
+            staff_id=me.id,
+            clock=services.clock,
+            texts=services.assistant.texts,
+            settings=services.settings,
+        )
+    except TicketNotFound:
+        return _not_found(request)
+    except ReturnNotApprovable as refusal:
+        error = APPROVAL_REFUSALS[refusal.reason]
+        return await _detail_page(request, approval=typed, approval_error=error, status=400)
+    number = result.detail.ticket.number
+    detail = ("public note" if typed.public else "internal note") if note else ""
+    async with services.sessions() as session, session.begin():
+        audit = Repositories.for_session(session).audit
+        await audit.record(me.id, "ticket_approve_return", services.clock.now(), number, detail)
+    raise web.HTTPFound(f"/console/tickets/{quote(number)}?notice=approved")
+
+
 async def _refused(request: web.Request, typed: TicketForm, error: str) -> web.Response:
     return await _detail_page(request, form=typed, error=error, status=400)
 
@@ -148,6 +209,8 @@ async def _detail_page(
     *,
     form: TicketForm | None = None,
     error: str = "",
+    approval: ApprovalForm | None = None,
+    approval_error: str = "",
     notice: str = "",
     status: int = 200,
 ) -> web.Response:
@@ -165,6 +228,10 @@ async def _detail_page(
         "statuses": TICKET_STATUSES,
         "form": form or TicketForm(),
         "error": error,
+        "approval": approval or ApprovalForm(),
+        "approval_error": approval_error,
+        "return_address": services.settings.return_address.strip(),
+        "reminder_days": f"{services.settings.return_reminder_days:g}",
         "notice": notice,
     }
     return render(request, "ticket.html", context, status=status)
@@ -205,3 +272,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/tickets", list_page)
     app.router.add_get("/tickets/{number}", ticket_page)
     app.router.add_post("/tickets/{number}", update)
+    app.router.add_post("/tickets/{number}/approve-return", approve)

@@ -17,6 +17,10 @@ NUMBER_ATTEMPTS = 5
 ACTIVE_STATUSES = ("open", "in_progress", "waiting_customer")
 # Statuses that end the work on a ticket: the time to resolve is measured to the first of them.
 FINISHED_STATUSES = ("resolved", "closed", "rejected")
+# After-sales requests that staff approve and the customer then sends the goods back for.
+RETURN_REQUEST_TYPES = ("return", "exchange")
+# The history entry of that approval: the parcel is awaited from then on.
+RETURN_APPROVED = "approved"
 
 Query = TypeVar("Query", bound=Select[Any])
 
@@ -211,18 +215,25 @@ class TicketRepository:
         return result.rowcount == 1
 
     async def returns_not_sent(self, before: datetime, limit: int = 500) -> Sequence[Ticket]:
-        """Approved returns and exchanges waiting for the customer's parcel since before a
-        time, not yet reminded."""
+        """Returns and exchanges approved before a time and still waiting for the customer's
+        parcel (their answer would have moved the ticket on), not yet reminded."""
+        approved = (
+            select(TicketEvent.ticket_id, func.max(TicketEvent.time).label("time"))
+            .where(TicketEvent.kind == RETURN_APPROVED)
+            .group_by(TicketEvent.ticket_id)
+            .subquery()
+        )
         reminded = select(FollowUp.id).where(
             FollowUp.ticket_id == Ticket.id, FollowUp.kind == "return_reminder"
         )
         result = await self._session.scalars(
             select(Ticket)
+            .join(approved, approved.c.ticket_id == Ticket.id)
             .where(
                 Ticket.kind == "after_sales",
-                Ticket.request_type.in_(("return", "exchange")),
+                Ticket.request_type.in_(RETURN_REQUEST_TYPES),
                 Ticket.status == "waiting_customer",
-                Ticket.updated_at <= before,
+                approved.c.time <= before,
                 ~reminded.exists(),
             )
             .order_by(Ticket.id)

@@ -1,12 +1,14 @@
 """Reminders: staff hear of a deadline an hour before and when it is missed, once each; a
-customer whose approved return is not on its way after three days is reminded once."""
+customer whose approved return is not on its way three days after the approval is reminded
+once, and a customer merely asked a question is not."""
 
 from dataclasses import replace
 from datetime import timedelta
 
 from bot.app import Services
 from bot.reminders import remind_deadlines, schedule_return_reminders
-from bot.tickets import update_ticket
+from bot.settings import Settings
+from bot.tickets import approve_return, update_ticket
 from handlers.ticketing import add_ticket
 from storage.models import StaffNotification, Ticket
 from storage.repositories import Repositories
@@ -41,6 +43,21 @@ async def update(services: Services, number: str, status: str, note: str | None 
         clock=services.clock,
         texts=services.assistant.texts,
         settings=services.settings,
+    )
+
+
+async def approve(
+    services: Services, number: str, note: str | None = None, settings: Settings | None = None
+) -> None:
+    """Staff approve the return, with a note for the customer if given."""
+    await approve_return(
+        services.sessions,
+        number,
+        note=note,
+        public=True,
+        clock=services.clock,
+        texts=services.assistant.texts,
+        settings=settings or services.settings,
     )
 
 
@@ -118,7 +135,7 @@ async def test_a_return_not_sent_after_three_days_gets_one_reminder_with_the_add
     settings = replace(services.settings, return_address=ADDRESS)
     texts = services.assistant.texts
     ticket = await new_ticket(services, chat, followups, "after_sales", request_type="return")
-    await update(services, ticket.number, "waiting_customer", note="同意退货，请寄回")
+    await approve(services, ticket.number, settings=settings)
 
     clock.advance(days=2, hours=23)
     assert await schedule_return_reminders(services.sessions, clock, settings, texts) == 0
@@ -127,17 +144,55 @@ async def test_a_return_not_sent_after_three_days_gets_one_reminder_with_the_add
     assert await schedule_return_reminders(services.sessions, clock, settings, texts) == 0
     assert (await followups.send()).sent == 1
 
-    reminder = (await followups.outbox_texts(chat))[-1]
+    approval, reminder = await followups.outbox_texts(chat)
+    assert "已经通过" in approval and "还没看到寄出" in reminder
     assert ticket.number in reminder and ADDRESS in reminder
     clock.advance(days=5)
     assert await schedule_return_reminders(services.sessions, clock, settings, texts) == 0
+    assert (await followups.send()).sent == 0
+
+
+async def test_a_return_asked_a_question_is_not_told_to_send_its_parcel(
+    services: Services, chat: Chat, followups: FollowUpDesk, clock: FakeClock
+) -> None:
+    settings = replace(services.settings, return_address=ADDRESS)
+    bob = chat.as_user("bob")
+    asked = await new_ticket(services, chat, followups, "after_sales", request_type="return")
+    approved = await new_ticket(services, bob, followups, "after_sales", request_type="exchange")
+    await update(services, asked.number, "waiting_customer", note="请拍一下瓶底批号")
+    await approve(services, approved.number, settings=settings)
+    clock.advance(days=3, minutes=1)
+
+    scheduled = await schedule_return_reminders(
+        services.sessions, clock, settings, services.assistant.texts
+    )
+
+    assert scheduled == 1
+    assert (await followups.send()).sent == 1
+    assert not any("还没看到寄出" in text for text in await followups.outbox_texts(chat))
+    assert "还没看到寄出" in (await followups.outbox_texts(bob))[-1]
+
+
+async def test_the_three_days_count_from_the_approval_not_from_a_question_before_it(
+    services: Services, chat: Chat, followups: FollowUpDesk, clock: FakeClock
+) -> None:
+    texts = services.assistant.texts
+    ticket = await new_ticket(services, chat, followups, "after_sales", request_type="return")
+    await update(services, ticket.number, "waiting_customer", note="请拍一下瓶底批号")
+    clock.advance(days=2)
+    await approve(services, ticket.number)
+
+    clock.advance(days=2)  # four days after the question, two after the approval
+    assert await schedule_return_reminders(services.sessions, clock, services.settings, texts) == 0
+    clock.advance(days=1, minutes=1)
+    assert await schedule_return_reminders(services.sessions, clock, services.settings, texts) == 1
 
 
 async def test_without_an_address_the_reminder_points_to_the_one_staff_sent(
     services: Services, chat: Chat, followups: FollowUpDesk, clock: FakeClock
 ) -> None:
     ticket = await new_ticket(services, chat, followups, "after_sales", request_type="exchange")
-    await update(services, ticket.number, "waiting_customer", note="同意换货，请寄回")
+    await approve(services, ticket.number, note=f"请寄回：{ADDRESS}")
     clock.advance(days=3, minutes=1)
 
     await schedule_return_reminders(
@@ -148,11 +203,28 @@ async def test_without_an_address_the_reminder_points_to_the_one_staff_sent(
     assert "客服之前发您的地址" in (await followups.outbox_texts(chat))[-1]
 
 
+async def test_a_customer_who_sends_the_tracking_number_is_not_reminded(
+    services: Services, chat: Chat, followups: FollowUpDesk, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(services, chat, followups, "after_sales", request_type="return")
+    await approve(services, ticket.number)
+    clock.advance(days=1)
+
+    answer = await chat.ask("已经寄出了，顺丰单号 SF1112223334445")
+    clock.advance(days=3)
+    scheduled = await schedule_return_reminders(
+        services.sessions, clock, services.settings, services.assistant.texts
+    )
+
+    assert ticket.number in answer
+    assert scheduled == 0
+
+
 async def test_a_return_on_its_way_before_the_reminder_goes_is_not_reminded(
     services: Services, chat: Chat, followups: FollowUpDesk, clock: FakeClock
 ) -> None:
     ticket = await new_ticket(services, chat, followups, "after_sales", request_type="return")
-    await update(services, ticket.number, "waiting_customer", note="同意退货，请寄回")
+    await approve(services, ticket.number)
     clock.advance(days=3, hours=10)  # 21:00 in Shanghai: the reminder waits for the morning
     await schedule_return_reminders(
         services.sessions, clock, services.settings, services.assistant.texts

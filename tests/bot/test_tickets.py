@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,7 +16,10 @@ from bot.cli import main
 from bot.outbox import deliver_outbox
 from bot.settings import Settings
 from bot.tickets import (
+    ReturnNotApprovable,
     TicketNotFound,
+    TicketUpdate,
+    approve_return,
     list_tickets,
     show_ticket,
     update_ticket,
@@ -302,6 +306,129 @@ async def test_a_reopened_ticket_is_resolved_again_only_when_finished_again(
     closed = await update(services, clock, ticket.number, status="closed")
 
     assert closed.detail.ticket.resolved_at == clock.now()
+
+
+# --- approving a return or exchange ------------------------------------------------------------
+
+ADDRESS = "上海市浦东新区张江路 88 号 售后部 收，021-55556666"
+
+
+async def approve(services: Services, clock: FakeClock, number: str, **fields: Any) -> TicketUpdate:
+    settings = fields.pop("settings", services.settings)
+    return await approve_return(
+        services.sessions, number, clock=clock, texts=TEXTS, settings=settings, **fields
+    )
+
+
+async def test_an_approved_return_tells_the_customer_where_to_send_it(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat, request_type="return")
+    with_address = replace(services.settings, return_address=ADDRESS)
+
+    result = await approve(services, clock, ticket.number, settings=with_address)
+
+    [row] = await outbox_rows(services)
+    assert row.text == result.customer_message
+    assert ticket.number in row.text and "退货" in row.text
+    assert f"请把商品寄到：{ADDRESS}" in row.text and "快递单号发到这里" in row.text
+    assert row.sender == "bot"
+    assert result.detail.ticket.status == "waiting_customer"
+    assert result.status_changed and result.return_approved
+    approval = result.detail.events[-1]
+    assert (approval.kind, approval.from_status, approval.to_status, approval.author) == (
+        "approved",
+        "open",
+        "waiting_customer",
+        "staff",
+    )
+
+
+async def test_without_an_address_the_approval_says_it_follows_or_points_to_the_note(
+    services: Services, chat: Chat, clock: FakeClock, staff_id: int
+) -> None:
+    silent, noted, internal = [await new_ticket(chat, request_type="exchange") for _ in range(3)]
+
+    await approve(services, clock, silent.number)
+    await approve(
+        services, clock, noted.number, note=f"请寄回：{ADDRESS}", public=True, staff_id=staff_id
+    )
+    await approve(services, clock, internal.number, note="仓库确认有货")
+
+    to_silent, to_noted, to_internal = await outbox_rows(services)
+    assert "换货" in to_silent.text and "客服马上把寄回地址发给您" in to_silent.text
+    first, note = to_noted.text.splitlines()
+    assert noted.number in first and "寄回地址请看下面的客服留言" in first
+    assert note == f"客服留言：请寄回：{ADDRESS}"
+    assert (to_noted.sender, to_noted.staff_id) == ("staff", staff_id)
+    assert to_internal.text == to_silent.text.replace(silent.number, internal.number)
+    assert (to_internal.sender, to_internal.staff_id) == ("bot", None)
+    assert (await history(services, internal.number))[-1].text == "仓库确认有货"
+
+
+async def test_an_approval_after_a_question_keeps_the_ticket_waiting_and_says_so(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat, request_type="return")
+    await update(services, clock, ticket.number, status="waiting_customer")
+
+    result = await approve(services, clock, ticket.number)
+
+    assert not result.status_changed
+    assert result.detail.ticket.status == "waiting_customer"
+    assert [e.kind for e in result.detail.events] == ["created", "status", "approved"]
+    assert len(await outbox_rows(services)) == 2
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "before", "reason"),
+    [
+        ("complaint", {"category": "quality"}, None, "not_a_return"),
+        ("after_sales", {"request_type": "repair"}, None, "not_a_return"),
+        ("after_sales", {"request_type": "return"}, "resolve", "finished"),
+        ("after_sales", {"request_type": "exchange"}, "approve", "approved"),
+    ],
+    ids=["complaint", "repair", "finished", "twice"],
+)
+async def test_an_approval_is_refused_for_anything_but_a_return_waiting_for_one(
+    services: Services,
+    chat: Chat,
+    clock: FakeClock,
+    kind: str,
+    fields: dict[str, str],
+    before: str | None,
+    reason: str,
+) -> None:
+    ticket = await new_ticket(chat, kind, **fields)
+    if before == "resolve":
+        await update(services, clock, ticket.number, status="resolved")
+    elif before == "approve":
+        await approve(services, clock, ticket.number)
+    sent, detail = await outbox_rows(services), await show_ticket(services.sessions, ticket.number)
+
+    with pytest.raises(ReturnNotApprovable) as refused:
+        await approve(services, clock, ticket.number, note="请寄回", public=True)
+
+    assert refused.value.reason == reason
+    assert not detail.can_approve_return
+    after = await show_ticket(services.sessions, ticket.number)
+    assert after.ticket.status == detail.ticket.status
+    assert len(after.events) == len(detail.events)
+    assert len(await outbox_rows(services)) == len(sent)
+
+
+async def test_only_an_active_return_or_exchange_not_yet_approved_can_be_approved(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    refund = await new_ticket(chat, request_type="refund")
+    reopened = await new_ticket(chat, request_type="return")
+    await update(services, clock, reopened.number, status="rejected")
+    await update(services, clock, reopened.number, status="in_progress")
+
+    assert not (await show_ticket(services.sessions, refund.number)).can_approve_return
+    assert (await show_ticket(services.sessions, reopened.number)).can_approve_return
+    result = await approve(services, clock, reopened.number)
+    assert not result.detail.can_approve_return
 
 
 # --- list and show -----------------------------------------------------------------------------
@@ -620,6 +747,49 @@ def test_cli_tickets_update_queues_the_news_for_the_customer(
     assert (row.status, row.sender) == ("pending", "staff")
 
 
+def test_cli_tickets_update_approve_return_sends_the_address_once(
+    cli_env: Settings,
+    clock: FakeClock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def work(chat: Chat) -> str:
+        return (await new_ticket(chat, request_type="return")).number
+
+    number = with_services(cli_env, clock, work)
+    monkeypatch.setenv("KEFU_RETURN_ADDRESS", ADDRESS)
+    capsys.readouterr()
+    approving = ["tickets", "update", number, "--approve-return"]
+
+    assert main([*approving, "--note", "请用顺丰寄回", "--public"], clock=clock) == 0
+    out = capsys.readouterr().out
+    assert f"{number}: return approved, now waiting_customer" in out
+    assert ADDRESS in out
+    [row] = stored_outbox(cli_env)
+    assert ADDRESS in row.text and row.text.endswith("\n客服留言：请用顺丰寄回")
+
+    assert main(["tickets", "show", number], clock=clock) == 0
+    assert "approved the return: open -> waiting_customer" in capsys.readouterr().out
+
+    assert main(approving, clock=clock) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"tickets update: {number}: the return was approved already"
+    )
+    assert len(stored_outbox(cli_env)) == 1
+
+
+def test_cli_tickets_update_approve_return_of_a_complaint_exits_one(
+    cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, complaint_number = seed(cli_env, clock)
+    capsys.readouterr()
+
+    assert main(["tickets", "update", complaint_number, "--approve-return"], clock=clock) == 1
+
+    assert "only an after-sales return or exchange" in capsys.readouterr().err
+    assert stored_outbox(cli_env) == []
+
+
 def test_cli_tickets_update_of_an_unknown_number_exits_one(
     cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -645,8 +815,9 @@ def test_cli_tickets_show_of_an_unknown_number_exits_one(
         ["--status", "done"],
         [],  # neither a status nor a note
         ["--public"],  # nothing to make public
+        ["--approve-return", "--status", "resolved"],  # the approval sets the status
     ],
-    ids=["bad-status", "empty", "public-without-note"],
+    ids=["bad-status", "empty", "public-without-note", "approve-with-status"],
 )
 def test_cli_tickets_update_with_bad_arguments_exits_two(
     cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str], arguments: list[str]
@@ -674,6 +845,28 @@ def test_cli_tickets_update_with_a_blank_note_exits_two(
         "tickets update: nothing to update: give a status or a note"
     )
     assert stored_outbox(cli_env) == []
+
+
+@pytest.mark.parametrize("days", ["3651", "99999999999"])
+def test_cli_report_refuses_a_period_over_ten_years(
+    cli_env: Settings, capsys: pytest.CaptureFixture[str], days: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", "complaints", "--days", days])
+
+    assert exit_info.value.code == 2
+    assert f"--days: must be from 1 to 3650: '{days}'" in capsys.readouterr().err
+
+
+def test_cli_report_covers_ten_years(
+    cli_env: Settings, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(cli_env, clock)
+    capsys.readouterr()
+
+    assert main(["report", "complaints", "--days", "3650"], clock=clock) == 0
+
+    assert capsys.readouterr().out.splitlines()[0].endswith(": 1")
 
 
 def test_cli_tickets_never_add_the_demo_shop(

@@ -11,12 +11,13 @@ from bot.channels.web import WebChannel
 from bot.outbox import deliver_outbox
 from handlers.ticket_numbers import PREFIXES
 from handlers.ticketing import deadlines
-from storage.models import AuditEntry, OutboxMessage, Ticket, TicketEvent
+from storage.models import AuditEntry, OutboxMessage, Staff, Ticket, TicketEvent
 from storage.repositories import Repositories
-from tests.bot.console.conftest import Console
+from tests.bot.console.conftest import Console, sign_in
 from tests.conftest import Chat, FakeClock
 
 COMPLAINT = re.compile(r"CP\d{8}-\d{4}")
+ADDRESS = "上海市浦东新区张江路 88 号 售后部 收"
 
 
 async def complain(chat: Chat, text: str = "快递太慢了，我要投诉") -> str:
@@ -27,7 +28,7 @@ async def complain(chat: Chat, text: str = "快递太慢了，我要投诉") -> 
     return found.group()
 
 
-async def after_sales(chat: Chat, **fields: Any) -> Ticket:
+async def after_sales(chat: Chat, request_type: str = "return", **fields: Any) -> Ticket:
     """An after-sales ticket for the chat's customer, stored as the chat would store it."""
     await chat.say("你好")
     services, now = chat.services, chat.clock.now()
@@ -43,7 +44,7 @@ async def after_sales(chat: Chat, **fields: Any) -> Ticket:
                 kind="after_sales",
                 status="open",
                 identity_id=identity.id,
-                request_type="return",
+                request_type=request_type,
                 first_response_due=first_due,
                 resolution_due=resolution_due,
                 created_at=now,
@@ -218,3 +219,116 @@ async def test_an_invalid_status_or_empty_update_is_a_400_that_keeps_the_note(
     assert response.status == 400
     assert "请选择新的状态或填写备注" in await response.text()
     assert len(await events(services, number)) == len(history)
+
+
+# --- approving a return or exchange --------------------------------------------------------------
+
+
+def approval_form(number: str) -> str:
+    return f'action="/console/tickets/{number}/approve-return"'
+
+
+async def test_the_approval_form_is_shown_only_for_a_return_or_exchange_waiting_for_it(
+    agent_console: Console, chat: Chat
+) -> None:
+    return_request = await after_sales(chat)
+    exchange = await after_sales(chat, "exchange")
+    repair = await after_sales(chat, "repair")
+    complaint = await complain(chat.as_user("bob"))
+
+    for number in (return_request.number, exchange.number):
+        text = await page(agent_console, f"/console/tickets/{number}")
+        assert approval_form(number) in text and "同意退换货" in text
+        assert "还没有设置退货地址" in text  # so staff know to write it in the note
+    for number in (repair.number, complaint):
+        assert approval_form(number) not in await page(agent_console, f"/console/tickets/{number}")
+
+    await agent_console.post_form(f"/console/tickets/{exchange.number}/approve-return", {})
+    text = await page(agent_console, f"/console/tickets/{exchange.number}")
+    assert approval_form(exchange.number) not in text
+
+
+async def test_approving_tells_the_customer_and_is_in_the_history_and_the_audit(
+    agent_console: Console, agent: Staff, services: Services, chat: Chat
+) -> None:
+    ticket = await after_sales(chat)
+    before = len(await outbox(services))
+
+    response = await agent_console.post_form(
+        f"/console/tickets/{ticket.number}/approve-return",
+        {"note": f"请寄回：{ADDRESS}", "public": "1"},
+        allow_redirects=False,
+    )
+
+    assert response.status == 302
+    assert response.headers["Location"] == f"/console/tickets/{ticket.number}?notice=approved"
+    [row] = (await outbox(services))[before:]
+    first, note = row.text.splitlines()
+    assert ticket.number in first and "寄回地址请看下面的客服留言" in first
+    assert note == f"客服留言：请寄回：{ADDRESS}"
+    assert (row.sender, row.staff_id) == ("staff", agent.id)
+    approval = (await events(services, ticket.number))[-2]
+    assert (approval.kind, approval.to_status, approval.author) == (
+        "approved",
+        "waiting_customer",
+        "小王",
+    )
+    async with services.sessions() as session:
+        audit = (await session.scalars(select(AuditEntry).order_by(AuditEntry.id))).all()[-1]
+    assert (audit.staff_id, audit.action, audit.subject) == (
+        agent.id,
+        "ticket_approve_return",
+        ticket.number,
+    )
+    text = await page(agent_console, response.headers["Location"])
+    assert "已同意退换货，并已通知客户寄回" in text
+    assert "同意退货，等待客户寄回" in text[text.index("处理记录") :]
+
+
+async def test_an_approval_needs_a_signed_in_staff_member_and_the_csrf_token(
+    client: TestClient, agent: Staff, services: Services, chat: Chat
+) -> None:
+    ticket = await after_sales(chat)
+    path = f"/console/tickets/{ticket.number}/approve-return"
+
+    anonymous = await client.post(path, data={"csrf_token": "x"}, allow_redirects=False)
+    assert anonymous.status == 302
+    assert anonymous.headers["Location"].startswith("/console/login")
+    token = await sign_in(client, agent.name)
+    no_token = await client.post(path, data={"note": "x"}, allow_redirects=False)
+    assert no_token.status == 403
+    assert [e.kind for e in await events(services, ticket.number)] == ["created"]
+    assert await outbox(services) == []
+
+    signed = await client.post(path, data={"csrf_token": token}, allow_redirects=False)
+    assert signed.status == 302
+    assert [e.kind for e in await events(services, ticket.number)] == ["created", "approved"]
+
+
+async def test_a_refused_approval_is_a_400_that_says_why(
+    agent_console: Console, services: Services, chat: Chat
+) -> None:
+    ticket = await after_sales(chat)
+    complaint = await complain(chat.as_user("bob"))
+    path = f"/console/tickets/{ticket.number}/approve-return"
+
+    too_long = await agent_console.post_form(path, {"note": "<i>地址</i>" + "长" * 2000})
+    text = await too_long.text()
+    assert too_long.status == 400
+    assert "留言最多 2000 个字" in text and "&lt;i&gt;地址&lt;/i&gt;长" in text
+    assert [e.kind for e in await events(services, ticket.number)] == ["created"]
+
+    sent = len(await outbox(services))
+    await agent_console.post_form(path, {})
+    twice = await agent_console.post_form(path, {})  # a second tab still showed the button
+    assert twice.status == 400
+    assert "这个工单已经同意过退换货了" in await twice.text()
+    assert len(await outbox(services)) == sent + 1
+
+    not_a_return = await agent_console.post_form(f"/console/tickets/{complaint}/approve-return", {})
+    assert not_a_return.status == 400
+    assert "只有退货、换货的售后工单可以同意退换货" in await not_a_return.text()
+    missing = await agent_console.post_form(
+        "/console/tickets/AS20990101-0001/approve-return", {}, allow_redirects=False
+    )
+    assert missing.status == 404
