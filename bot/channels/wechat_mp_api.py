@@ -5,18 +5,16 @@ out, and fetched again at once when WeChat says it expired or was replaced (anot
 with the same AppSecret asked for a new one).
 """
 
-import asyncio
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 
+from bot.channels.access_token import AccessToken, LazySession
 from bot.clock import Clock
 from bot.outbox import WindowClosed
 
-# A token is renewed this long before WeChat says it expires.
-TOKEN_MARGIN = timedelta(minutes=5)
 # Invalid, malformed or expired access token: fetch a new one and try again.
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
 # The customer cannot be messaged now; retrying will not help.
@@ -43,29 +41,17 @@ class CustomerServiceApi:
         self._base = base_url.rstrip("/")
         self._appid = appid
         self._secret = secret
-        self._clock = clock
-        self._http: aiohttp.ClientSession | None = None
-        self._token: str | None = None
-        self._token_until = datetime.min.replace(tzinfo=UTC)
-        self._token_lock = asyncio.Lock()
+        self._http = LazySession(TIMEOUT)
+        self._token = AccessToken(self._fetch_token, _token_rejected, clock)
 
     async def send_text(self, user: str, text: str) -> None:
         """Send `text` to the follower `user` (an OpenID); WindowClosed when WeChat refuses."""
         body = {"touser": user, "msgtype": "text", "text": {"content": text}}
-        token = await self._current_token()
-        try:
-            await self._send(token, body)
-        except ApiError as error:
-            if error.errcode not in TOKEN_ERRORS:
-                raise
-            await self._forget_token(token)
-            await self._send(await self._current_token(), body)
+        await self._token.call(lambda token: self._send(token, body))
 
     async def close(self) -> None:
         """Close the HTTP connections; the next call opens new ones."""
-        if self._http is not None:
-            await self._http.close()
-            self._http = None
+        await self._http.close()
 
     async def _send(self, token: str, body: dict[str, Any]) -> None:
         try:
@@ -82,37 +68,30 @@ class CustomerServiceApi:
                 raise WindowClosed(REFUSALS[error.errcode]) from error
             raise
 
-    async def _current_token(self) -> str:
-        async with self._token_lock:
-            if self._token is None or self._clock.now() >= self._token_until:
-                answer = await self._call(
-                    "GET",
-                    "/cgi-bin/token",
-                    params={
-                        "grant_type": "client_credential",
-                        "appid": self._appid,
-                        "secret": self._secret,
-                    },
-                )
-                self._token = str(answer["access_token"])
-                lifetime = timedelta(seconds=int(answer.get("expires_in", 7200)))
-                self._token_until = self._clock.now() + lifetime - TOKEN_MARGIN
-            return self._token
-
-    async def _forget_token(self, token: str) -> None:
-        """Drop `token`, unless a concurrent call has already replaced it."""
-        async with self._token_lock:
-            if self._token == token:
-                self._token = None
+    async def _fetch_token(self) -> tuple[str, timedelta]:
+        answer = await self._call(
+            "GET",
+            "/cgi-bin/token",
+            params={
+                "grant_type": "client_credential",
+                "appid": self._appid,
+                "secret": self._secret,
+            },
+        )
+        return str(answer["access_token"]), timedelta(seconds=int(answer.get("expires_in", 7200)))
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        if self._http is None:
-            self._http = aiohttp.ClientSession(timeout=TIMEOUT)
-        async with self._http.request(method, self._base + path, **kwargs) as response:
-            response.raise_for_status()
+        async with self._http.get().request(method, self._base + path, **kwargs) as response:
+            # Not raise_for_status(): its message carries the URL, access token and all.
+            if response.status != 200:
+                raise ConnectionError(f"WeChat answered HTTP {response.status} on {path}")
             # WeChat labels its JSON text/plain.
             answer: dict[str, Any] = await response.json(content_type=None)
         errcode = int(answer.get("errcode", 0))
         if errcode:
             raise ApiError(errcode, str(answer.get("errmsg", "")))
         return answer
+
+
+def _token_rejected(error: Exception) -> bool:
+    return isinstance(error, ApiError) and error.errcode in TOKEN_ERRORS

@@ -5,18 +5,16 @@ Secret, valid `expires_in` seconds). It is kept until shortly before it runs out
 again at once when WeCom says it is invalid or expired; the call is then repeated once.
 """
 
-import asyncio
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 
+from bot.channels.access_token import AccessToken, LazySession
 from bot.clock import Clock
 
-# A token is renewed this long before WeCom says it expires.
-TOKEN_MARGIN = timedelta(minutes=5)
 # Invalid or expired access token: fetch a new one and repeat the call.
 TOKEN_ERRORS = frozenset({40014, 42001})
 # The customer cannot be messaged through the API now; retrying will not help.
@@ -79,6 +77,10 @@ class SyncPage:
     has_more: bool
 
 
+def _token_rejected(error: Exception) -> bool:
+    return isinstance(error, WecomApiError) and error.errcode in TOKEN_ERRORS
+
+
 def _whole(value: object) -> int:
     try:
         return int(value)  # type: ignore[call-overload]
@@ -93,11 +95,8 @@ class WecomApi:
         self._base = base_url.rstrip("/")
         self._corp_id = corp_id
         self._secret = secret
-        self._clock = clock
-        self._http: aiohttp.ClientSession | None = None
-        self._token: str | None = None
-        self._token_until = datetime.min.replace(tzinfo=UTC)
-        self._token_lock = asyncio.Lock()
+        self._http = LazySession(TIMEOUT)
+        self._token = AccessToken(self._fetch_token, _token_rejected, clock)
 
     async def sync_msg(
         self, cursor: str, token: str, open_kfid: str, limit: int = 1000
@@ -141,47 +140,27 @@ class WecomApi:
 
     async def close(self) -> None:
         """Close the HTTP connections; the next call opens new ones."""
-        if self._http is not None:
-            await self._http.close()
-            self._http = None
+        await self._http.close()
 
     async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         # Chinese goes as UTF-8 rather than \u escapes, which WeChat may show literally.
         data = json.dumps(body, ensure_ascii=False).encode()
-        token = await self._current_token()
-        try:
-            return await self._call("POST", path, params={"access_token": token}, data=data)
-        except WecomApiError as error:
-            if error.errcode not in TOKEN_ERRORS:
-                raise
-        await self._forget_token(token)
-        token = await self._current_token()
-        return await self._call("POST", path, params={"access_token": token}, data=data)
+        return await self._token.call(
+            lambda token: self._call("POST", path, params={"access_token": token}, data=data)
+        )
 
-    async def _current_token(self) -> str:
-        async with self._token_lock:
-            if self._token is None or self._clock.now() >= self._token_until:
-                answer = await self._call(
-                    "GET",
-                    "/cgi-bin/gettoken",
-                    params={"corpid": self._corp_id, "corpsecret": self._secret},
-                )
-                self._token = str(answer.get("access_token", ""))
-                lifetime = timedelta(seconds=_whole(answer.get("expires_in")) or 7200)
-                self._token_until = self._clock.now() + lifetime - TOKEN_MARGIN
-            return self._token
-
-    async def _forget_token(self, token: str) -> None:
-        """Drop `token`, unless a concurrent call has already replaced it."""
-        async with self._token_lock:
-            if self._token == token:
-                self._token = None
+    async def _fetch_token(self) -> tuple[str, timedelta]:
+        answer = await self._call(
+            "GET",
+            "/cgi-bin/gettoken",
+            params={"corpid": self._corp_id, "corpsecret": self._secret},
+        )
+        lifetime = timedelta(seconds=_whole(answer.get("expires_in")) or 7200)
+        return str(answer.get("access_token", "")), lifetime
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        if self._http is None:
-            self._http = aiohttp.ClientSession(timeout=TIMEOUT)
         headers = {"Content-Type": "application/json; charset=utf-8"} if "data" in kwargs else {}
-        async with self._http.request(
+        async with self._http.get().request(
             method, self._base + path, headers=headers, **kwargs
         ) as response:
             # Not raise_for_status(): its message carries the URL, access token and all.

@@ -150,11 +150,7 @@ async def update(request: web.Request) -> web.Response:
     if note:
         changes.append("public note" if typed.public else "internal note")
     if changes:
-        async with services.sessions() as session, session.begin():
-            audit = Repositories.for_session(session).audit
-            await audit.record(
-                me.id, "ticket_update", services.clock.now(), ticket.number, "; ".join(changes)
-            )
+        await _audit(request, "ticket_update", ticket.number, "; ".join(changes))
     if result.customer_message:
         notice = "sent"
     elif changes:
@@ -194,10 +190,17 @@ async def approve(request: web.Request) -> web.Response:
         return await _detail_page(request, approval=typed, approval_error=error, status=400)
     number = result.detail.ticket.number
     detail = ("public note" if typed.public else "internal note") if note else ""
-    async with services.sessions() as session, session.begin():
-        audit = Repositories.for_session(session).audit
-        await audit.record(me.id, "ticket_approve_return", services.clock.now(), number, detail)
+    await _audit(request, "ticket_approve_return", number, detail)
     raise web.HTTPFound(f"/console/tickets/{quote(number)}?notice=approved")
+
+
+async def _audit(request: web.Request, action: str, number: str, detail: str) -> None:
+    """Record in the audit log that the signed-in staff member did `action` to the ticket."""
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as session, session.begin():
+        await Repositories.for_session(session).audit.record(
+            signed_in(request).id, action, services.clock.now(), number, detail
+        )
 
 
 async def _refused(request: web.Request, typed: TicketForm, error: str) -> web.Response:

@@ -29,6 +29,8 @@ class FakeWechatApi:
     sent: list[SentText] = field(default_factory=list)
     # Users whose messages WeChat refuses, with the error code it answers.
     refusals: dict[str, int] = field(default_factory=dict)
+    # An HTTP status other than 200 that sending answers with, as when WeChat has trouble.
+    broken_with: int | None = None
     _valid: set[str] = field(default_factory=set)
     _arrivals: asyncio.Queue[SentText] = field(default_factory=asyncio.Queue)
 
@@ -58,6 +60,8 @@ class FakeWechatApi:
         )
 
     async def _send(self, request: web.Request) -> web.Response:
+        if self.broken_with is not None:
+            return web.Response(status=self.broken_with, text="upstream trouble")
         if request.query.get("access_token") not in self._valid:
             return _answer(40001, "invalid credential, access_token is invalid or not latest")
         body = json.loads(await request.read())

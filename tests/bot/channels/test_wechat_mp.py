@@ -569,6 +569,21 @@ async def test_a_token_wechat_no_longer_accepts_is_replaced_and_the_message_sent
     assert [sent.text for sent in api.sent] == ["一", "二"]
 
 
+async def test_wechat_in_trouble_is_a_retryable_failure_that_does_not_show_the_token(
+    wechat: WechatServer, api: FakeWechatApi
+) -> None:
+    await wechat.say("你好", 73)
+    api.broken_with = 502
+
+    with pytest.raises(ConnectionError) as failure:
+        await wechat.channel.deliver(USER, "工单已处理")
+
+    assert "502" in str(failure.value) and "token-" not in str(failure.value)
+    api.broken_with = None
+    await wechat.channel.deliver(USER, "工单已处理")
+    assert [sent.text for sent in api.sent] == ["工单已处理"]
+
+
 async def test_the_scheduler_may_message_within_48_hours_only(
     wechat: WechatServer, clock: FakeClock
 ) -> None:
