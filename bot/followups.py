@@ -81,7 +81,8 @@ async def schedule_order_news(
         return news
     notices = [f for f in await repos.orders.followups(order.id) if f.kind == "shipping_notice"]
     if new_parcel or no_longer_shipped:
-        reason = "the parcel changed" if new_parcel else f"the order is {order.status} now"
+        # Notes are read by staff in the console.
+        reason = "快递信息已更新" if new_parcel else "订单已不在运输中"
         news.cancelled = await _cancel_waiting(repos, notices, reason)
     if not new_parcel and visit_due is None:
         return news
