@@ -115,7 +115,8 @@ def create_app(
     handover_jobs_every: float | None = None,
     followups_every: float | None = None,
 ) -> web.Application:
-    """The aiohttp application: health check, the web channel and the staff console.
+    """The aiohttp application: health check, the web chat, the configured messaging platforms
+    and the staff console.
 
     With `deliver_outbox_every` / `handover_jobs_every` / `followups_every` (seconds) the
     application also delivers the outbox / assigns queued chats and hands idle ones back /
