@@ -39,6 +39,7 @@ bench: $(VENV)/.runtime
 	$(PY) bench/pipeline_bench.py
 	$(PY) bench/console_bench.py
 	$(PY) bench/scheduler_bench.py
+	$(PY) bench/faq_bench.py
 
 clean:
 	rm -rf $(VENV)
