@@ -19,6 +19,8 @@ LOWEST, HIGHEST = 1, 5
 # A longer message is a sentence that happens to hold a rating word, not an answer.
 _LONGEST_ANSWER = 16
 _STARS = ("★", "⭐", "🌟")
+# "4/5": a score out of five, written as on review sites.
+_OUT_OF_FIVE = re.compile(r"(\d)\s*/\s*5(?!\d)\s*分?")
 # "好不好", "满不满意": asking, in the A-not-A form.
 _A_NOT_A = re.compile(r"(.)[不没]\1")
 
@@ -172,7 +174,7 @@ _TOKEN = re.compile(
 
 def read_rating(text: str) -> int | None:
     """The 1–5 rating a short answer gives, or None when it is no rating, or not only one."""
-    folded = unicodedata.normalize("NFKC", text)
+    folded = _OUT_OF_FIVE.sub(r"\1分", unicodedata.normalize("NFKC", text))
     if "?" in folded:
         return None
     words = clean(folded)

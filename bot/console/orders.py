@@ -27,6 +27,7 @@ from bot.order_updates import (
     record_delivery,
     record_shipment,
 )
+from bot.quiet_hours import is_quiet
 from handlers.patterns import fold
 from storage.models import Order
 from storage.repositories import Repositories
@@ -105,8 +106,11 @@ async def order_page(request: web.Request) -> web.Response:
     done, news = request.query.get("done", ""), request.query.get("news", "")
     notice = ""
     if done in DONE and news in NEWS:
-        days = f"{services.settings.visit_after_delivery_days:g}"
+        settings = services.settings
+        days = f"{settings.visit_after_delivery_days:g}"
         notice = f"{DONE[done]}，{NEWS[news].format(days=days)}"
+        if news == "notice" and is_quiet(services.clock.now(), settings):
+            notice += f"；现在是免打扰时段（{settings.quiet_hours}），结束后发出"
     return await _detail_page(request, notice=notice)
 
 

@@ -18,6 +18,11 @@ from handlers.rating_words import read_rating
         ("给4星", 4),
         ("我给5分吧", 5),
         ("5颗星", 5),
+        # out of five, as review sites write it
+        ("4/5", 4),
+        ("5/5", 5),
+        ("3 / 5分", 3),
+        ("４／５", 4),
         ("4星！", 4),
         # Chinese numerals
         ("五分", 5),
@@ -96,6 +101,9 @@ def test_a_short_answer_gives_its_rating(text: str, rating: int) -> None:
         "100",
         "零分",
         "☆☆☆",
+        "6/5",
+        "4/10",
+        "4/50",
         # questions
         "5天能到吗",
         "满意的话能返现吗?",

@@ -8,7 +8,7 @@ from bot.followup_delivery import send_due_followups
 from storage.models import Identity, Order, OutboxMessage
 from storage.repositories import Repositories
 from tests.bot.console.conftest import Console
-from tests.conftest import Chat
+from tests.conftest import Chat, FakeClock
 
 PAID = "KF20261125003"  # 李四's, phone 13912345678
 SHIPPED = "KF20261120001"  # 张三's, phone 13800138000, 顺丰 SF1234567890123
@@ -154,6 +154,22 @@ async def test_shipping_notifies_a_verified_customer(
     await send_due_followups(services.sessions, services.clock, services.settings, {})
     [notice] = await outbox_texts(chat)
     assert "顺丰速运" in notice and TRACKING in notice
+    assert "免打扰" not in text
+
+
+async def test_a_shipment_saved_at_night_says_the_notice_waits_for_the_morning(
+    agent_console: Console, services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    await verify(chat)
+    clock.advance(hours=11)  # 22:00 in Shanghai
+
+    text = await post(
+        agent_console,
+        f"/console/orders/{PAID}/shipment",
+        {"carrier": "顺丰速运", "tracking_no": TRACKING},
+    )
+
+    assert "现在是免打扰时段（21:00-09:00），结束后发出" in text
 
 
 async def test_shipping_for_a_customer_without_a_chat_says_nobody_was_told(
