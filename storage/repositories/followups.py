@@ -51,16 +51,14 @@ class FollowUpRepository:
             }
             for row in rows
         ]
-        statement = insert(FollowUp).on_conflict_do_nothing(index_elements=["subject"])
-        if len(values) == 1:
-            result = await self._session.execute(statement.values(values[0]))
-            return max(result.rowcount, 0)
-        before = await self._count()
-        await self._session.execute(statement, values)
-        return await self._count() - before
-
-    async def _count(self) -> int:
-        return await self._session.scalar(select(func.count()).select_from(FollowUp)) or 0
+        # Only the rows inserted come back: a subject that exists is skipped, not counted.
+        statement = (
+            insert(FollowUp)
+            .on_conflict_do_nothing(index_elements=["subject"])
+            .returning(FollowUp.id)
+        )
+        added = await self._session.scalars(statement, values)
+        return len(added.all())
 
     async def get(self, followup_id: int) -> FollowUp | None:
         return await self._session.get(FollowUp, followup_id, populate_existing=True)
@@ -214,17 +212,6 @@ class FollowUpRepository:
             .limit(limit)
         )
         return result.all()
-
-    async def subjects_among(self, subjects: Sequence[str]) -> set[str]:
-        """Which of these subjects have a follow-up already."""
-        if not subjects:
-            return set()
-        result = await self._session.scalars(
-            select(FollowUp.subject).where(FollowUp.subject.in_(list(subjects)))
-        )
-        return set(result.all())
-
-    # --- the satisfaction report: visits sent in a period, counted in SQL ------------------
 
     async def visit_tallies_by_ticket_kind(
         self, since: datetime, until: datetime
