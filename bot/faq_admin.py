@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.faq_source import item_of
 from bot.settings import Settings
 from handlers.faq import confident, worth_suggesting
 from knowledge import FaqItem, FaqMatch
@@ -56,10 +57,6 @@ class FaqDraft:
     @classmethod
     def of(cls, item: FaqItem) -> "FaqDraft":
         return cls(item.id, item.question, item.answer, "\n".join(item.alternates), item.category)
-
-
-def item_of(row: FaqEntry) -> FaqItem:
-    return FaqItem(row.id, row.question, row.answer, tuple(row.alternates or ()), row.category)
 
 
 def check_draft(draft: FaqDraft) -> FaqItem:

@@ -1,7 +1,9 @@
 """The knowledge base the assistant answers from, kept in step with the FAQ table.
 
 Staff edit the FAQ in the console, possibly through another process: each message checks
-the table's revision (one small query) and the knowledge base is rebuilt when it changed.
+the table's revision (one small query). When it changed, only the entries edited since are
+read again and the deleted ones dropped, so a staff member's new phrasing counts at once
+without rebuilding the whole index.
 """
 
 from collections.abc import Iterable
@@ -13,10 +15,12 @@ from storage.repositories import Repositories
 from storage.repositories.faq import FaqRevision
 
 
+def item_of(row: FaqEntry) -> FaqItem:
+    return FaqItem(row.id, row.question, row.answer, tuple(row.alternates or ()), row.category)
+
+
 def knowledge_base_from(rows: Iterable[FaqEntry]) -> KnowledgeBase:
-    return KnowledgeBase(
-        FaqItem(r.id, r.question, r.answer, tuple(r.alternates or ()), r.category) for r in rows
-    )
+    return KnowledgeBase(item_of(row) for row in rows)
 
 
 @dataclass
@@ -33,7 +37,17 @@ class FaqSource:
     async def current(self, repos: Repositories) -> KnowledgeBase:
         """The knowledge base for the FAQ table as it is now."""
         revision = await repos.faq.revision()
-        if revision != self.revision:
+        if revision == self.revision:
+            return self.kb
+        newest = self.revision[1] if self.revision else None
+        if newest is None:
             self.kb = knowledge_base_from(await repos.faq.all())
-            self.revision = revision
+        else:
+            for row in await repos.faq.changed_since(newest):
+                self.kb.put(item_of(row))
+            kept = await repos.faq.ids()
+            for entry in self.kb.entries:
+                if entry.id not in kept:
+                    self.kb.remove(entry.id)
+        self.revision = revision
         return self.kb

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.faq_admin import one_line
 from knowledge.matcher import matching_form
+from knowledge.synonyms import Synonyms
 from storage.repositories import Repositories
 
 UNANSWERED_DAYS = 30
@@ -64,15 +65,19 @@ async def unanswered_groups(
     return group_questions(rows)
 
 
-def group_questions(questions: Iterable[AskedQuestion]) -> list[UnansweredGroup]:
+def group_questions(
+    questions: Iterable[AskedQuestion], synonyms: Synonyms | None = None
+) -> list[UnansweredGroup]:
     """Questions with the same matching form together, and forms nearly alike merged."""
+    synonyms = synonyms if synonyms is not None else Synonyms.from_file()
     # A form joins the group whose first (most asked) form is most alike, if SIMILAR_RATIO
     # alike; comparing with that one only keeps a chain of small differences from pulling
     # unrelated questions into one group.
     by_form: dict[str, list[AskedQuestion]] = {}
     for question in questions:
         if question.text.strip():
-            form = matching_form(question.text) or question.text.strip()
+            # Synonyms folded: 邮费谁付 and 运费谁付 ask one thing.
+            form = synonyms.fold(matching_form(question.text)) or question.text.strip()
             by_form.setdefault(form, []).append(question)
     clusters: list[list[str]] = []
     for form in sorted(by_form, key=lambda f: (-len(by_form[f]), f)):

@@ -13,10 +13,10 @@ from bot.messages import Reply
 from handlers.aftersales_policy import CLOSED, PolicyCheck, check_policy, summary
 from handlers.aftersales_text import NO_REASON, QUALITY, REFUND, REPAIR, RETURN, USAGE
 from handlers.context import Context
-from handlers.faq import suggestions
 from handlers.patterns import without_references
 from handlers.verification import DigitCheck, reference_access
 from knowledge import FaqMatch
+from knowledge.matcher import confidence
 from knowledge.normalize import clean
 from storage.models import Order, OrderItem, Ticket
 from storage.repositories.tickets import ACTIVE_STATUSES
@@ -210,14 +210,15 @@ async def usage_help(ctx: Context, description: str, lead: list[str]) -> list[Re
 
 def usage_answer(ctx: Context, description: str) -> FaqMatch | None:
     """The best FAQ entry for the description that is not itself about after-sales."""
-    # The description came with this message, or with the first one.
-    matches = suggestions(ctx) if ctx.text == description else ctx.kb.search(description, 3)
-    for match in matches:
-        if match.score < ctx.settings.faq_answer_score:
-            break
-        if match.entry.category not in AFTERSALES_CATEGORIES:
-            return match
-    return None
+    matches = ctx.kb.search(description, limit=5)
+    usable = [m for m in matches if m.entry.category not in AFTERSALES_CATEGORIES]
+    if not usable:
+        return None
+    # As sure as an answer would have to be, among the entries that may answer it.
+    rival = usable[1].score if len(usable) > 1 else 0.0
+    if confidence(usable[0].score, rival) < ctx.settings.faq_answer_confidence:
+        return None
+    return usable[0]
 
 
 def item_of(order: Order, slots: dict[str, Any]) -> OrderItem | None:

@@ -21,11 +21,8 @@ def best_match(ctx: Context) -> FaqMatch | None:
 
 
 def confident(matches: Sequence[FaqMatch], settings: Settings) -> FaqMatch | None:
-    """The match to answer with: above the answer score and clearly ahead of the next."""
-    if not matches or matches[0].score < settings.faq_answer_score:
-        return None
-    runner_up = matches[1:2]
-    if runner_up and matches[0].score - runner_up[0].score < settings.faq_ambiguity_margin:
+    """The match to answer with: the best, when it is sure enough."""
+    if not matches or matches[0].confidence < settings.faq_answer_confidence:
         return None
     return matches[0]
 

@@ -20,4 +20,6 @@ class FaqItem:
 @dataclass(frozen=True)
 class FaqMatch:
     entry: FaqItem
-    score: float  # 0..100
+    score: float  # 0..100: how close the entry's best phrasing is to the question
+    # 0..100: how sure it is that this entry is the answer (close, and clearly ahead of others)
+    confidence: float = 0.0

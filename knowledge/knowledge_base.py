@@ -1,81 +1,153 @@
 """The FAQ knowledge base: entries indexed for matching customers' questions."""
 
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from knowledge.entries import FaqItem, FaqMatch
+from knowledge.index import GramIndex
 from knowledge.loaders import load_entries
-from knowledge.matcher import GramWeights, grams, matching_form, phrase_score
-
-
-@dataclass(frozen=True)
-class _Phrase:
-    entry_index: int
-    text: str
-    grams: Counter[str]
+from knowledge.matcher import (
+    CANDIDATES,
+    Phrase,
+    confidence,
+    overlap_scores,
+    read_phrase,
+    rerank_score,
+    with_other_phrasings,
+)
+from knowledge.synonyms import Synonyms
 
 
 class KnowledgeBase:
-    """FAQ entries with their phrasings prepared once, searched by `search`."""
+    """FAQ entries with their phrasings read once, searched by `search`, edited one by one."""
 
-    def __init__(self, entries: Iterable[FaqItem]) -> None:
-        self._entries: list[FaqItem] = []
-        self._by_id: dict[str, int] = {}
-        self._phrases: list[_Phrase] = []
-        self._weights = GramWeights()
+    def __init__(self, entries: Iterable[FaqItem] = (), synonyms: Synonyms | None = None) -> None:
+        self._synonyms = synonyms if synonyms is not None else Synonyms.from_file()
+        self._entries: dict[str, FaqItem] = {}
+        self._order: dict[str, int] = {}  # ties go to the entry added first
+        self._phrases: dict[str, list[Phrase]] = {}
+        self._entry_grams: dict[str, frozenset[str]] = {}  # of all its phrasings together
+        self._slots: dict[str, list[int]] = {}
+        self._index: GramIndex[tuple[str, Phrase]] = GramIndex()
         for entry in entries:
-            self._add(entry)
-        self._phrase_weights = [self._weights.total(p.grams) for p in self._phrases]
+            self.add(entry)
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "KnowledgeBase":
-        return cls(load_entries(path))
+    def from_file(cls, path: str | Path, synonyms: Synonyms | None = None) -> "KnowledgeBase":
+        return cls(load_entries(path), synonyms)
 
     @property
     def entries(self) -> list[FaqItem]:
-        return list(self._entries)
+        return list(self._entries.values())
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def get(self, entry_id: str) -> FaqItem | None:
-        index = self._by_id.get(entry_id)
-        return None if index is None else self._entries[index]
+        return self._entries.get(entry_id)
+
+    def add(self, entry: FaqItem) -> None:
+        """Add a new entry; its id must not be taken."""
+        if entry.id in self._entries:
+            raise ValueError(f"duplicate FAQ id {entry.id!r}")
+        self._entries[entry.id] = entry
+        self._order[entry.id] = len(self._order)
+        phrases = [p for p in (read_phrase(t, self._synonyms) for t in entry.phrasings) if p]
+        self._store(entry.id, phrases)
+
+    def put(self, entry: FaqItem) -> None:
+        """Add the entry, or replace the one with its id; only what changed is read again."""
+        old = self._entries.get(entry.id)
+        if old is None:
+            self.add(entry)
+            return
+        self._entries[entry.id] = entry
+        if old.phrasings == entry.phrasings:
+            return
+        known = {phrase.text: phrase for phrase in self._phrases[entry.id]}
+        phrases = []
+        for text in entry.phrasings:
+            phrase = read_phrase(text, self._synonyms)
+            if phrase is not None:
+                phrases.append(known.get(phrase.text, phrase))
+        self._unindex(entry.id)
+        self._store(entry.id, phrases)
+        self._compact_if_sparse()
+
+    def remove(self, entry_id: str) -> None:
+        """Forget the entry; unknown ids are ignored."""
+        if self._entries.pop(entry_id, None) is None:
+            return
+        self._unindex(entry_id)
+        del self._order[entry_id], self._phrases[entry_id]
+        del self._entry_grams[entry_id], self._slots[entry_id]
+        self._compact_if_sparse()
 
     def search(self, text: str, limit: int = 5) -> list[FaqMatch]:
-        """Best matching entries first, each scored 0..100 by its best phrasing."""
-        query = matching_form(text)
-        if not query:
+        """Best matching entries first, each scored 0..100 by its phrasings, with how sure it
+        is that the entry is the answer."""
+        query = read_phrase(text, self._synonyms)
+        if query is None or not self._entries or limit <= 0:
             return []
-        query_grams = grams(query)
-        query_weight = self._weights.total(query_grams)
-        best: dict[int, float] = {}
-        for phrase, phrase_weight in zip(self._phrases, self._phrase_weights, strict=True):
-            score = phrase_score(
-                query,
-                query_grams,
-                query_weight,
-                phrase.text,
-                phrase.grams,
-                phrase_weight,
-                self._weights,
-            )
-            if score > best.get(phrase.entry_index, -1.0):
-                best[phrase.entry_index] = score
-        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        return [FaqMatch(self._entries[i], round(score, 1)) for i, score in ranked if score > 0]
+        index = self._index
+        grams = set(query.grams)
+        # A character pair no phrasing has is likely a typo: look it up by how it sounds.
+        grams.update(sound for pair, sound in query.pairs if not index.knows(pair))
+        query_weight = sum(index.weight(gram) for gram in query.grams)
+        scores = overlap_scores(index.overlap(grams), query_weight, index.slot_weights())
+        best: dict[str, tuple[float, Phrase]] = {}
+        for slot in _top(scores, CANDIDATES):
+            entry_id, phrase = index.item(slot)
+            score = rerank_score(query, phrase, float(scores[slot]))
+            if entry_id not in best or score > best[entry_id][0]:
+                best[entry_id] = (score, phrase)
 
-    def _add(self, entry: FaqItem) -> None:
-        if entry.id in self._by_id:
-            raise ValueError(f"duplicate FAQ id {entry.id!r}")
-        index = len(self._entries)
-        self._by_id[entry.id] = index
-        self._entries.append(entry)
-        for phrasing in entry.phrasings:
-            text = matching_form(phrasing)
-            if text:
-                phrase = _Phrase(index, text, grams(text))
-                self._phrases.append(phrase)
-                self._weights.add(phrase.grams)
+        def covered(grams: frozenset[str]) -> float:
+            return sum(index.weight(gram) for gram in query.grams & grams) / query_weight
+
+        entry_scores = {
+            entry_id: with_other_phrasings(
+                score, covered(phrase.grams), covered(self._entry_grams[entry_id])
+            )
+            for entry_id, (score, phrase) in best.items()
+        }
+        ranked = sorted(entry_scores.items(), key=lambda item: (-item[1], self._order[item[0]]))
+        matches = []
+        for rank, (entry_id, score) in enumerate(ranked[:limit]):
+            # The first is measured against the second; every other against the first.
+            rival = ranked[1 if rank == 0 else 0][1] if len(ranked) > 1 else 0.0
+            sure = confidence(score, rival)
+            matches.append(FaqMatch(self._entries[entry_id], round(score, 1), round(sure, 1)))
+        return matches
+
+    def _store(self, entry_id: str, phrases: list[Phrase]) -> None:
+        self._phrases[entry_id] = phrases
+        self._entry_grams[entry_id] = frozenset().union(*(p.grams for p in phrases))
+        self._slots[entry_id] = [self._index_phrase(entry_id, phrase) for phrase in phrases]
+
+    def _index_phrase(self, entry_id: str, phrase: Phrase) -> int:
+        return self._index.add((entry_id, phrase), phrase.grams, phrase.sound_grams)
+
+    def _unindex(self, entry_id: str) -> None:
+        for slot in self._slots[entry_id]:
+            self._index.remove(slot)
+
+    def _compact_if_sparse(self) -> None:
+        """Build the index anew from the phrases already read once half of it is removed
+        slots, so searching does not slow down after many edits."""
+        if self._index.dead <= max(64, self._index.live):
+            return
+        self._index = GramIndex()
+        for entry_id, phrases in self._phrases.items():
+            self._slots[entry_id] = [self._index_phrase(entry_id, p) for p in phrases]
+
+
+def _top(scores: np.ndarray, count: int) -> np.ndarray:
+    """Indices of the `count` highest positive scores, in no particular order."""
+    if len(scores) > count:
+        picked = np.argpartition(scores, -count)[-count:]
+    else:
+        picked = np.arange(len(scores))
+    return picked[scores[picked] > 0]

@@ -1,74 +1,90 @@
 """Scoring a customer's question against FAQ phrasings.
 
-Texts are compared as bags of characters and character pairs, each weighted by how rare it is
-among all phrasings (rare words like 顺丰 or 发票 say more than 什么 or 吗), blended with
-rapidfuzz's edit-distance ratio, which forgives typos.
+A phrasing is read once into grams: its characters, adjacent character pairs and the synonym
+groups its words belong to. Candidates come from the gram index: weighted overlap with the
+question (half Dice, three tenths how much of the question they cover). The best candidates
+are then re-ranked with rapidfuzz's edit-distance ratio over how the texts sound, which
+forgives typos and homophones from pinyin input, and an entry gains from words of the
+question that only its other phrasings have. Confidence is the best entry's lead over the
+next.
 """
 
-import math
-from collections import Counter
-from collections.abc import Iterable
+from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from knowledge.normalize import normalize
-from knowledge.synonyms import canonicalize
+from knowledge.pinyin import sound
+from knowledge.synonyms import Synonyms
+
+DICE_SHARE = 0.5
+COVERAGE_SHARE = 0.3
+SOUND_SHARE = 0.2
+# Share of the extra question coverage an entry's other phrasings give that counts.
+PHRASINGS_SHARE = 0.5
+# How many phrasings are re-ranked: enough for several phrasings of a few entries.
+CANDIDATES = 30
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A question or FAQ phrasing as the matcher sees it."""
+
+    text: str  # in `matching_form`
+    sound: tuple[str, ...]
+    grams: frozenset[str]  # characters, character pairs, synonym groups
+    # Each character pair with the pair of its syllables: a pair no phrasing has is looked
+    # up by sound, so 退宽 finds 退款.
+    pairs: tuple[tuple[str, str], ...]
+
+    @property
+    def sound_grams(self) -> frozenset[str]:
+        return frozenset(sound_pair for _, sound_pair in self.pairs)
 
 
 def matching_form(text: str) -> str:
     """The form every phrasing and question is compared in."""
-    return canonicalize(normalize(text))
+    return normalize(text)
 
 
-def grams(text: str) -> Counter[str]:
-    """Characters and adjacent character pairs."""
-    counts = Counter(text)
-    counts.update(text[i : i + 2] for i in range(len(text) - 1))
-    return counts
-
-
-class GramWeights:
-    """Inverse document frequency of each gram over a set of phrasings."""
-
-    def __init__(self, documents: Iterable[Counter[str]] = ()) -> None:
-        self._document_count = 0
-        self._frequency: Counter[str] = Counter()
-        for document in documents:
-            self.add(document)
-
-    def add(self, document: Counter[str]) -> None:
-        self._document_count += 1
-        self._frequency.update(document.keys())
-
-    def weight(self, gram: str) -> float:
-        n = self._document_count
-        return math.log(1 + (n - self._frequency[gram] + 0.5) / (self._frequency[gram] + 0.5))
-
-    def total(self, counts: Counter[str]) -> float:
-        return sum(count * self.weight(gram) for gram, count in counts.items())
-
-
-def phrase_score(
-    query: str,
-    query_grams: Counter[str],
-    query_weight: float,
-    phrase: str,
-    phrase_grams: Counter[str],
-    phrase_weight: float,
-    weights: GramWeights,
-) -> float:
-    """Similarity 0..100 of a question and one phrasing, both in `matching_form`.
-
-    Half is the weighted overlap of both texts (Dice), three tenths how much of the question
-    the phrasing covers, and the rest the edit-distance ratio.
-    """
-    if not query or not phrase or query_weight <= 0 or phrase_weight <= 0:
-        return 0.0
-    shared = sum(
-        min(count, phrase_grams[gram]) * weights.weight(gram)
-        for gram, count in query_grams.items()
-        if gram in phrase_grams
+def read_phrase(text: str, synonyms: Synonyms) -> Phrase | None:
+    """The phrase for a text; None when nothing of it is left to match."""
+    form = matching_form(text)
+    if not form:
+        return None
+    syllables = sound(form)
+    pairs = tuple(
+        ("b" + form[i : i + 2], f"p{syllables[i]} {syllables[i + 1]}") for i in range(len(form) - 1)
     )
-    dice = 2 * shared / (query_weight + phrase_weight)
+    grams = {"c" + char for char in form}
+    grams.update(pair for pair, _ in pairs)
+    grams.update("s" + group for group in synonyms.groups_in(form))
+    return Phrase(form, syllables, frozenset(grams), pairs)
+
+
+def overlap_scores(shared: np.ndarray, query_weight: float, weights: np.ndarray) -> np.ndarray:
+    """The first-stage score 0..80 of every phrasing from the weight it shares with the query."""
+    dice = 2 * shared / (query_weight + weights)
     coverage = shared / query_weight
-    return 100 * (0.5 * dice + 0.3 * coverage) + 0.2 * fuzz.ratio(query, phrase)
+    return 100 * (DICE_SHARE * dice + COVERAGE_SHARE * coverage)
+
+
+def rerank_score(query: Phrase, phrase: Phrase, overlap: float) -> float:
+    """The final similarity 0..100: the overlap score plus how alike the two sound."""
+    return min(100.0, overlap + SOUND_SHARE * fuzz.ratio(query.sound, phrase.sound))
+
+
+def with_other_phrasings(score: float, phrase_coverage: float, entry_coverage: float) -> float:
+    """An entry's score: its best phrasing's, raised by part of what its other phrasings add
+    to how much of the question is covered (a customer mixes words from several)."""
+    extra = max(0.0, entry_coverage - phrase_coverage)
+    return min(100.0, score + PHRASINGS_SHARE * 100 * extra)
+
+
+def confidence(score: float, runner_up: float) -> float:
+    """How sure a match is, 0..100: its lead over the next entry as a share of its own score,
+    and never more than the score itself (a close call or a weak match is not answered)."""
+    if score <= 0:
+        return 0.0
+    return max(0.0, min(score, 2 * (score - runner_up)))

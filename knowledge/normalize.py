@@ -1,4 +1,4 @@
-"""Text normalisation shared by every matcher: width, case, script, punctuation, filler."""
+"""Text normalisation shared by every matcher: width, case, script, punctuation, filler, numbers."""
 
 import re
 import unicodedata
@@ -29,6 +29,13 @@ _FILLER_RE = re.compile("|".join(sorted(FILLER, key=len, reverse=True)))
 _TRAILING_PARTICLES = re.compile(r"[呢啊呀吗嘛吧哦噢哈啦哇]+$")
 _REPEATS = re.compile(r"(.)\1{2,}")
 
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_POWERS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+# Chinese numerals count something only before a unit: 三天 is 3天, but 一下 and 统一 stay.
+_UNITS = "天日号个件次年月周星期小时分钟元块毛角瓶盒支只套包单斤克毫升折期岁"
+_NUMBER = re.compile(f"[零〇一二两三四五六七八九十百千万]+(?=[{_UNITS}])")
+
 
 @lru_cache(maxsize=1)
 def _to_simplified() -> OpenCC:
@@ -43,8 +50,38 @@ def clean(text: str) -> str:
     return _REPEATS.sub(r"\1\1", "".join(kept))
 
 
+def chinese_number(numeral: str) -> int | None:
+    """The value of a Chinese numeral (三, 十五, 二十, 一百零八, 两千); None if malformed."""
+    total = section = digit = 0
+    seen_digit = False
+    for char in numeral:
+        if char in _DIGITS:
+            digit, seen_digit = _DIGITS[char], True
+        elif char == "万":
+            total = (total + section + digit) * 10000
+            section = digit = 0
+            seen_digit = False
+        elif char in _POWERS:
+            # A bare 十 at the start means ten: 十五 is 15.
+            section += (digit if seen_digit else 1) * _POWERS[char]
+            digit, seen_digit = 0, False
+        else:
+            return None
+    return total + section + digit
+
+
+def fold_numbers(text: str) -> str:
+    """Chinese numerals before a unit written as digits, so 三天 and 3天 read alike."""
+
+    def digits(match: re.Match[str]) -> str:
+        value = chinese_number(match.group())
+        return match.group() if value is None else str(value)
+
+    return _NUMBER.sub(digits, text)
+
+
 def normalize(text: str) -> str:
-    """`clean` plus removal of filler words and trailing particles; used for matching."""
-    cleaned = clean(text)
+    """`clean` plus numbers as digits and no filler words or trailing particles; for matching."""
+    cleaned = fold_numbers(clean(text))
     stripped = _TRAILING_PARTICLES.sub("", _FILLER_RE.sub("", cleaned))
     return stripped or cleaned

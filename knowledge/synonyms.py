@@ -1,44 +1,47 @@
-"""Everyday words customers use for the same thing, folded to one canonical word.
-
-General Chinese and shop vocabulary only; nothing here is fitted to particular questions.
-"""
+"""Groups of words customers use for the same thing (knowledge/data/synonyms.yaml)."""
 
 import re
+from collections.abc import Iterable
+from pathlib import Path
 
-# canonical word: the other ways customers say it
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "快递": ("物流", "包裹", "快件", "邮包", "运单"),
-    "运费": ("邮费", "快递费", "运输费"),
-    "包邮": ("免运费", "免邮", "不要运费"),
-    "退款": ("退钱", "退费", "钱退回", "把钱退"),
-    "退货": ("退回去", "寄回去", "退掉"),
-    "换货": ("调换", "更换", "换一个", "换个"),
-    "多久": ("多长时间", "多少天", "几天", "多少时间", "多久能", "什么时候能"),
-    "什么时候": ("啥时候", "几时", "哪天"),
-    "什么": ("啥", "神马", "什麽"),
-    "怎么": ("咋", "怎样", "如何", "怎么样", "怎么办", "咋办", "怎么弄", "咋弄"),
-    "可以": ("能不能", "可不可以", "能否", "行不行", "行吗", "能吗", "可以吗"),
-    "没有": ("没", "木有", "无"),
-    "商品": ("东西", "宝贝", "产品", "货品"),
-    "发货": ("发出", "寄出", "出库"),
-    "收到": ("到手", "拿到", "签收"),
-    "付款": ("付钱", "支付", "买单", "结账"),
-    "发票": ("开票", "收据"),
-    "正品": ("真货", "真的吗", "正货", "行货"),
-    "假货": ("假的", "仿品", "高仿", "山寨"),
-    "质量问题": ("质量不好", "质量差", "有问题", "坏了", "破了", "损坏"),
-    "优惠": ("便宜", "打折", "折扣", "减价", "优惠券", "券"),
-    "代理": ("加盟", "代理商", "微商代理", "分销"),
-    "客服": ("人工", "真人", "工作人员"),
-    "地址": ("收货地址", "收件地址"),
-    "过敏": ("红肿", "刺痛", "起疹子", "长痘", "泛红"),
-    "保质期": ("有效期", "过期"),
-}
+import yaml
 
-_VARIANTS = {variant: canonical for canonical, vs in SYNONYMS.items() for variant in vs}
-_PATTERN = re.compile("|".join(sorted(map(re.escape, _VARIANTS), key=len, reverse=True)))
+DEFAULT_SYNONYMS = Path(__file__).parent / "data" / "synonyms.yaml"
 
 
-def canonicalize(text: str) -> str:
-    """Replace every known variant with its canonical word (longest variant first)."""
-    return _PATTERN.sub(lambda m: _VARIANTS[m.group()], text)
+class Synonyms:
+    """Finds the word groups a text mentions, longest words first."""
+
+    def __init__(self, groups: Iterable[Iterable[str]]) -> None:
+        self._group_of: dict[str, str] = {}
+        for group in groups:
+            words = [w for w in group if w]
+            for word in words:
+                # A word in two groups belongs to the first, so lookups stay unambiguous.
+                self._group_of.setdefault(word, words[0])
+        words_by_length = sorted(self._group_of, key=len, reverse=True)
+        self._pattern = (
+            re.compile("|".join(map(re.escape, words_by_length))) if words_by_length else None
+        )
+
+    @classmethod
+    def from_file(cls, path: str | Path = DEFAULT_SYNONYMS) -> "Synonyms":
+        with Path(path).open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or []
+        if not isinstance(data, list) or not all(
+            isinstance(g, list) and all(isinstance(w, str) for w in g) for g in data
+        ):
+            raise ValueError(f"{path}: expected a list of word lists")
+        return cls(data)
+
+    def fold(self, text: str) -> str:
+        """The text with every word of a group replaced by the group's name (邮费 → 运费)."""
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: self._group_of[m.group()], text)
+
+    def groups_in(self, text: str) -> list[str]:
+        """The name of each group a word of the text belongs to, in order of appearance."""
+        if self._pattern is None:
+            return []
+        return [self._group_of[m.group()] for m in self._pattern.finditer(text)]

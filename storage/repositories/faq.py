@@ -37,6 +37,14 @@ class FaqRepository:
         rows = await self._session.scalars(select(FaqEntry).order_by(FaqEntry.id))
         return rows.all()
 
+    async def changed_since(self, when: datetime) -> Sequence[FaqEntry]:
+        """Entries added or edited after `when`."""
+        rows = await self._session.scalars(select(FaqEntry).where(FaqEntry.updated_at > when))
+        return rows.all()
+
+    async def ids(self) -> set[str]:
+        return set(await self._session.scalars(select(FaqEntry.id)))
+
     async def count(self) -> int:
         return await self._session.scalar(select(func.count()).select_from(FaqEntry)) or 0
 

@@ -152,10 +152,11 @@ def test_the_outcome_follows_the_faq_rules() -> None:
     entry = FaqItem("a", "问", "答")
     other = FaqItem("b", "问二", "答二")
     assert customer_outcome([], settings) == "none"
-    assert customer_outcome([FaqMatch(entry, 80)], settings) == "answer"
-    assert customer_outcome([FaqMatch(entry, 80), FaqMatch(other, 78)], settings) == "suggest"
-    assert customer_outcome([FaqMatch(entry, 40)], settings) == "suggest"
-    assert customer_outcome([FaqMatch(entry, 20)], settings) == "none"
+    assert customer_outcome([FaqMatch(entry, 80, 80)], settings) == "answer"
+    close_call = [FaqMatch(entry, 80, 4), FaqMatch(other, 78, 0)]
+    assert customer_outcome(close_call, settings) == "suggest"
+    assert customer_outcome([FaqMatch(entry, 40, 20)], settings) == "suggest"
+    assert customer_outcome([FaqMatch(entry, 20, 20)], settings) == "none"
 
 
 # --- unanswered questions ------------------------------------------------------------------------

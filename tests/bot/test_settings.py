@@ -61,7 +61,7 @@ def test_other_environment_variables_are_ignored() -> None:
         ("KEFU_PORT", "80.5"),
         ("KEFU_VERIFY_MAX_ATTEMPTS", "three"),
         ("KEFU_DEMO", "maybe"),
-        ("KEFU_FAQ_ANSWER_SCORE", "high"),
+        ("KEFU_FAQ_ANSWER_CONFIDENCE", "high"),
     ],
 )
 def test_a_value_that_cannot_be_read_is_a_value_error_naming_the_variable(

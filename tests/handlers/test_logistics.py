@@ -61,7 +61,7 @@ async def test_general_questions_with_parcel_words_go_to_the_faq(chat: Chat) -> 
     kb = chat.services.assistant.kb
     for question, entry in (
         ("退款几天到账", "refund-time"),
-        ("一般几天到", "delivery-time"),
+        ("一般几天到货", "delivery-time"),
     ):
         assert await chat.ask(question) == kb.get(entry).answer
 

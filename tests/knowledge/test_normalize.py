@@ -1,5 +1,6 @@
-from knowledge.normalize import clean, normalize
-from knowledge.synonyms import canonicalize
+import pytest
+
+from knowledge.normalize import chinese_number, clean, fold_numbers, normalize
 
 
 def test_clean_folds_width_case_script_and_drops_punctuation() -> None:
@@ -16,9 +17,32 @@ def test_clean_drops_control_characters_and_emoji() -> None:
 
 def test_normalize_removes_filler_but_never_everything() -> None:
     assert normalize("你好，请问发货时间呢") == "发货时间"
+    assert normalize("亲，我想问一下退款多久到账啊") == "退款多久到账"
     assert normalize("你好") == "你好"
 
 
-def test_synonyms_fold_to_one_word() -> None:
-    assert canonicalize("邮费多少") == canonicalize("运费多少")
-    assert canonicalize("退钱要几天") == canonicalize("退款要多久")
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [
+        ("三", 3),
+        ("两", 2),
+        ("十", 10),
+        ("十五", 15),
+        ("二十", 20),
+        ("一百零八", 108),
+        ("两千", 2000),
+        ("一万二千", 12000),
+    ],
+)
+def test_chinese_numerals_have_their_value(numeral: str, value: int) -> None:
+    assert chinese_number(numeral) == value
+
+
+def test_numbers_before_a_unit_are_written_as_digits() -> None:
+    assert fold_numbers("七天无理由退货") == "7天无理由退货"
+    assert fold_numbers("买两盒送一支") == "买2盒送1支"
+    assert normalize("十五天能到吗") == normalize("15天能到吗")
+
+
+def test_numerals_that_count_nothing_stay_words() -> None:
+    assert fold_numbers("等一下，全国统一价") == "等一下，全国统一价"

@@ -1,0 +1,147 @@
+"""An inverted index from grams to the phrasings that contain them, weighted by rarity."""
+
+from array import array
+from collections.abc import Iterable
+from typing import Generic, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+F = TypeVar("F", np.ndarray, np.float64)
+
+
+class GramIndex(Generic[T]):
+    """Phrasings stored as sets of grams, each with an item of the caller's.
+
+    A gram weighs what BM25's inverse document frequency says: rare grams (顺丰, 发票) say more
+    than common ones (什么, 吗). Phrasings are added and removed one at a time; the weights
+    follow on the next query, without reading any text again. Removed slots stay empty until
+    the caller builds a fresh index (`dead` tells how many there are).
+    """
+
+    def __init__(self) -> None:
+        self._gram_ids: dict[str, int] = {}
+        self._postings: list[array[int]] = []  # gram id -> slots holding it, live or not
+        self._posting_arrays: list[np.ndarray | None] = []  # cached numpy copies
+        self._frequency = array("i")  # gram id -> live slots holding it
+        # The counted grams of every slot ever added, flat: the slot weights in one numpy call.
+        self._flat_slots = array("i")
+        self._flat_grams = array("i")
+        self._items: list[T | None] = []
+        self._slot_grams: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+        self._live = bytearray()
+        self._live_count = 0
+        self._gram_weights: np.ndarray | None = None
+        self._slot_weights: np.ndarray | None = None
+
+    @property
+    def live(self) -> int:
+        return self._live_count
+
+    @property
+    def dead(self) -> int:
+        return len(self._items) - self._live_count
+
+    def add(self, item: T, counted: Iterable[str], lookup_only: Iterable[str] = ()) -> int:
+        """Store a phrasing; `counted` grams make up its weight, `lookup_only` grams only
+        find it. Returns its slot."""
+        slot = len(self._items)
+        counted_ids = tuple(self._id(gram) for gram in set(counted))
+        extra_ids = tuple({self._id(gram) for gram in lookup_only} - set(counted_ids))
+        for gram_id in (*counted_ids, *extra_ids):
+            self._postings[gram_id].append(slot)
+            self._posting_arrays[gram_id] = None
+            self._frequency[gram_id] += 1
+        self._flat_slots.extend([slot] * len(counted_ids))
+        self._flat_grams.extend(counted_ids)
+        self._items.append(item)
+        self._slot_grams.append((counted_ids, extra_ids))
+        self._live.append(1)
+        self._live_count += 1
+        self._stale()
+        return slot
+
+    def remove(self, slot: int) -> None:
+        """Forget the phrasing in `slot`; its grams stop counting at once."""
+        if not self._live[slot]:
+            return
+        counted_ids, extra_ids = self._slot_grams[slot]
+        for gram_id in (*counted_ids, *extra_ids):
+            self._frequency[gram_id] -= 1
+        self._live[slot] = 0
+        self._items[slot] = None
+        self._live_count -= 1
+        self._stale()
+
+    def item(self, slot: int) -> T:
+        item = self._items[slot]
+        assert item is not None, f"slot {slot} was removed"
+        return item
+
+    def knows(self, gram: str) -> bool:
+        """Whether a live phrasing holds the gram."""
+        gram_id = self._gram_ids.get(gram)
+        return gram_id is not None and self._frequency[gram_id] > 0
+
+    def weight(self, gram: str) -> float:
+        """The gram's weight; a gram no phrasing has weighs most."""
+        gram_id = self._gram_ids.get(gram)
+        frequency = 0 if gram_id is None else self._frequency[gram_id]
+        return float(_idf(self._live_count, np.float64(frequency)))
+
+    def slot_weights(self) -> np.ndarray:
+        """Each slot's total weight of counted grams; removed slots weigh infinitely much."""
+        if self._slot_weights is None:
+            gram_weights = self._weights()
+            slots = np.frombuffer(self._flat_slots, dtype=np.int32)
+            grams = np.frombuffer(self._flat_grams, dtype=np.int32)
+            totals = np.bincount(slots, weights=gram_weights[grams], minlength=len(self._items))
+            totals[self._dead_mask()] = np.inf
+            self._slot_weights = totals
+        return self._slot_weights
+
+    def overlap(self, grams: Iterable[str]) -> np.ndarray:
+        """The weight each slot shares with the grams (0 for removed slots)."""
+        ids = [self._gram_ids[g] for g in set(grams) if g in self._gram_ids]
+        if not ids or not self._items:
+            return np.zeros(len(self._items))
+        postings = [self._posting_array(gram_id) for gram_id in ids]
+        weights = np.repeat(self._weights()[ids], [len(p) for p in postings])
+        shared = np.bincount(np.concatenate(postings), weights=weights, minlength=len(self._items))
+        if self.dead:
+            shared[self._dead_mask()] = 0.0
+        return shared
+
+    def _id(self, gram: str) -> int:
+        gram_id = self._gram_ids.get(gram)
+        if gram_id is None:
+            gram_id = self._gram_ids[gram] = len(self._postings)
+            self._postings.append(array("i"))
+            self._posting_arrays.append(None)
+            self._frequency.append(0)
+        return gram_id
+
+    def _posting_array(self, gram_id: int) -> np.ndarray:
+        cached = self._posting_arrays[gram_id]
+        if cached is None:
+            cached = np.array(self._postings[gram_id], dtype=np.int32)
+            self._posting_arrays[gram_id] = cached
+        return cached
+
+    def _weights(self) -> np.ndarray:
+        if self._gram_weights is None:
+            frequency = np.frombuffer(self._frequency, dtype=np.int32).astype(np.float64)
+            self._gram_weights = _idf(self._live_count, frequency)
+        return self._gram_weights
+
+    def _dead_mask(self) -> np.ndarray:
+        return np.frombuffer(self._live, dtype=np.uint8) == 0
+
+    def _stale(self) -> None:
+        self._gram_weights = None
+        self._slot_weights = None
+
+
+def _idf(count: int, frequency: F) -> F:
+    """Okapi BM25's inverse document frequency (always positive)."""
+    return np.log1p((count - frequency + 0.5) / (frequency + 0.5))
