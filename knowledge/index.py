@@ -1,5 +1,6 @@
 """An inverted index from grams to the phrasings that contain them, weighted by rarity."""
 
+import math
 from array import array
 from collections.abc import Iterable
 from typing import Generic, TypeVar
@@ -7,7 +8,6 @@ from typing import Generic, TypeVar
 import numpy as np
 
 T = TypeVar("T")
-F = TypeVar("F", np.ndarray, np.float64)
 
 
 class GramIndex(Generic[T]):
@@ -28,7 +28,7 @@ class GramIndex(Generic[T]):
         self._flat_slots = array("i")
         self._flat_grams = array("i")
         self._items: list[T | None] = []
-        self._slot_grams: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+        self._slot_grams: list[array[int]] = []  # counted and lookup-only gram ids
         self._live = bytearray()
         self._live_count = 0
         self._gram_weights: np.ndarray | None = None
@@ -46,16 +46,18 @@ class GramIndex(Generic[T]):
         """Store a phrasing; `counted` grams make up its weight, `lookup_only` grams only
         find it. Returns its slot."""
         slot = len(self._items)
-        counted_ids = tuple(self._id(gram) for gram in set(counted))
-        extra_ids = tuple({self._id(gram) for gram in lookup_only} - set(counted_ids))
-        for gram_id in (*counted_ids, *extra_ids):
+        counted_ids = array("i", {self._id(gram) for gram in counted})
+        extra_ids = {self._id(gram) for gram in lookup_only}.difference(counted_ids)
+        slot_grams = array("i", counted_ids)
+        slot_grams.extend(extra_ids)
+        for gram_id in slot_grams:
             self._postings[gram_id].append(slot)
             self._posting_arrays[gram_id] = None
             self._frequency[gram_id] += 1
         self._flat_slots.extend([slot] * len(counted_ids))
         self._flat_grams.extend(counted_ids)
         self._items.append(item)
-        self._slot_grams.append((counted_ids, extra_ids))
+        self._slot_grams.append(slot_grams)
         self._live.append(1)
         self._live_count += 1
         self._stale()
@@ -65,8 +67,7 @@ class GramIndex(Generic[T]):
         """Forget the phrasing in `slot`; its grams stop counting at once."""
         if not self._live[slot]:
             return
-        counted_ids, extra_ids = self._slot_grams[slot]
-        for gram_id in (*counted_ids, *extra_ids):
+        for gram_id in self._slot_grams[slot]:
             self._frequency[gram_id] -= 1
         self._live[slot] = 0
         self._items[slot] = None
@@ -87,7 +88,7 @@ class GramIndex(Generic[T]):
         """The gram's weight; a gram no phrasing has weighs most."""
         gram_id = self._gram_ids.get(gram)
         frequency = 0 if gram_id is None else self._frequency[gram_id]
-        return float(_idf(self._live_count, np.float64(frequency)))
+        return math.log1p((self._live_count - frequency + 0.5) / (frequency + 0.5))
 
     def slot_weights(self) -> np.ndarray:
         """Each slot's total weight of counted grams; removed slots weigh infinitely much."""
@@ -142,6 +143,6 @@ class GramIndex(Generic[T]):
         self._slot_weights = None
 
 
-def _idf(count: int, frequency: F) -> F:
-    """Okapi BM25's inverse document frequency (always positive)."""
+def _idf(count: int, frequency: np.ndarray) -> np.ndarray:
+    """Okapi BM25's inverse document frequency (always positive), as `weight` has it."""
     return np.log1p((count - frequency + 0.5) / (frequency + 0.5))

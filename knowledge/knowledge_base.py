@@ -92,10 +92,11 @@ class KnowledgeBase:
         if query is None or not self._entries or limit <= 0:
             return []
         index = self._index
+        weights = {gram: index.weight(gram) for gram in query.grams}
+        query_weight = sum(weights.values())
         grams = set(query.grams)
         # A character pair no phrasing has is likely a typo: look it up by how it sounds.
-        grams.update(sound for pair, sound in query.pairs if not index.knows(pair))
-        query_weight = sum(index.weight(gram) for gram in query.grams)
+        grams.update(sound for pair, sound in query.pairs() if not index.knows(pair))
         scores = overlap_scores(index.overlap(grams), query_weight, index.slot_weights())
         best: dict[str, tuple[float, Phrase]] = {}
         for slot in _top(scores, CANDIDATES):
@@ -105,14 +106,14 @@ class KnowledgeBase:
                 best[entry_id] = (score, phrase)
 
         def covered(grams: frozenset[str]) -> float:
-            return sum(index.weight(gram) for gram in query.grams & grams) / query_weight
+            return sum(weights[gram] for gram in query.grams & grams) / query_weight
 
-        entry_scores = {
-            entry_id: with_other_phrasings(
-                score, covered(phrase.grams), covered(self._entry_grams[entry_id])
-            )
-            for entry_id, (score, phrase) in best.items()
-        }
+        entry_scores = {}
+        for entry_id, (score, phrase) in best.items():
+            entry_grams = self._entry_grams[entry_id]
+            if entry_grams is not phrase.grams:  # it has other phrasings
+                score = with_other_phrasings(score, covered(phrase.grams), covered(entry_grams))
+            entry_scores[entry_id] = score
         ranked = sorted(entry_scores.items(), key=lambda item: (-item[1], self._order[item[0]]))
         matches = []
         for rank, (entry_id, score) in enumerate(ranked[:limit]):
@@ -124,11 +125,14 @@ class KnowledgeBase:
 
     def _store(self, entry_id: str, phrases: list[Phrase]) -> None:
         self._phrases[entry_id] = phrases
-        self._entry_grams[entry_id] = frozenset().union(*(p.grams for p in phrases))
+        # One phrasing (most imported FAQs) shares its set rather than copying it.
+        grams = [p.grams for p in phrases]
+        self._entry_grams[entry_id] = grams[0] if len(grams) == 1 else frozenset().union(*grams)
         self._slots[entry_id] = [self._index_phrase(entry_id, phrase) for phrase in phrases]
 
     def _index_phrase(self, entry_id: str, phrase: Phrase) -> int:
-        return self._index.add((entry_id, phrase), phrase.grams, phrase.sound_grams)
+        sounds = (sound for _, sound in phrase.pairs())
+        return self._index.add((entry_id, phrase), phrase.grams, sounds)
 
     def _unindex(self, entry_id: str) -> None:
         for slot in self._slots[entry_id]:

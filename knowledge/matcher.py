@@ -9,6 +9,8 @@ question that only its other phrasings have. Confidence is the best entry's lead
 next.
 """
 
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,13 +36,12 @@ class Phrase:
     text: str  # in `matching_form`
     sound: tuple[str, ...]
     grams: frozenset[str]  # characters, character pairs, synonym groups
-    # Each character pair with the pair of its syllables: a pair no phrasing has is looked
-    # up by sound, so 退宽 finds 退款.
-    pairs: tuple[tuple[str, str], ...]
 
-    @property
-    def sound_grams(self) -> frozenset[str]:
-        return frozenset(sound_pair for _, sound_pair in self.pairs)
+    def pairs(self) -> Iterator[tuple[str, str]]:
+        """Each character pair's gram with the gram of how it sounds: a pair no phrasing has
+        is looked up by sound, so 退宽 finds 退款."""
+        for i in range(len(self.text) - 1):
+            yield "b" + self.text[i : i + 2], f"p{self.sound[i]} {self.sound[i + 1]}"
 
 
 def matching_form(text: str) -> str:
@@ -53,14 +54,11 @@ def read_phrase(text: str, synonyms: Synonyms) -> Phrase | None:
     form = matching_form(text)
     if not form:
         return None
-    syllables = sound(form)
-    pairs = tuple(
-        ("b" + form[i : i + 2], f"p{syllables[i]} {syllables[i + 1]}") for i in range(len(form) - 1)
-    )
-    grams = {"c" + char for char in form}
-    grams.update(pair for pair, _ in pairs)
-    grams.update("s" + group for group in synonyms.groups_in(form))
-    return Phrase(form, syllables, frozenset(grams), pairs)
+    grams = ["c" + char for char in form]
+    grams.extend("b" + form[i : i + 2] for i in range(len(form) - 1))
+    grams.extend("s" + group for group in synonyms.groups_in(form))
+    # Interned: thousands of phrasings share one copy of each gram.
+    return Phrase(form, sound(form), frozenset(map(sys.intern, grams)))
 
 
 def overlap_scores(shared: np.ndarray, query_weight: float, weights: np.ndarray) -> np.ndarray:
