@@ -281,10 +281,9 @@ def main() -> None:
         f"{edit * 1e3:.1f} ms ({edit / build:.4f} of a build)"
     )
     if not args.no_memory:
-        held, peak = kefu_memory(largest)
-        print(
-            f"kefu {SUITES[-1][0]} KnowledgeBase memory: {held:.1f} MiB held, {peak:.1f} MiB peak"
-        )
+        for label, kb_file, *_ in SUITES:
+            held, peak = kefu_memory(args.data / kb_file)
+            print(f"kefu {label} KnowledgeBase memory: {held:.1f} MiB held, {peak:.1f} MiB peak")
 
 
 if __name__ == "__main__":
