@@ -53,6 +53,7 @@ async def list_page(request: web.Request) -> web.Response:
         "entries": entries,
         "matches": matches,
         "outcome": customer_outcome(matches, services.settings) if query else "",
+        "answer_confidence": services.settings.faq_answer_confidence,
         "notice": NOTICES.get(request.query.get("notice", ""), ""),
     }
     return render(request, "faq.html", context)

@@ -116,6 +116,9 @@ async def test_search_shows_matching_entries_and_what_a_customer_would_get(
     assert "机器人会直接回答条目" in page and "invoice-electronic" in page
     page = await text_of(await admin_console.get("/console/faq?q=火星快递几天到月球"), 200)
     assert "知识库中没有相近的问题" in page or "请客户从相近的问题中选择" in page
+    # Between two entries: choices, with how sure the bot was and how sure it must be.
+    page = await text_of(await admin_console.get("/console/faq?q=快递"), 200)
+    assert "请客户从相近的问题中选择" in page and "需要 31）" in page
 
 
 async def test_bad_input_is_a_400_page_with_the_errors_and_what_was_typed(
