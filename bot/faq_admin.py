@@ -1,12 +1,11 @@
 """Staff editing the FAQ: checking, saving and deleting entries."""
 
-# Every change stamps the entry later than any stored one (`_stamp`), so the FAQ table's
-# revision moves and the assistant answers from the new entries on the next message.
+# Every change stamps the entry later than any stored one (`FaqRepository.stamp`), so the FAQ
+# table's revision moves and the assistant answers from the new entries on the next message.
 
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -135,7 +134,7 @@ async def add_entry(
         if not item.id:
             item = replace(item, id=_next_id(rows))
         _check_phrasings(item, rows)
-        now = await _stamp(repos, clock.now())
+        now = await repos.faq.stamp(clock.now())
         await repos.faq.upsert([item], now)
         await repos.unanswered.delete(answered)
         await repos.audit.record(staff_id, "faq_add", now, item.id, item.question)
@@ -158,7 +157,7 @@ async def edit_entry(
         if not any(row.id == entry_id for row in rows):
             raise FaqNotFound(entry_id)
         _check_phrasings(item, rows)
-        now = await _stamp(repos, clock.now())
+        now = await repos.faq.stamp(clock.now())
         await repos.faq.upsert([item], now)
         await repos.audit.record(staff_id, "faq_edit", now, item.id, item.question)
     return item
@@ -202,7 +201,7 @@ async def add_phrasing(
         draft = FaqDraft("", current.question, current.answer, alternates, current.category)
         item = replace(check_draft(draft), id=entry_id)
         _check_phrasings(item, rows)
-        now = await _stamp(repos, clock.now())
+        now = await repos.faq.stamp(clock.now())
         await repos.faq.upsert([item], now)
         await repos.unanswered.delete(answered)
         await repos.audit.record(staff_id, "faq_alternate", now, entry_id, wording)
@@ -256,12 +255,3 @@ def _check_phrasings(item: FaqItem, rows: Sequence[FaqEntry]) -> None:
 def _next_id(rows: Sequence[FaqEntry]) -> str:
     numbers = [int(m.group(1)) for row in rows if (m := AUTO_ID.fullmatch(row.id))]
     return f"faq-{max(numbers, default=0) + 1}"
-
-
-async def _stamp(repos: Repositories, now: datetime) -> datetime:
-    """`now`, or just after the newest stored change when that is not earlier."""
-    # A coarse or skewed clock must not leave the revision where it was.
-    newest = (await repos.faq.revision())[1]
-    if newest is not None and newest >= now:
-        return newest + timedelta(microseconds=1)
-    return now

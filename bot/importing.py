@@ -105,5 +105,6 @@ async def import_faq(
     """Add FAQ entries from a file, replacing those with the same id."""
     records = load_entries(path)
     async with sessions() as session, session.begin():
-        added, updated = await Repositories.for_session(session).faq.upsert(records, now)
+        faq = Repositories.for_session(session).faq
+        added, updated = await faq.upsert(records, await faq.stamp(now))
     return ImportReport(added=added, updated=updated)

@@ -46,8 +46,8 @@ class AfterSalesRule:
         if faq is not None and faq.entry.category not in AFTERSALES_CATEGORIES:
             return None
         asks = said.is_question(text)
-        if asks and faq is not None and not said.wants_request(text):
-            return None  # "退货运费谁出": the FAQ answers it; "什么破东西，我要退货" is a request
+        if asks and faq is not None:
+            return None  # "退货运费谁出": the FAQ answers it
         if not (reports or said.wants_request(text)) and (asks or faq is not None):
             return None
         references = order_references(text)

@@ -175,6 +175,8 @@ _QUESTION = re.compile(
     r"吗|么|谁|多久|几天|多少|哪|怎样|如何|是否|能不能|可不可以|会不会|有没有|为什么|为啥|怎么"
 )
 _HYPOTHETICAL = re.compile(r"如果|万一|的话|会不会|假如|要是")
+# Exclamations built from a question word: "什么破东西", "搞什么", "什么玩意儿" ask nothing.
+_RHETORICAL = re.compile(r"什么(破|烂|鬼|玩意)|搞什么|干什么吃的")
 WRONG_ORDER = (
     "不是这个订单",
     "不是这单",
@@ -193,7 +195,7 @@ def is_question(text: str) -> bool:
     """Whether the message asks something, beyond asking how to start a request."""
     if "?" in text or "？" in text:
         return True
-    cleaned = _HOW_TO_START.sub("", clean(text))
+    cleaned = _RHETORICAL.sub("", _HOW_TO_START.sub("", clean(text)))
     for word in USAGE_WORDS + PROBLEM_WORDS:
         cleaned = cleaned.replace(word, "")
     return bool(_QUESTION.search(cleaned) or _HYPOTHETICAL.search(cleaned))

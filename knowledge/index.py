@@ -2,7 +2,8 @@
 
 import math
 from array import array
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Hashable, Iterable
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -14,20 +15,23 @@ class GramIndex(Generic[T]):
     """Phrasings stored as sets of grams, each with an item of the caller's.
 
     A gram weighs what BM25's inverse document frequency says: rare grams (顺丰, 发票) say more
-    than common ones (什么, 吗). Phrasings are added and removed one at a time; the weights
-    follow on the next query, without reading any text again. Removed slots stay empty until
-    the caller builds a fresh index (`dead` tells how many there are).
+    than common ones (什么, 吗). A document is a group of phrasings (an FAQ entry), so an
+    entry's many ways of asking do not make its own words look common. Phrasings are added and
+    removed one at a time; the weights follow on the next query, without reading any text
+    again. Removed slots stay empty until the caller builds a fresh index (see `dead`).
     """
 
     def __init__(self) -> None:
         self._gram_ids: dict[str, int] = {}
         self._postings: list[array[int]] = []  # gram id -> slots holding it, live or not
         self._posting_arrays: list[np.ndarray | None] = []  # cached numpy copies
-        self._frequency = array("i")  # gram id -> live slots holding it
+        self._frequency = array("i")  # gram id -> live documents holding it
+        self._documents: dict[Hashable, Counter[int]] = {}  # gram id -> live slots holding it
         # The counted grams of every slot ever added, flat: the slot weights in one numpy call.
         self._flat_slots = array("i")
         self._flat_grams = array("i")
         self._items: list[T | None] = []
+        self._slot_documents: list[Hashable] = []
         self._slot_grams: list[array[int]] = []  # counted and lookup-only gram ids
         self._live = bytearray()
         self._live_count = 0
@@ -36,27 +40,38 @@ class GramIndex(Generic[T]):
 
     @property
     def live(self) -> int:
+        """Phrasings stored and not removed."""
         return self._live_count
 
     @property
     def dead(self) -> int:
+        """Slots of removed phrasings, still taking room."""
         return len(self._items) - self._live_count
 
-    def add(self, item: T, counted: Iterable[str], lookup_only: Iterable[str] = ()) -> int:
-        """Store a phrasing; `counted` grams make up its weight, `lookup_only` grams only
-        find it. Returns its slot."""
+    def add(
+        self,
+        item: T,
+        document: Hashable,
+        counted: Iterable[str],
+        lookup_only: Iterable[str] = (),
+    ) -> int:
+        """Store a phrasing of `document` and return its slot; `lookup_only` grams find it
+        without adding to its weight."""
         slot = len(self._items)
         counted_ids = array("i", {self._id(gram) for gram in counted})
-        extra_ids = {self._id(gram) for gram in lookup_only}.difference(counted_ids)
         slot_grams = array("i", counted_ids)
-        slot_grams.extend(extra_ids)
+        slot_grams.extend({self._id(gram) for gram in lookup_only}.difference(counted_ids))
+        in_document = self._documents.setdefault(document, Counter())
         for gram_id in slot_grams:
             self._postings[gram_id].append(slot)
             self._posting_arrays[gram_id] = None
-            self._frequency[gram_id] += 1
+            if not in_document[gram_id]:
+                self._frequency[gram_id] += 1
+            in_document[gram_id] += 1
         self._flat_slots.extend([slot] * len(counted_ids))
         self._flat_grams.extend(counted_ids)
         self._items.append(item)
+        self._slot_documents.append(document)
         self._slot_grams.append(slot_grams)
         self._live.append(1)
         self._live_count += 1
@@ -67,14 +82,22 @@ class GramIndex(Generic[T]):
         """Forget the phrasing in `slot`; its grams stop counting at once."""
         if not self._live[slot]:
             return
+        document = self._slot_documents[slot]
+        in_document = self._documents[document]
         for gram_id in self._slot_grams[slot]:
-            self._frequency[gram_id] -= 1
+            in_document[gram_id] -= 1
+            if not in_document[gram_id]:
+                del in_document[gram_id]
+                self._frequency[gram_id] -= 1
+        if not in_document:
+            del self._documents[document]
         self._live[slot] = 0
         self._items[slot] = None
         self._live_count -= 1
         self._stale()
 
     def item(self, slot: int) -> T:
+        """What the caller stored with the phrasing in `slot`."""
         item = self._items[slot]
         assert item is not None, f"slot {slot} was removed"
         return item
@@ -88,15 +111,17 @@ class GramIndex(Generic[T]):
         """The gram's weight; a gram no phrasing has weighs most."""
         gram_id = self._gram_ids.get(gram)
         frequency = 0 if gram_id is None else self._frequency[gram_id]
-        return math.log1p((self._live_count - frequency + 0.5) / (frequency + 0.5))
+        count = len(self._documents)
+        return math.log1p((count - frequency + 0.5) / (frequency + 0.5))
 
     def slot_weights(self) -> np.ndarray:
         """Each slot's total weight of counted grams; removed slots weigh infinitely much."""
         if self._slot_weights is None:
-            gram_weights = self._weights()
-            slots = np.frombuffer(self._flat_slots, dtype=np.int32)
-            grams = np.frombuffer(self._flat_grams, dtype=np.int32)
-            totals = np.bincount(slots, weights=gram_weights[grams], minlength=len(self._items))
+            slots = np.array(self._flat_slots, dtype=np.intc)
+            grams = np.array(self._flat_grams, dtype=np.intc)
+            totals = np.bincount(
+                slots, weights=self._weights()[grams], minlength=len(self._items)
+            ).astype(np.float64)
             totals[self._dead_mask()] = np.inf
             self._slot_weights = totals
         return self._slot_weights
@@ -104,7 +129,7 @@ class GramIndex(Generic[T]):
     def overlap(self, grams: Iterable[str]) -> np.ndarray:
         """The weight each slot shares with the grams (0 for removed slots)."""
         ids = [self._gram_ids[g] for g in set(grams) if g in self._gram_ids]
-        if not ids or not self._items:
+        if not ids:
             return np.zeros(len(self._items))
         postings = [self._posting_array(gram_id) for gram_id in ids]
         weights = np.repeat(self._weights()[ids], [len(p) for p in postings])
@@ -125,24 +150,21 @@ class GramIndex(Generic[T]):
     def _posting_array(self, gram_id: int) -> np.ndarray:
         cached = self._posting_arrays[gram_id]
         if cached is None:
-            cached = np.array(self._postings[gram_id], dtype=np.int32)
+            cached = np.array(self._postings[gram_id], dtype=np.intc)
             self._posting_arrays[gram_id] = cached
         return cached
 
     def _weights(self) -> np.ndarray:
+        """`weight` of every gram id at once."""
         if self._gram_weights is None:
-            frequency = np.frombuffer(self._frequency, dtype=np.int32).astype(np.float64)
-            self._gram_weights = _idf(self._live_count, frequency)
+            frequency = np.array(self._frequency, dtype=np.float64)
+            count = len(self._documents)
+            self._gram_weights = np.log1p((count - frequency + 0.5) / (frequency + 0.5))
         return self._gram_weights
 
     def _dead_mask(self) -> np.ndarray:
-        return np.frombuffer(self._live, dtype=np.uint8) == 0
+        return np.frombuffer(bytes(self._live), dtype=np.uint8) == 0
 
     def _stale(self) -> None:
         self._gram_weights = None
         self._slot_weights = None
-
-
-def _idf(count: int, frequency: np.ndarray) -> np.ndarray:
-    """Okapi BM25's inverse document frequency (always positive), as `weight` has it."""
-    return np.log1p((count - frequency + 0.5) / (frequency + 0.5))

@@ -1,6 +1,7 @@
 """The FAQ knowledge base: entries indexed for matching customers' questions."""
 
 from collections.abc import Iterable
+from itertools import count
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,9 @@ from knowledge.matcher import (
     CANDIDATES,
     Phrase,
     confidence,
+    matching_form,
     overlap_scores,
+    phrase_of_form,
     read_phrase,
     rerank_score,
     with_other_phrasings,
@@ -27,6 +30,7 @@ class KnowledgeBase:
         self._synonyms = synonyms if synonyms is not None else Synonyms.from_file()
         self._entries: dict[str, FaqItem] = {}
         self._order: dict[str, int] = {}  # ties go to the entry added first
+        self._added = count()
         self._phrases: dict[str, list[Phrase]] = {}
         self._entry_grams: dict[str, frozenset[str]] = {}  # of all its phrasings together
         self._slots: dict[str, list[int]] = {}
@@ -36,16 +40,19 @@ class KnowledgeBase:
 
     @classmethod
     def from_file(cls, path: str | Path, synonyms: Synonyms | None = None) -> "KnowledgeBase":
+        """The entries of a .yaml, .jsonl or .csv file."""
         return cls(load_entries(path), synonyms)
 
     @property
     def entries(self) -> list[FaqItem]:
+        """Every entry, in the order added."""
         return list(self._entries.values())
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def get(self, entry_id: str) -> FaqItem | None:
+        """The entry with this id, if there is one."""
         return self._entries.get(entry_id)
 
     def add(self, entry: FaqItem) -> None:
@@ -53,9 +60,8 @@ class KnowledgeBase:
         if entry.id in self._entries:
             raise ValueError(f"duplicate FAQ id {entry.id!r}")
         self._entries[entry.id] = entry
-        self._order[entry.id] = len(self._order)
-        phrases = [p for p in (read_phrase(t, self._synonyms) for t in entry.phrasings) if p]
-        self._store(entry.id, phrases)
+        self._order[entry.id] = next(self._added)
+        self._store(entry.id, self._read(entry, {}))
 
     def put(self, entry: FaqItem) -> None:
         """Add the entry, or replace the one with its id; only what changed is read again."""
@@ -67,11 +73,7 @@ class KnowledgeBase:
         if old.phrasings == entry.phrasings:
             return
         known = {phrase.text: phrase for phrase in self._phrases[entry.id]}
-        phrases = []
-        for text in entry.phrasings:
-            phrase = read_phrase(text, self._synonyms)
-            if phrase is not None:
-                phrases.append(known.get(phrase.text, phrase))
+        phrases = self._read(entry, known)
         self._unindex(entry.id)
         self._store(entry.id, phrases)
         self._compact_if_sparse()
@@ -89,7 +91,7 @@ class KnowledgeBase:
         """Best matching entries first, each scored 0..100 by its phrasings, with how sure it
         is that the entry is the answer."""
         query = read_phrase(text, self._synonyms)
-        if query is None or not self._entries or limit <= 0:
+        if query is None or not self._index.live or limit <= 0:
             return []
         index = self._index
         weights = {gram: index.weight(gram) for gram in query.grams}
@@ -99,7 +101,7 @@ class KnowledgeBase:
         grams.update(sound for pair, sound in query.pairs() if not index.knows(pair))
         scores = overlap_scores(index.overlap(grams), query_weight, index.slot_weights())
         best: dict[str, tuple[float, Phrase]] = {}
-        for slot in _top(scores, CANDIDATES):
+        for slot in self._candidates(scores):
             entry_id, phrase = index.item(slot)
             score = rerank_score(query, phrase, float(scores[slot]))
             if entry_id not in best or score > best[entry_id][0]:
@@ -123,6 +125,29 @@ class KnowledgeBase:
             matches.append(FaqMatch(self._entries[entry_id], round(score, 1), round(sure, 1)))
         return matches
 
+    def _read(self, entry: FaqItem, known: dict[str, Phrase]) -> list[Phrase]:
+        """The entry's phrases, one per distinct matching form; `known` ones are not read
+        again."""
+        phrases: dict[str, Phrase] = {}
+        for text in entry.phrasings:
+            form = matching_form(text)
+            if form and form not in phrases:
+                phrase = known.get(form) or phrase_of_form(form, self._synonyms)
+                if phrase is not None:
+                    phrases[form] = phrase
+        return list(phrases.values())
+
+    def _candidates(self, scores: np.ndarray) -> np.ndarray:
+        """The best-scoring slots to re-rank, from at least two entries when there are two:
+        one entry with many phrasings must not crowd out the runner-up its confidence needs."""
+        wanted = CANDIDATES
+        while True:
+            slots = _top(scores, wanted)
+            entries = {self._index.item(slot)[0] for slot in slots}
+            if len(entries) >= 2 or len(slots) < wanted:
+                return slots
+            wanted *= 4
+
     def _store(self, entry_id: str, phrases: list[Phrase]) -> None:
         self._phrases[entry_id] = phrases
         # One phrasing (most imported FAQs) shares its set rather than copying it.
@@ -132,7 +157,7 @@ class KnowledgeBase:
 
     def _index_phrase(self, entry_id: str, phrase: Phrase) -> int:
         sounds = (sound for _, sound in phrase.pairs())
-        return self._index.add((entry_id, phrase), phrase.grams, sounds)
+        return self._index.add((entry_id, phrase), entry_id, phrase.grams, sounds)
 
     def _unindex(self, entry_id: str) -> None:
         for slot in self._slots[entry_id]:

@@ -51,7 +51,11 @@ def matching_form(text: str) -> str:
 
 def read_phrase(text: str, synonyms: Synonyms) -> Phrase | None:
     """The phrase for a text; None when nothing of it is left to match."""
-    form = matching_form(text)
+    return phrase_of_form(matching_form(text), synonyms)
+
+
+def phrase_of_form(form: str, synonyms: Synonyms) -> Phrase | None:
+    """The phrase for a text already in `matching_form`."""
     if not form:
         return None
     grams = ["c" + char for char in form]
@@ -62,7 +66,8 @@ def read_phrase(text: str, synonyms: Synonyms) -> Phrase | None:
 
 
 def overlap_scores(shared: np.ndarray, query_weight: float, weights: np.ndarray) -> np.ndarray:
-    """The first-stage score 0..80 of every phrasing from the weight it shares with the query."""
+    """The first-stage score of every phrasing from the weight it shares with the query
+    (0..80, a little more when sound-alike pairs stand in for missing ones)."""
     dice = 2 * shared / (query_weight + weights)
     coverage = shared / query_weight
     return 100 * (DICE_SHARE * dice + COVERAGE_SHARE * coverage)
@@ -81,8 +86,8 @@ def with_other_phrasings(score: float, phrase_coverage: float, entry_coverage: f
 
 
 def confidence(score: float, runner_up: float) -> float:
-    """How sure a match is, 0..100: its lead over the next entry as a share of its own score,
-    and never more than the score itself (a close call or a weak match is not answered)."""
+    """How sure a match is, 0..100: twice its lead over the next entry, and never more than
+    its score (a close call or a weak match is not answered)."""
     if score <= 0:
         return 0.0
     return max(0.0, min(score, 2 * (score - runner_up)))

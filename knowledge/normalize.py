@@ -52,12 +52,18 @@ def clean(text: str) -> str:
 
 def chinese_number(numeral: str) -> int | None:
     """The value of a Chinese numeral (三, 十五, 二十, 一百零八, 两千); None if malformed."""
+    if not numeral.strip("零〇"):
+        return None  # 零件, not "0件"
     total = section = digit = 0
     seen_digit = False
     for char in numeral:
         if char in _DIGITS:
+            if seen_digit and digit:
+                return None  # 一二三: digits in a row are no number
             digit, seen_digit = _DIGITS[char], True
         elif char == "万":
+            if not (total or section or digit):
+                return None  # 万元户
             total = (total + section + digit) * 10000
             section = digit = 0
             seen_digit = False

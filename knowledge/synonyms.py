@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.normalize import clean, fold_numbers
+
 DEFAULT_SYNONYMS = Path(__file__).parent / "data" / "synonyms.yaml"
 
 
@@ -15,7 +17,8 @@ class Synonyms:
     def __init__(self, groups: Iterable[Iterable[str]]) -> None:
         self._group_of: dict[str, str] = {}
         for group in groups:
-            words = [w for w in group if w]
+            # As questions are read: 换一个 is 换1个 there.
+            words = [form for w in group if (form := fold_numbers(clean(w)))]
             for word in words:
                 # A word in two groups belongs to the first, so lookups stay unambiguous.
                 self._group_of.setdefault(word, words[0])

@@ -1,7 +1,7 @@
 """The shop's FAQ entries and the questions the bot could not answer."""
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import delete, func, select
@@ -65,6 +65,14 @@ class FaqRepository:
             await self._session.execute(select(func.count(), func.max(FaqEntry.updated_at)))
         ).one()
         return count, newest
+
+    async def stamp(self, now: datetime) -> datetime:
+        """`now`, or just after the newest stored change when that is not earlier."""
+        # A coarse or skewed clock must not leave the revision where it was.
+        newest = (await self.revision())[1]
+        if newest is not None and newest >= now:
+            return newest + timedelta(microseconds=1)
+        return now
 
     async def upsert(self, records: Iterable[FaqFields], now: datetime) -> tuple[int, int]:
         """Add new entries and replace existing ones by id; returns (added, updated)."""

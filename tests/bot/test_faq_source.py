@@ -1,7 +1,11 @@
 """The assistant's knowledge base follows staff edits of the FAQ table, one entry at a time."""
 
+from datetime import timedelta
+from pathlib import Path
+
 from bot.app import Services
 from bot.faq_admin import FaqDraft, add_entry, add_phrasing, delete_entry, edit_entry
+from bot.importing import import_faq
 from tests.conftest import Chat, FakeClock
 
 
@@ -35,3 +39,15 @@ async def test_added_edited_and_deleted_entries_count_on_the_next_message(
     await delete_entry(services.sessions, clock, "faq-1", staff_id)
     assert "门店" not in await chat.ask("你们有实体店吗")
     assert services.assistant.kb.get("faq-1") is None
+
+
+async def test_an_import_from_a_clock_behind_still_counts(
+    services: Services, chat: Chat, clock: FakeClock, staff_id: int, tmp_path: Path
+) -> None:
+    store = FaqDraft(question="你们有实体店吗", answer="我们只在网上卖哦～")
+    await add_entry(services.sessions, clock, store, staff_id)
+    assert await chat.ask("你们有实体店吗") == "我们只在网上卖哦～"
+    path = tmp_path / "faq.jsonl"
+    path.write_text('{"id": "gift", "question": "可以代写贺卡吗", "answer": "可以的～"}\n')
+    await import_faq(services.sessions, path, clock.now() - timedelta(days=1))
+    assert await chat.ask("可以代写贺卡吗") == "可以的～"

@@ -613,3 +613,21 @@ async def test_a_description_given_is_never_asked_for_again(chat: Chat) -> None:
     await chat.ask("确认")
     [ticket] = await tickets(chat)
     assert ticket.description == "质量问题 有一片是空的" and not ticket.within_policy
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("要退货的话运费谁出？", "returns-shipping-cost"),
+        ("我想退货，运费谁出？", "returns-shipping-cost"),
+        ("如果不喜欢要退货的话，邮费谁出？", "returns-shipping-cost"),
+        ("我要退款，退款多久到账？", "refund-time"),
+    ],
+)
+async def test_a_policy_question_beside_a_wish_gets_the_faq_answer(
+    chat: Chat, text: str, entry: str
+) -> None:
+    answer = chat.services.assistant.kb.get(entry).answer  # type: ignore[union-attr]
+    assert await chat.ask(text) == answer
+    async with chat.services.sessions() as session:
+        assert (await session.scalars(select(Ticket))).all() == []

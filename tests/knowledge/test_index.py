@@ -11,9 +11,9 @@ from knowledge.index import GramIndex
 @pytest.fixture
 def index() -> GramIndex[str]:
     index: GramIndex[str] = GramIndex()
-    index.add("shipping", ["发", "货", "发货", "吗"])
-    index.add("invoice", ["发", "票", "发票", "吗"])
-    index.add("refund", ["退", "款", "退款", "吗"])
+    index.add("shipping", "shipping", ["发", "货", "发货", "吗"])
+    index.add("invoice", "invoice", ["发", "票", "发票", "吗"])
+    index.add("refund", "refund", ["退", "款", "退款", "吗"])
     return index
 
 
@@ -34,9 +34,17 @@ def test_overlap_is_the_weight_each_phrasing_shares(index: GramIndex[str]) -> No
 
 def test_lookup_only_grams_find_a_phrasing_without_weighing_in_it() -> None:
     index: GramIndex[str] = GramIndex()
-    index.add("refund", ["退", "款"], lookup_only=["ptui kuan"])
+    index.add("refund", "refund", ["退", "款"], lookup_only=["ptui kuan"])
     assert index.overlap(["ptui kuan"])[0] > 0
     assert index.slot_weights()[0] == pytest.approx(index.weight("退") + index.weight("款"))
+
+
+def test_a_documents_many_phrasings_do_not_make_its_words_common(index: GramIndex[str]) -> None:
+    before = index.weight("发票")
+    for wording in (["发", "票", "发票", "开"], ["开", "发", "票", "发票", "吗"]):
+        index.add("invoice", "invoice", wording)
+    assert index.weight("发票") == before
+    assert index.weight("开") == index.weight("发票")  # both in one document of three
 
 
 def test_removed_phrasings_stop_counting_at_once(index: GramIndex[str]) -> None:
@@ -51,11 +59,11 @@ def test_removed_phrasings_stop_counting_at_once(index: GramIndex[str]) -> None:
 
 def test_edits_give_the_weights_of_a_fresh_index(index: GramIndex[str]) -> None:
     index.remove(0)
-    index.add("shipping", ["发", "货", "发货", "吗", "什么时候"])
+    index.add("shipping", "shipping", ["发", "货", "发货", "吗", "什么时候"])
     fresh: GramIndex[str] = GramIndex()
-    fresh.add("invoice", ["发", "票", "发票", "吗"])
-    fresh.add("refund", ["退", "款", "退款", "吗"])
-    fresh.add("shipping", ["发", "货", "发货", "吗", "什么时候"])
+    fresh.add("invoice", "invoice", ["发", "票", "发票", "吗"])
+    fresh.add("refund", "refund", ["退", "款", "退款", "吗"])
+    fresh.add("shipping", "shipping", ["发", "货", "发货", "吗", "什么时候"])
     query = ["发", "货", "吗", "什么时候", "票"]
     for gram in query:
         assert index.weight(gram) == pytest.approx(fresh.weight(gram))

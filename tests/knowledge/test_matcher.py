@@ -95,3 +95,39 @@ def test_a_100_kb_message_is_searched_without_pretending_to_know_it(kb: Knowledg
     matches = kb.search("运费怎么算" + noise, limit=3)
     assert len(matches) <= 3
     assert all(m.score < 10 and m.confidence < 10 for m in matches)
+
+
+def test_an_entry_with_many_phrasings_still_meets_its_rival() -> None:
+    """Re-ranking sees the runner-up even when one entry's phrasings fill every place."""
+    many = FaqItem("limit", "会员积分怎么用", "a", tuple(f"会员积分怎么用{n}" for n in range(40)))
+    kb = KnowledgeBase([many, FaqItem("query", "会员积分怎么查", "b")])
+    best, rival = kb.search("会员积分", limit=2)
+    assert rival.entry.id in {"limit", "query"} and best.entry.id != rival.entry.id
+    assert best.confidence < 31
+
+
+def test_entries_without_words_are_never_found() -> None:
+    kb = KnowledgeBase([FaqItem("dots", "？？？", "a")])
+    assert kb.search("退款", limit=3) == []
+
+
+def test_phrasings_written_alike_count_once() -> None:
+    plain = KnowledgeBase(ENTRIES)
+    repeated = KnowledgeBase(
+        [
+            FaqItem("refund-time", "退款多久到账", "refund", ("退款多久到账？", "退款多久到账吗")),
+            *ENTRIES[1:],
+        ]
+    )
+    for question in ("退款要几天", "退货地址", "多久到账"):
+        found = [(m.entry.id, m.score, m.confidence) for m in repeated.search(question, 3)]
+        assert found == [(m.entry.id, m.score, m.confidence) for m in plain.search(question, 3)]
+
+
+def test_ties_go_to_the_entry_added_first_even_after_removals() -> None:
+    kb = KnowledgeBase(
+        [FaqItem("a", "发票", "a"), FaqItem("b", "包邮", "b"), FaqItem("c", "运费", "c")]
+    )
+    kb.remove("a")
+    kb.add(FaqItem("d", "运费", "d"))
+    assert [m.entry.id for m in kb.search("运费", limit=2)] == ["c", "d"]

@@ -46,3 +46,12 @@ def test_numbers_before_a_unit_are_written_as_digits() -> None:
 
 def test_numerals_that_count_nothing_stay_words() -> None:
     assert fold_numbers("等一下，全国统一价") == "等一下，全国统一价"
+
+
+@pytest.mark.parametrize("numeral", ["万", "零", "一二三"])
+def test_malformed_numerals_have_no_value(numeral: str) -> None:
+    assert chinese_number(numeral) is None
+
+
+def test_words_that_only_look_like_numbers_stay_words() -> None:
+    assert fold_numbers("零件坏了，万元户") == "零件坏了，万元户"

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.normalize import normalize
 from knowledge.synonyms import Synonyms
 
 
@@ -38,3 +39,12 @@ def test_a_malformed_file_is_refused(tmp_path: Path) -> None:
     path.write_text("运费: 邮费\n", encoding="utf-8")
     with pytest.raises(ValueError, match="list of word lists"):
         Synonyms.from_file(path)
+
+
+def test_group_words_are_read_as_questions_are(tmp_path: Path) -> None:
+    path = tmp_path / "synonyms.yaml"
+    path.write_text("- [换货, 换一个, 換個]\n", encoding="utf-8")
+    own = Synonyms.from_file(path)
+    # Questions reach the groups with numbers as digits and in Simplified characters.
+    assert own.groups_in(normalize("能换一个吗")) == ["换货"]
+    assert own.groups_in(normalize("可以換個嗎")) == ["换货"]
