@@ -208,7 +208,7 @@ async def test_refund_for_a_parcel_on_its_way_is_explained(chat: Chat) -> None:
 async def test_usage_problem_answered_by_the_faq_opens_no_ticket(chat: Chat) -> None:
     serum = chat.services.assistant.kb.get("usage-serum")
     assert serum is not None
-    assert "哪里用不了" in await chat.ask("这个怎么用不了")
+    assert "哪里用不了" in await chat.ask("这个东西怎么用不了")
     answer = await chat.ask("精华液一次挤几滴")
     assert serum.answer in answer and "这样能解决吗" in answer
     assert "太好了" in await chat.ask("可以了，谢谢")
@@ -236,13 +236,13 @@ async def test_usage_problem_not_solved_opens_a_repair_ticket(chat: Chat) -> Non
 async def test_a_usage_problem_put_as_a_question_is_the_description(chat: Chat) -> None:
     serum = chat.services.assistant.kb.get("usage-serum")
     assert serum is not None
-    await chat.ask("这个怎么用不了")
+    await chat.ask("这个东西怎么用不了")
     replies = await chat.say("精华液一次用多少？")
     assert len(replies) == 1 and serum.answer in replies[0] and "这样能解决吗" in replies[0]
 
 
 async def test_usage_problem_the_faq_cannot_answer_goes_to_staff(chat: Chat) -> None:
-    await chat.ask("这个怎么用不了")
+    await chat.ask("这个东西怎么用不了")
     asked = await chat.ask("卸妆的时候总是卸不干净")
     assert "答不上来" in asked and "订单号" in asked
 
@@ -346,7 +346,7 @@ async def test_asking_how_a_request_is_going_starts_no_new_one(chat: Chat, quest
         "换货",
         "收到的东西坏了",
         "申请退款",
-        "这个怎么用不了",
+        "这个东西怎么用不了",
         "想退款",
         "维修",
         "收到的包裹破损了怎么办",
