@@ -2,7 +2,6 @@
 
 import math
 from array import array
-from collections import Counter
 from collections.abc import Hashable, Iterable
 from typing import Generic, TypeVar
 
@@ -26,7 +25,7 @@ class GramIndex(Generic[T]):
         self._postings: list[array[int]] = []  # gram id -> slots holding it, live or not
         self._posting_arrays: list[np.ndarray | None] = []  # cached numpy copies
         self._frequency = array("i")  # gram id -> live documents holding it
-        self._documents: dict[Hashable, Counter[int]] = {}  # gram id -> live slots holding it
+        self._documents: dict[Hashable, list[int]] = {}  # its live slots
         # The counted grams of every slot ever added, flat: the slot weights in one numpy call.
         self._flat_slots = array("i")
         self._flat_grams = array("i")
@@ -61,13 +60,13 @@ class GramIndex(Generic[T]):
         counted_ids = array("i", {self._id(gram) for gram in counted})
         slot_grams = array("i", counted_ids)
         slot_grams.extend({self._id(gram) for gram in lookup_only}.difference(counted_ids))
-        in_document = self._documents.setdefault(document, Counter())
+        siblings = self._documents.setdefault(document, [])
         for gram_id in slot_grams:
             self._postings[gram_id].append(slot)
             self._posting_arrays[gram_id] = None
-            if not in_document[gram_id]:
+            if not self._in_any(gram_id, siblings):
                 self._frequency[gram_id] += 1
-            in_document[gram_id] += 1
+        siblings.append(slot)
         self._flat_slots.extend([slot] * len(counted_ids))
         self._flat_grams.extend(counted_ids)
         self._items.append(item)
@@ -83,13 +82,12 @@ class GramIndex(Generic[T]):
         if not self._live[slot]:
             return
         document = self._slot_documents[slot]
-        in_document = self._documents[document]
+        siblings = self._documents[document]
+        siblings.remove(slot)
         for gram_id in self._slot_grams[slot]:
-            in_document[gram_id] -= 1
-            if not in_document[gram_id]:
-                del in_document[gram_id]
+            if not self._in_any(gram_id, siblings):
                 self._frequency[gram_id] -= 1
-        if not in_document:
+        if not siblings:
             del self._documents[document]
         self._live[slot] = 0
         self._items[slot] = None
@@ -146,6 +144,10 @@ class GramIndex(Generic[T]):
             self._posting_arrays.append(None)
             self._frequency.append(0)
         return gram_id
+
+    def _in_any(self, gram_id: int, slots: list[int]) -> bool:
+        """Whether one of the slots (a document's other phrasings) holds the gram."""
+        return any(gram_id in self._slot_grams[slot] for slot in slots)
 
     def _posting_array(self, gram_id: int) -> np.ndarray:
         cached = self._posting_arrays[gram_id]
