@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test chat lint bench clean chromium
+.PHONY: run test chat lint bench clean chromium postgresql
 
 # Packages are installed again whenever their requirements file changes.
 $(VENV)/.runtime: requirements.txt
@@ -21,15 +21,22 @@ run: $(VENV)/.runtime
 chat: $(VENV)/.runtime
 	$(PY) -m bot chat
 
-test: $(VENV)/.dev chromium
+# The whole suite runs twice: on SQLite, then on a throwaway PostgreSQL server.
+test: $(VENV)/.dev chromium postgresql
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
+	$(PY) tests/postgres_server.py $(PY) -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 chromium:
 	@command -v chromium >/dev/null || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Debian's PostgreSQL server, for the tests' second run (tests/postgres_server.py starts it).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

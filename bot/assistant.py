@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -9,13 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.faq_source import FaqSource
 from bot.locks import KeyedLocks
-from bot.messages import Incoming, Reply, SentMessage
+from bot.messages import Incoming, Reply, SentMessage, ServiceUnavailable
 from bot.router import Router
 from bot.settings import Settings
 from handlers.context import Context
 from knowledge import KnowledgeBase, ReplyTexts
 from storage.repositories import Repositories
 
+# How a message asked to slow down for is marked.
+RATE_LIMITED = "rate_limit"
 log = logging.getLogger(__name__)
 
 
@@ -58,7 +61,10 @@ class Assistant:
                 log.exception("handling a message from %s failed", incoming.channel)
                 # Keep the message and tell the customer, rather than lose both. It is kept
                 # without its message id, so a retried delivery is answered properly.
-                return await self._handle_once(replace(incoming, message_id=None), route=False)
+                try:
+                    return await self._handle_once(replace(incoming, message_id=None), False)
+                except Exception as error:
+                    raise ServiceUnavailable("the message could not be stored") from error
 
     async def sent_to(self, channel: str, user: str, after_id: int) -> list[SentMessage]:
         """Messages sent to this channel user with an id above `after_id`, oldest first."""
@@ -70,11 +76,19 @@ class Assistant:
             sent = await repos.messages.outgoing_after(identity.id, after_id)
             return [SentMessage(m.id, m.text, m.sender, m.created_at) for m in sent]
 
+    async def _too_fast(self, repos: Repositories, identity_id: int, now: datetime) -> bool:
+        """Whether this message is one more than the customer may send in the window."""
+        limit = self.settings.rate_limit_messages
+        recent = await repos.messages.latest_incoming(identity_id, limit + 1)
+        window = timedelta(seconds=self.settings.rate_limit_seconds)
+        return len(recent) > limit and now - recent[-1].created_at < window
+
     async def _handle_once(self, incoming: Incoming, route: bool) -> list[Reply]:
         now = self.clock.now()
         text = sanitize(incoming.text, self.settings.max_message_chars)
         async with self.sessions() as session, session.begin():
             repos = Repositories.for_session(session)
+            await repos.identities.lock_chat(incoming.channel, incoming.user)
             identity = await repos.identities.get_or_create(incoming.channel, incoming.user, now)
             if incoming.message_id is not None:
                 earlier = await repos.messages.find_incoming(identity.id, incoming.message_id)
@@ -89,6 +103,16 @@ class Assistant:
                 stored.handled_by = "staff"
                 conversation.updated_at = now
                 return []
+            if route and await self._too_fast(repos, identity.id, now):
+                stored.handled_by = RATE_LIMITED
+                previous = (await repos.messages.latest_incoming(identity.id, 2))[-1]
+                if previous.handled_by == RATE_LIMITED:
+                    return []  # asked to slow down already in this burst
+                replies = [Reply(self.texts.render("slow_down"))]
+                await repos.messages.add_outgoing(
+                    conversation.id, identity.id, replies[0].text, "bot", now, reply_to_id=stored.id
+                )
+                return replies
             ctx = Context(
                 incoming=replace(incoming, text=text),
                 message_id=stored.id,

@@ -38,6 +38,7 @@ from bot.tickets import (
 )
 from knowledge import ReplyTexts
 from knowledge.replies import DEFAULT_REPLIES
+from storage.database import create_engine, migrate
 from storage.models import TICKET_KINDS, TICKET_STATUSES
 
 # Seconds between two outbox deliveries while serving.
@@ -55,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="serve the web chat and API")
     run.add_argument("--host", help="listen address (default KEFU_HOST or 127.0.0.1)")
     run.add_argument("--port", type=int, help="port (default KEFU_PORT or 8080)")
+    database = commands.add_parser("db", help="the database schema")
+    database_actions = database.add_subparsers(dest="action", required=True)
+    database_actions.add_parser("upgrade", help="apply the schema migrations (also done by run)")
     chat = commands.add_parser("chat", help="chat with the assistant in this terminal")
     chat.add_argument("--user", default="terminal", help="your chat id (default: terminal)")
     imports = commands.add_parser("import", help="import data from a file")
@@ -136,6 +140,8 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
             return asyncio.run(_run(settings, args.host, args.port))
         except KeyboardInterrupt:
             return 0
+    if args.command == "db":
+        return asyncio.run(_upgrade_database(settings))
     if args.command == "chat":
         logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(_chat(settings, args.user))
@@ -149,6 +155,16 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
         logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(_staff_command(settings, clock or SystemClock(), args))
     return asyncio.run(_import(settings, clock or SystemClock(), args.kind, args.file))
+
+
+async def _upgrade_database(settings: Settings) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        revision = await migrate(engine)
+    finally:
+        await engine.dispose()
+    print(f"database schema at revision {revision}")
+    return 0
 
 
 async def _run(settings: Settings, host: str | None, port: int | None) -> int:

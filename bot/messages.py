@@ -34,3 +34,7 @@ class SentMessage:
     text: str
     sender: str  # "bot" | "staff"
     time: datetime
+
+
+class ServiceUnavailable(Exception):
+    """A message could not even be stored (the database is unreachable): ask to retry."""

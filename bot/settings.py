@@ -53,6 +53,10 @@ class Settings:
     # A callback asked for out of hours is due this long after staff start work.
     callback_hours: float = 1.0
     max_message_chars: int = 4000
+    # One customer sending more than this many messages in this many seconds is asked to slow
+    # down (once a burst); the messages are still stored, and nobody else waits for them.
+    rate_limit_messages: int = 20
+    rate_limit_seconds: float = 10.0
     # Where the generated console secret key is kept (with the SQLite file by default).
     data_dir: Path = Path("data")
     # Signs and encrypts console session cookies; generated into data_dir when empty.

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -14,13 +15,21 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def create_engine(url: str) -> AsyncEngine:
     """Create an async engine; for a SQLite file, its folder is created and WAL is switched on."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True)
+        # Fail fast while the server is unreachable rather than hold the customer waiting:
+        # connecting and waiting for a pooled connection give up after a few seconds.
+        return create_async_engine(
+            url,
+            pool_pre_ping=True,
+            pool_timeout=CONNECT_TIMEOUT_SECONDS,
+            connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # SQLite has one writer at a time; a single pooled connection queues transactions in
@@ -52,18 +61,18 @@ def alembic_config() -> Config:
     return config
 
 
-async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema up to `revision` (default: the newest)."""
+async def migrate(engine: AsyncEngine, revision: str = "head") -> str | None:
+    """Bring the schema up to `revision` (default: the newest); returns the revision reached."""
 
-    def upgrade(connection: Connection) -> None:
+    def upgrade(connection: Connection) -> str | None:
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        return MigrationContext.configure(connection).get_current_revision()
 
     if engine.dialect.name != "sqlite":
         async with engine.begin() as connection:
-            await connection.run_sync(upgrade)
-        return
+            return await connection.run_sync(upgrade)
     async with engine.connect() as connection:
         # SQLite changes a table by copying it into a new one and dropping the old, which
         # foreign keys forbid while other rows point at it; they are checked after instead.
@@ -72,10 +81,11 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
         await connection.commit()
         try:
             async with connection.begin():
-                await connection.run_sync(upgrade)
+                reached = await connection.run_sync(upgrade)
                 broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
                 if broken:
                     raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
         finally:
             await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             await connection.commit()
+    return reached

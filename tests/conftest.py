@@ -1,11 +1,14 @@
 """Shared fixtures: a fake clock, a file-backed SQLite database with the demo shop, the
 assistant, a transcript-style chat and an HTTP client for the web application."""
 
+import os
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
@@ -16,6 +19,8 @@ from bot.settings import Settings
 from storage.models import Conversation, Identity
 
 START = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai
+# A PostgreSQL server to run every test on instead of SQLite (see `database_url`).
+POSTGRES = os.environ.get("KEFU_TEST_POSTGRES", "")
 
 
 class FakeClock:
@@ -72,9 +77,30 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+async def database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh database for one test: a SQLite file, or a PostgreSQL database when
+    KEFU_TEST_POSTGRES names a server (`tests/postgres_server.py` starts one)."""
+    if not POSTGRES:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'kefu.db'}"
+        return
+    name = f"test_{uuid.uuid4().hex}"
+    await _on_postgres_server(f'CREATE DATABASE "{name}"')
+    yield f"{POSTGRES}/{name}"
+    await _on_postgres_server(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+async def _on_postgres_server(statement: str) -> None:
+    connection = await asyncpg.connect(POSTGRES.replace("+asyncpg", "") + "/postgres")
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'kefu.db'}",
+        database_url=database_url,
         data_dir=tmp_path,
         demo=True,
     )

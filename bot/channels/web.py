@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.assistant import Assistant
 from bot.clock import Clock
-from bot.messages import Incoming
+from bot.messages import Incoming, ServiceUnavailable
 from bot.settings import Settings
 
 STATIC = Path(__file__).parent / "web_static"
@@ -25,6 +25,10 @@ MAX_MESSAGE_ID = 2**31 - 1  # message ids are 32-bit integers in the database
 def json_response(data: object, status: int = 200) -> web.Response:
     """JSON with Chinese kept readable rather than escaped."""
     return web.json_response(data, status=status, dumps=partial(json.dumps, ensure_ascii=False))
+
+
+# When the database is unreachable: about how long a restart or failover takes.
+RETRY_AFTER_SECONDS = 5
 
 
 def _error(message: str, status: int = 400) -> web.Response:
@@ -116,7 +120,12 @@ class WebChannel:
         incoming = Incoming(
             CHANNEL, user, text, self._clock.now(), message_id, tuple(m.strip() for m in media)
         )
-        replies = await self._assistant.handle(incoming)
+        try:
+            replies = await self._assistant.handle(incoming)
+        except ServiceUnavailable:
+            response = _error("service unavailable: the message was not stored, please retry", 503)
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         return json_response({"replies": [{"text": reply.text} for reply in replies]})
 
     async def get_messages(self, request: web.Request) -> web.Response:

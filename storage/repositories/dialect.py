@@ -1,4 +1,4 @@
-"""The INSERT of the database in use, for its ON CONFLICT clauses (SQLite and PostgreSQL)."""
+"""What differs between SQLite and PostgreSQL: the INSERT with ON CONFLICT clauses."""
 
 from collections.abc import Callable
 from typing import Any
@@ -7,7 +7,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
+def dialect_name(session: AsyncSession) -> str:
+    """ "postgresql" or "sqlite"."""
+    return session.bind.dialect.name if session.bind else "sqlite"
+
+
 def insert_for(session: AsyncSession) -> Callable[[Any], Any]:
     """`insert` of the session's dialect: both have on_conflict_do_nothing/do_update."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert

@@ -24,6 +24,16 @@ class MessageRepository:
             )
         )
 
+    async def latest_incoming(self, identity_id: int, count: int) -> Sequence[Message]:
+        """This identity's last `count` messages in, newest first."""
+        result = await self._session.scalars(
+            select(Message)
+            .where(Message.identity_id == identity_id, Message.direction == "in")
+            .order_by(Message.id.desc())
+            .limit(count)
+        )
+        return result.all()
+
     async def replies_to(self, message_id: int) -> Sequence[Message]:
         result = await self._session.scalars(
             select(Message).where(Message.reply_to_id == message_id).order_by(Message.id)
