@@ -9,9 +9,11 @@ import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
-from bot.app import Services
+from bot.app import Services, start_services
 from bot.console import live
+from bot.messages import Incoming
 from bot.outbox import deliver_outbox
+from bot.settings import Settings
 from storage.repositories import Repositories
 from tests.bot.console.conftest import Console
 from tests.bot.console.test_conversations import conversation_of
@@ -116,3 +118,17 @@ async def test_a_bad_conversation_parameter_is_refused(agent_console: Console) -
 
 async def test_anonymous_visitors_get_no_stream(client: TestClient) -> None:
     assert (await client.get("/console/api/events")).status == 401
+
+
+async def test_a_message_another_process_handled_reaches_the_console(
+    agent_console: Console, settings: Settings, clock: FakeClock
+) -> None:
+    """Staff connected to one process see what another process on the database did."""
+    other = await start_services(settings, clock)
+    try:
+        async with stream(agent_console) as events:
+            await other.assistant.handle(Incoming("web", "carol", "在吗", clock.now(), "c1"))
+            block = await next_block(events)
+        assert block.startswith("event: changed\n")
+    finally:
+        await other.close()
