@@ -151,6 +151,9 @@ async def _send_claimed(
         claimed = await repos.followups.claim(followup_ids, now)
         if not claimed:
             return
+        # On PostgreSQL another process may be judging a visit to the same customer: one at a
+        # time, so the second sees the first and keeps to one visit a week.
+        await repos.followups.hold_recipients(claimed)
         facts = await _facts(repos, claimed, settings, reach, now)
         sending: list[tuple[FollowUp, OutboxEntry]] = []
         for followup in claimed:

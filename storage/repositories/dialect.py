@@ -1,8 +1,11 @@
-"""What differs between SQLite and PostgreSQL: the INSERT with ON CONFLICT clauses."""
+"""What differs between SQLite and PostgreSQL: the INSERT with ON CONFLICT clauses, and
+locks that hold across processes."""
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,3 +18,18 @@ def dialect_name(session: AsyncSession) -> str:
 def insert_for(session: AsyncSession) -> Callable[[Any], Any]:
     """`insert` of the session's dialect: both have on_conflict_do_nothing/do_update."""
     return postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
+
+
+async def hold_locks(session: AsyncSession, names: Iterable[str]) -> None:
+    """On PostgreSQL, hold a lock on each name until the transaction ends, in every process on
+    the database; in one order, so two transactions never wait for each other's."""
+    if dialect_name(session) != "postgresql":
+        return  # SQLite's one writer already keeps the transactions that write apart
+    for key in sorted({lock_key(name) for name in names}):
+        await session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def lock_key(name: str) -> int:
+    """A signed 64-bit number for the name, the same in every process."""
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)

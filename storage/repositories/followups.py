@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models import FollowUp, Order, Staff, Ticket
-from storage.repositories.dialect import insert_for
+from storage.repositories.dialect import hold_locks, insert_for
 from storage.repositories.lookups import chats_and_customers
 
 # The columns a caller gives when scheduling; the rest have their defaults.
@@ -103,6 +103,14 @@ class FollowUpRepository:
             .values(due_at=bindparam("new_due")),
             [{"row_id": row_id, "new_due": due} for row_id, due in new_times.items()],
         )
+
+    async def hold_recipients(self, followups: Sequence[FollowUp]) -> None:
+        """Hold the chats and customers of these visits until the transaction ends, across
+        processes (PostgreSQL; SQLite's claim already holds its one write lock)."""
+        visits = [f for f in followups if f.kind == "visit"]
+        names = [f"visit-chat:{f.identity_id}" for f in visits]
+        names += [f"visit-customer:{f.customer_id}" for f in visits if f.customer_id is not None]
+        await hold_locks(self._session, names)
 
     async def claim(self, followup_ids: Sequence[int], now: datetime) -> Sequence[FollowUp]:
         """Take due follow-ups for sending, the longest waiting first; those another worker

@@ -1,21 +1,18 @@
 """Chat identities and their binding to customers."""
 
-import hashlib
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import false, func, select, update
+from sqlalchemy import false, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation, Identity
-from storage.repositories.dialect import dialect_name
+from storage.repositories.dialect import dialect_name, hold_locks
 from storage.repositories.lockouts import count_failure
 
 
-def chat_lock_key(channel: str, external_id: str) -> int:
-    """A signed 64-bit number for the chat, the same in every process."""
-    digest = hashlib.blake2b(f"{channel}\0{external_id}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+def chat_lock_name(channel: str, external_id: str) -> str:
+    return f"chat:{channel}\0{external_id}"
 
 
 class IdentityRepository:
@@ -26,8 +23,7 @@ class IdentityRepository:
         """Hold this chat until the transaction ends, in every process on the database: a
         customer's messages are handled one at a time even when they reach different ones."""
         if dialect_name(self._session) == "postgresql":
-            key = chat_lock_key(channel, external_id)
-            await self._session.execute(select(func.pg_advisory_xact_lock(key)))
+            await hold_locks(self._session, [chat_lock_name(channel, external_id)])
         else:
             # SQLite has one writer: taking the write lock now (an update of no rows does)
             # keeps another process from reading the chat's state before this one is done.

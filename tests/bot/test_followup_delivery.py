@@ -321,3 +321,27 @@ async def test_two_workers_on_one_database_send_each_followup_once(
         rows = await session.scalar(select(func.count()).select_from(OutboxMessage))
         statuses = set(await session.scalars(select(FollowUp.status)))
     assert rows == 60 and statuses == {"sent"}
+
+
+async def test_two_workers_keep_to_one_visit_a_week_for_a_customer(
+    chat: Chat, followups: FollowUpDesk, clock: FakeClock, settings: Settings
+) -> None:
+    """Visits to one customer's two chats, judged by two processes at once: one is sent."""
+    chats = [chat.as_user(f"zhang-{n}") for n in range(2)]
+    for each in chats:
+        await each.ask("KF20261125003")
+        assert "验证成功" in await each.ask("5678")
+    for n, each in enumerate(chats):
+        await followups.schedule(each, f"order:{n}:visit")
+    engines = [create_engine(settings.database_url) for _ in range(2)]
+    try:
+        results = await asyncio.gather(
+            *(
+                send_due_followups(create_session_factory(engine), clock, settings, {}, batch=1)
+                for engine in engines
+            )
+        )
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert sum(r.sent for r in results) == 1 and sum(r.skipped for r in results) == 1
