@@ -16,18 +16,22 @@ from sqlalchemy.ext.asyncio import (
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 CONNECT_TIMEOUT_SECONDS = 5
+POOL_SIZE = 10  # connections a process keeps, and as many more under load
+POOL_WAIT_SECONDS = 60
 
 
 def create_engine(url: str) -> AsyncEngine:
     """Create an async engine; for a SQLite file, its folder is created and WAL is switched on."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        # Fail fast while the server is unreachable rather than hold the customer waiting:
-        # connecting and waiting for a pooled connection give up after a few seconds.
+        # An unreachable server fails the request within seconds rather than holding the
+        # customer waiting; a busy pool is no outage, so a request waits longer for it.
         return create_async_engine(
             url,
             pool_pre_ping=True,
-            pool_timeout=CONNECT_TIMEOUT_SECONDS,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_SIZE,
+            pool_timeout=POOL_WAIT_SECONDS,
             connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
         )
     if parsed.database and parsed.database != ":memory:":

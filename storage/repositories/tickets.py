@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import FollowUp, Identity, Order, Ticket, TicketEvent
+from storage.repositories.dialect import hold_locks
 from storage.repositories.lookups import chats_and_customers
 
 NUMBER_ATTEMPTS = 5
@@ -59,6 +60,10 @@ class TicketRepository:
         With a `prefix` the ticket gets the next free number with it; two tickets opened at
         once by two processes each get a number of their own.
         """
+        if prefix:
+            # Ticket numbers of one day come one transaction at a time across processes: many
+            # tickets opened at once would otherwise keep picking the same next number.
+            await hold_locks(self._session, [f"ticket-number:{prefix}"])
         for attempt in range(NUMBER_ATTEMPTS if prefix else 1):
             if prefix:
                 ticket.number = await self.next_number(prefix)
