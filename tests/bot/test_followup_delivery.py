@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.app import Services
 from bot.channels.window import ReplyWindow
-from bot.followup_delivery import send_due_followups
+from bot.followup_delivery import Dispatched, send_due_followups
 from bot.handover import hand_back, take_over
 from bot.settings import Settings
 from bot.tickets import update_ticket
@@ -298,23 +298,30 @@ async def test_a_closed_channel_window_makes_a_visit_undeliverable(
     assert await followups.outbox_texts(chat) == ["已发货"]
 
 
-async def test_two_workers_on_one_database_send_each_followup_once(
-    chat: Chat, followups: FollowUpDesk, clock: FakeClock, settings: Settings
-) -> None:
-    customers = [chat.as_user(f"customer{n}") for n in range(60)]
-    for n, customer in enumerate(customers):
-        await followups.schedule(customer, f"order:{n}:shipped:SF{n}", kind="shipping_notice")
+async def send_from_two_processes(
+    settings: Settings, clock: FakeClock, batch: int
+) -> list[Dispatched]:
+    """What is due, sent by two workers at once, each with connections of its own."""
     engines = [create_engine(settings.database_url) for _ in range(2)]
     try:
-        results = await asyncio.gather(
+        return await asyncio.gather(
             *(
-                send_due_followups(create_session_factory(engine), clock, settings, {}, batch=7)
+                send_due_followups(create_session_factory(engine), clock, settings, {}, batch=batch)
                 for engine in engines
             )
         )
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+async def test_two_workers_on_one_database_send_each_followup_once(
+    chat: Chat, followups: FollowUpDesk, clock: FakeClock, settings: Settings
+) -> None:
+    customers = [chat.as_user(f"customer{n}") for n in range(60)]
+    for n, customer in enumerate(customers):
+        await followups.schedule(customer, f"order:{n}:shipped:SF{n}", kind="shipping_notice")
+    results = await send_from_two_processes(settings, clock, batch=7)
 
     assert sum(result.sent for result in results) == 60
     async with followups.services.sessions() as session:
@@ -333,15 +340,5 @@ async def test_two_workers_keep_to_one_visit_a_week_for_a_customer(
         assert "验证成功" in await each.ask("5678")
     for n, each in enumerate(chats):
         await followups.schedule(each, f"order:{n}:visit")
-    engines = [create_engine(settings.database_url) for _ in range(2)]
-    try:
-        results = await asyncio.gather(
-            *(
-                send_due_followups(create_session_factory(engine), clock, settings, {}, batch=1)
-                for engine in engines
-            )
-        )
-    finally:
-        for engine in engines:
-            await engine.dispose()
+    results = await send_from_two_processes(settings, clock, batch=1)
     assert sum(r.sent for r in results) == 1 and sum(r.skipped for r in results) == 1
