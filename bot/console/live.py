@@ -1,10 +1,11 @@
 """Live updates for the console: a server-sent event stream that says when something changed.
 
-The stream does not carry the change itself: every `POLL_SECONDS` it reads a cheap summary of
-the conversations (the newest message id, who holds what, the viewed conversation's undelivered
-replies) and sends a `changed` event when the summary differs; the page then fetches the part
-it shows. Polling the database rather than a notification inside this process keeps it
-working with several bot processes on one PostgreSQL.
+The stream does not carry the change itself: when the database says something changed (on
+PostgreSQL, from any process: bot/console/changes.py), or every `POLL_SECONDS` where it cannot,
+it reads a cheap summary of the conversations (the newest message id, who holds what, the
+viewed conversation's undelivered replies) and sends a `changed` event when the summary
+differs; the page then fetches the part it shows. Reading the database rather than a signal
+inside this process keeps it working with several bot processes on one PostgreSQL.
 
     retry: 3000
 
@@ -21,14 +22,17 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.console.auth import SEEN_EVERY
+from bot.console.changes import DatabaseChanges
 from bot.console.services import SERVICES
 from bot.console.signed_in import SignedIn, signed_in
 from storage.repositories import Repositories
@@ -36,12 +40,15 @@ from storage.repositories import Repositories
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
+# While the database notifies of changes, a look now and then in case a notice was lost.
+NOTIFIED_POLL_SECONDS = 10.0
 HEARTBEAT_SECONDS = 15.0
 # How long a browser waits before it reconnects a dropped stream.
 RETRY_MILLISECONDS = 3000
 
 # Set when the application shuts down: open streams end instead of holding the server up.
 STOPPING: web.AppKey[asyncio.Event] = web.AppKey("live_stopping", asyncio.Event)
+CHANGES: web.AppKey[DatabaseChanges] = web.AppKey("live_changes", DatabaseChanges)
 
 State = tuple[Any, ...]
 
@@ -70,6 +77,8 @@ async def events(request: web.Request) -> web.StreamResponse:
     conversation_id = _conversation_id(request)
     services = request.config_dict[SERVICES]
     stopping = request.config_dict[STOPPING]
+    changes = request.config_dict[CHANGES]
+    seen = changes.count
     staff = signed_in(request)
     response = web.StreamResponse(
         headers={
@@ -88,7 +97,9 @@ async def events(request: web.Request) -> web.StreamResponse:
         await response.write(f"retry: {RETRY_MILLISECONDS}\n\n".encode())
         await response.write(event("ready", state))
         while not stopping.is_set() and _connected(request):
-            await _pause(stopping, POLL_SECONDS)
+            seen = await changes.wait(
+                seen, NOTIFIED_POLL_SECONDS if changes.listening else POLL_SECONDS
+            )
             if stopping.is_set() or not _connected(request):
                 break
             now = services.clock.now()
@@ -127,13 +138,6 @@ def _connected(request: web.Request) -> bool:
     return transport is not None and not transport.is_closing()
 
 
-async def _pause(stopping: asyncio.Event, seconds: float) -> None:
-    """Wait `seconds`, or less when the application shuts down."""
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(seconds):
-            await stopping.wait()
-
-
 async def _state(
     sessions: async_sessionmaker[AsyncSession], conversation_id: int | None
 ) -> State | None:
@@ -164,9 +168,24 @@ async def _still_allowed(
 
 async def _stop_streams(app: web.Application) -> None:
     app[STOPPING].set()
+    app[CHANGES].changed()  # wakes the waiting streams, which then see `STOPPING`
+
+
+async def _listening(app: web.Application) -> AsyncIterator[None]:
+    """While the application runs, hear the database's change notices (PostgreSQL only)."""
+    url = app[SERVICES].settings.database_url
+    task = None
+    if make_url(url).get_backend_name() == "postgresql":
+        task = asyncio.create_task(app[CHANGES].listen(url, app[STOPPING]))
+    yield
+    if task is not None:
+        app[STOPPING].set()
+        await task
 
 
 def add_routes(app: web.Application) -> None:
     app[STOPPING] = asyncio.Event()
+    app[CHANGES] = DatabaseChanges()
     app.on_shutdown.append(_stop_streams)
+    app.cleanup_ctx.append(_listening)
     app.router.add_get("/api/events", events)
