@@ -42,11 +42,12 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(VENV)/.runtime
+bench: $(VENV)/.runtime postgresql
 	$(PY) bench/pipeline_bench.py
 	$(PY) bench/console_bench.py
 	$(PY) bench/scheduler_bench.py
 	$(PY) bench/faq_bench.py
+	$(PY) bench/load_bench.py
 
 clean:
 	rm -rf $(VENV)

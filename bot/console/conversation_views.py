@@ -171,6 +171,7 @@ class UnsentReply:
     text: str
     time: datetime
     status: str  # 发送中 / 发送失败
+    reason: str  # why the last try failed, as the platform said
 
 
 def unsent_replies(rows: Sequence[OutboxMessage], names: dict[int, str]) -> list[UnsentReply]:
@@ -181,6 +182,7 @@ def unsent_replies(rows: Sequence[OutboxMessage], names: dict[int, str]) -> list
             row.text,
             row.created_at,
             UNSENT_NAMES.get(row.status, row.status),
+            row.last_error,
         )
         for row in rows
     ]

@@ -7,7 +7,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.app import Services
 from bot.messages import Incoming
-from bot.outbox import deliver_outbox
+from bot.outbox import MAX_ATTEMPTS, deliver_outbox
 from bot.staff_accounts import create_staff
 from storage.models import Conversation
 from storage.repositories import Repositories
@@ -132,6 +132,24 @@ async def test_a_reply_reaches_the_customer_once_the_outbox_delivers_it(
     page = await page_text(agent_console, path)
     assert "发送中" not in page
     assert "客服 小王" in page
+
+
+async def test_a_reply_that_cannot_be_delivered_shows_why(
+    agent_console: Console, chat: Chat, services: Services, clock: FakeClock
+) -> None:
+    path = await taken_over(chat, agent_console)
+    await agent_console.post_form(f"{path}/reply", {"text": "这条发不出去"})
+    down = {"web": RecordingSender(failures=100)}
+
+    await deliver_outbox(services.sessions, down, clock)
+    page = await page_text(agent_console, path)
+    assert "发送中" in page and "上次没发出，稍后重试" in page and "service is down" in page
+
+    for _ in range(MAX_ATTEMPTS):
+        clock.advance(hours=3)
+        await deliver_outbox(services.sessions, down, clock)
+    page = await page_text(agent_console, path)
+    assert "发送失败" in page and "没能发出" in page and "service is down" in page
 
 
 async def test_a_script_reply_gets_json_and_no_redirect(
