@@ -15,6 +15,7 @@ from bot.router import Router
 from bot.settings import Settings
 from handlers.context import Context
 from knowledge import KnowledgeBase, ReplyTexts
+from storage.models import Message
 from storage.repositories import Repositories
 
 # How a message asked to slow down for is marked.
@@ -76,12 +77,29 @@ class Assistant:
             sent = await repos.messages.outgoing_after(identity.id, after_id)
             return [SentMessage(m.id, m.text, m.sender, m.created_at) for m in sent]
 
-    async def _too_fast(self, repos: Repositories, identity_id: int, now: datetime) -> bool:
-        """Whether this message is one more than the customer may send in the window."""
+    async def _slow_down(
+        self, repos: Repositories, stored: Message, now: datetime
+    ) -> list[Reply] | None:
+        """The reply to a message one more than the customer may send in the window (none
+        after the first of a burst); None when it is within the limit."""
         limit = self.settings.rate_limit_messages
-        recent = await repos.messages.latest_incoming(identity_id, limit + 1)
+        recent = await repos.messages.latest_incoming(stored.identity_id, limit + 1)
         window = timedelta(seconds=self.settings.rate_limit_seconds)
-        return len(recent) > limit and now - recent[-1].created_at < window
+        if len(recent) <= limit or now - recent[-1].created_at >= window:
+            return None
+        stored.handled_by = RATE_LIMITED
+        if recent[1].handled_by == RATE_LIMITED:
+            return []  # asked to slow down already in this burst
+        reply = Reply(self.texts.render("slow_down"))
+        await repos.messages.add_outgoing(
+            stored.conversation_id,
+            stored.identity_id,
+            reply.text,
+            "bot",
+            now,
+            reply_to_id=stored.id,
+        )
+        return [reply]
 
     async def _handle_once(self, incoming: Incoming, route: bool) -> list[Reply]:
         now = self.clock.now()
@@ -103,16 +121,8 @@ class Assistant:
                 stored.handled_by = "staff"
                 conversation.updated_at = now
                 return []
-            if route and await self._too_fast(repos, identity.id, now):
-                stored.handled_by = RATE_LIMITED
-                previous = (await repos.messages.latest_incoming(identity.id, 2))[-1]
-                if previous.handled_by == RATE_LIMITED:
-                    return []  # asked to slow down already in this burst
-                replies = [Reply(self.texts.render("slow_down"))]
-                await repos.messages.add_outgoing(
-                    conversation.id, identity.id, replies[0].text, "bot", now, reply_to_id=stored.id
-                )
-                return replies
+            if route and (slowed := await self._slow_down(repos, stored, now)) is not None:
+                return slowed
             ctx = Context(
                 incoming=replace(incoming, text=text),
                 message_id=stored.id,

@@ -56,19 +56,20 @@ async def dismiss_unanswered(
 
 
 async def unanswered_groups(
-    sessions: async_sessionmaker[AsyncSession], now: datetime
+    sessions: async_sessionmaker[AsyncSession], now: datetime, synonyms: Synonyms | None = None
 ) -> list[UnansweredGroup]:
     """The recent unanswered questions, grouped, the most asked first."""
     since = now - timedelta(days=UNANSWERED_DAYS)
     async with sessions() as session:
         rows = await Repositories.for_session(session).unanswered.recent(since, UNANSWERED_ROWS)
-    return group_questions(rows)
+    return group_questions(rows, synonyms)
 
 
 def group_questions(
     questions: Iterable[AskedQuestion], synonyms: Synonyms | None = None
 ) -> list[UnansweredGroup]:
-    """Questions with the same matching form together, and forms nearly alike merged."""
+    """Questions with the same matching form together, and forms nearly alike merged; the
+    synonym groups are the assistant's, or else read from the bundled file."""
     synonyms = synonyms if synonyms is not None else Synonyms.from_file()
     # A form joins the group whose first (most asked) form is most alike, if SIMILAR_RATIO
     # alike; comparing with that one only keeps a chain of small differences from pulling

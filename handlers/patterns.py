@@ -4,7 +4,7 @@ import re
 import unicodedata
 
 from handlers.ticket_numbers import TICKET_NUMBER
-from knowledge.normalize import clean
+from knowledge.normalize import CHINESE_DIGITS, clean
 
 # An order or tracking number: up to four letters followed by 8 to 24 digits.
 _REFERENCE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{0,4}[0-9]{8,24})(?![A-Za-z0-9])")
@@ -22,19 +22,6 @@ _NAMED_PHONE_DIGITS = re.compile(
     rf"(?:{_PHONE_CUE})(?:{_PHONE_CUE}|的)*(?:是|为|[\s:：])*(1[0-9]{{10}}|[0-9]{{4}})(?![0-9])"
 )
 _ANY_MOBILE = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
-# The Chinese numerals of one digit ("两" is two before a measure word: "两件", "两星").
-CHINESE_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 
 
 def fold(text: str) -> str:

@@ -29,8 +29,10 @@ _FILLER_RE = re.compile("|".join(sorted(FILLER, key=len, reverse=True)))
 _TRAILING_PARTICLES = re.compile(r"[呢啊呀吗嘛吧哦噢哈啦哇]+$")
 _REPEATS = re.compile(r"(.)\1{2,}")
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
-_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# The Chinese numerals of one digit ("两" is two before a measure word: "两件", "两星").
+CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+CHINESE_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {"零": 0, "〇": 0, **CHINESE_DIGITS}
 _POWERS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 # Chinese numerals count something only before a unit: 三天 is 3天, but 一下 and 统一 stay.
 _UNITS = "天日号个件次年月周星期小时分钟元块毛角瓶盒支只套包单斤克毫升折期岁"

@@ -37,9 +37,7 @@ class DatabaseChanges:
     async def wait(self, seen: int, seconds: float) -> int:
         """The count, once it has moved past `seen` or after `seconds`."""
         if self.count == seen:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(seconds):
-                    await self._next.wait()
+            await pause(self._next, seconds)
         return self.count
 
     async def listen(self, database_url: str, stopping: asyncio.Event) -> None:
@@ -71,8 +69,8 @@ class DatabaseChanges:
                 await connection.close(timeout=CONNECT_TIMEOUT_SECONDS)
 
 
-async def pause(stopping: asyncio.Event, seconds: float) -> None:
-    """Wait `seconds`, or less when the application shuts down."""
+async def pause(event: asyncio.Event, seconds: float) -> None:
+    """Wait `seconds`, or less when the event is set (a change, or the application stopping)."""
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(seconds):
-            await stopping.wait()
+            await event.wait()

@@ -106,7 +106,9 @@ async def _page(
     typed: PhrasingForm | None = None,
 ) -> web.Response:
     services = request.config_dict[SERVICES]
-    groups = await unanswered_groups(services.sessions, services.clock.now())
+    # The assistant's synonym groups, read once at start rather than on every page.
+    synonyms = services.assistant.faq.synonyms
+    groups = await unanswered_groups(services.sessions, services.clock.now(), synonyms)
     async with services.sessions() as session:
         kb = await services.assistant.faq.current(Repositories.for_session(session))
     # Only the groups shown are searched: each search costs the event loop a little.

@@ -3,8 +3,9 @@
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from itertools import pairwise
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Row, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Message, OutboxMessage
@@ -24,10 +25,11 @@ class MessageRepository:
             )
         )
 
-    async def latest_incoming(self, identity_id: int, count: int) -> Sequence[Message]:
-        """This identity's last `count` messages in, newest first."""
-        result = await self._session.scalars(
-            select(Message)
+    async def latest_incoming(self, identity_id: int, count: int) -> Sequence[Row[Any]]:
+        """When this identity's last `count` messages in came and what handled them, newest
+        first."""
+        result = await self._session.execute(
+            select(Message.created_at, Message.handled_by)
             .where(Message.identity_id == identity_id, Message.direction == "in")
             .order_by(Message.id.desc())
             .limit(count)
