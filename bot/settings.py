@@ -82,6 +82,20 @@ class Settings:
     visit_after_ticket_days: float = 1.0
     visit_every_days: float = 7.0
     visit_expire_hours: float = 48.0
+    # Care visits (定期回访) per customer group, every this many days since the last one or
+    # since the customer was last heard from; 0 turns them off for the group (the default).
+    # They keep to the satisfaction visits' rules: quiet hours, one visit a week, none during
+    # an open complaint, the channel's window.
+    care_visit_new_days: float = 0.0
+    care_visit_repeat_days: float = 0.0
+    care_visit_vip_days: float = 0.0
+    # Customer groups, by orders in the last 12 months: VIP from this much spent (yuan), repeat
+    # from this many orders, new otherwise.
+    vip_min_spend: float = 2000.0
+    repeat_min_orders: int = 2
+    # Stock: at most this many left is "low"; exact numbers are told only when allowed.
+    low_stock: int = 5
+    show_stock_count: bool = False
     # An approved return whose parcel is not on its way after this many days gets a reminder.
     return_reminder_days: float = 3.0
     # The address customers send returns to, quoted in reminders (empty: "the one staff sent").

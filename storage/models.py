@@ -1,12 +1,13 @@
 """SQLAlchemy models: the shop's customers, orders, shipments, conversations and messages."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -201,7 +202,8 @@ class UnansweredQuestion(Base):
 
 
 class Product(Base):
-    """A product the shop sells; `non_returnable` refuses no-reason returns (opened cosmetics)."""
+    """A product the shop sells, from its catalogue; `non_returnable` refuses no-reason
+    returns (opened cosmetics). A product only seen on an order has no price or stock yet."""
 
     __tablename__ = "products"
 
@@ -209,6 +211,17 @@ class Product(Base):
     sku: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     non_returnable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Other names customers use ("小白瓶"); tags say what it suits ("敏感肌", "补水").
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    category: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The list price, the same for every customer; None until the catalogue is imported.
+    price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    stock: Mapped[int | None] = mapped_column(Integer)  # None: not counted
+    restock_date: Mapped[date | None] = mapped_column(Date)  # when out of stock, if known
+    # When the catalogue last changed this product: the assistant re-reads it after a change.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 TICKET_KINDS = ("after_sales", "complaint", "callback", "followup")

@@ -1,12 +1,27 @@
 """Customers, and the count of wrong phone digits given for their orders."""
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Customer
+from storage.models import Customer, Order
 from storage.repositories.lockouts import count_failure
+
+# Orders that were paid for and not given back: what a customer has bought.
+BOUGHT_STATUSES = ("paid", "shipped", "delivered")
+
+
+@dataclass(frozen=True)
+class Spending:
+    """What one customer has bought: orders ever, and orders and money since a time."""
+
+    orders: int
+    recent_orders: int
+    recent_spent: Decimal
 
 
 class CustomerRepository:
@@ -39,3 +54,27 @@ class CustomerRepository:
         await self._session.execute(
             update(Customer).where(Customer.id == customer_id).values(failed_verifications=0)
         )
+
+    async def spending(
+        self, since: datetime, customer_ids: Collection[int] | None = None
+    ) -> dict[int, Spending]:
+        """Bought orders per customer (all customers, or these), and those since `since`;
+        customers without any are left out."""
+        recent = Order.created_at >= since
+        query = (
+            select(
+                Order.customer_id,
+                func.count(Order.id),
+                func.count(case((recent, Order.id))),
+                func.coalesce(func.sum(case((recent, Order.total), else_=0)), 0),
+            )
+            .where(Order.status.in_(BOUGHT_STATUSES))
+            .group_by(Order.customer_id)
+        )
+        if customer_ids is not None:
+            query = query.where(Order.customer_id.in_(list(customer_ids)))
+        rows = await self._session.execute(query)
+        return {
+            customer_id: Spending(orders, recent_orders, Decimal(spent).quantize(Decimal("0.01")))
+            for customer_id, orders, recent_orders, spent in rows
+        }
