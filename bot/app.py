@@ -24,6 +24,7 @@ from bot.followup_delivery import ChannelReach
 from bot.handover import run_handover_jobs_forever
 from bot.importing import import_faq
 from bot.outbox import ChannelSender, deliver_outbox_forever
+from bot.product_source import ProductSource
 from bot.router import default_router
 from bot.scheduler import running_scheduler
 from bot.settings import Settings
@@ -31,7 +32,7 @@ from knowledge import ReplyTexts
 from knowledge.loaders import DEFAULT_FAQ
 from knowledge.replies import DEFAULT_REPLIES
 from storage.database import create_engine, create_session_factory, migrate
-from storage.demo import DEMO_PRODUCTS, demo_orders
+from storage.demo import demo_catalogue, demo_orders
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
@@ -77,17 +78,20 @@ async def prepare_database(
 
 
 async def load_demo_shop(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
-    """Add the demo orders once; a database that has them already is left alone."""
+    """Add the demo catalogue and orders once; a database that has them already is left alone.
+
+    A demo database from before the catalogue existed gets the catalogue alone.
+    """
     records = demo_orders(clock.now())
     async with sessions() as session, session.begin():
-        orders = Repositories.for_session(session).orders
-        if await orders.by_number(records[0].order_no) is not None:
+        repos = Repositories.for_session(session)
+        if not await repos.products.catalogue():
+            for product in demo_catalogue(clock.now()):
+                await repos.products.upsert(product, clock.now())
+        if await repos.orders.by_number(records[0].order_no) is not None:
             return
-        products = Repositories.for_session(session).products
-        for sku, name, non_returnable in DEMO_PRODUCTS:
-            await products.ensure(sku, name, non_returnable)
         for record in records:
-            await orders.upsert(record)
+            await repos.orders.upsert(record)
     log.info("demo shop loaded: %d orders", len(records))
 
 
@@ -101,6 +105,7 @@ async def start_services(settings: Settings, clock: Clock | None = None) -> Serv
         sessions=sessions,
         router=default_router(),
         faq=faq,
+        products=ProductSource(faq.synonyms),
         texts=ReplyTexts.from_file(settings.replies_file or DEFAULT_REPLIES),
         clock=clock,
         settings=settings,

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.faq_source import FaqSource
 from bot.locks import KeyedLocks
 from bot.messages import Incoming, Reply, SentMessage, ServiceUnavailable
+from bot.product_source import ProductSource
 from bot.router import Router
 from bot.settings import Settings
 from handlers.context import Context
@@ -37,6 +38,7 @@ class Assistant:
     sessions: async_sessionmaker[AsyncSession]
     router: Router
     faq: FaqSource
+    products: ProductSource
     texts: ReplyTexts
     clock: Clock
     settings: Settings
@@ -130,6 +132,7 @@ class Assistant:
                 conversation=conversation,
                 repos=repos,
                 kb=await self.faq.current(repos),
+                catalogue=await self.products.current(repos),
                 texts=self.texts,
                 clock=self.clock,
                 settings=self.settings,

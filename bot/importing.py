@@ -1,6 +1,10 @@
-"""Importing orders and FAQ entries from files into the shop's database."""
+"""Importing orders, the product catalogue and FAQ entries from files into the shop's
+database."""
 
-from collections.abc import Iterable
+import codecs
+import csv
+import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +18,13 @@ from handlers.patterns import order_references
 from knowledge import ReplyTexts
 from knowledge.loaders import load_entries
 from storage.order_records import OrderRecord, parse_order_line
+from storage.product_records import (
+    FIELDS,
+    REQUIRED_FIELDS,
+    ProductRecord,
+    parse_product_line,
+    product_from_row,
+)
 from storage.repositories import Repositories
 
 
@@ -97,6 +108,110 @@ def _decode(line: str | bytes, number: int) -> str:
         return line.decode("utf-8-sig" if number == 1 else "utf-8")
     except UnicodeDecodeError as error:
         raise ValueError(f"invalid UTF-8 at byte {error.start + 1}") from None
+
+
+async def import_products(
+    sessions: async_sessionmaker[AsyncSession], lines: Iterable[str | bytes], now: datetime
+) -> ImportReport:
+    """Import JSON lines of products: valid lines are saved, bad ones reported by number.
+
+    A product already known (from an order, or an earlier import) is updated by its SKU.
+    """
+    report = ImportReport()
+    records: list[tuple[int, ProductRecord]] = []
+    for number, line in enumerate(lines, 1):
+        try:
+            text = _decode(line, number)
+            if text.strip():
+                records.append((number, parse_product_line(text)))
+        except ValueError as error:
+            report.errors.append((number, str(error)))
+    await _save_products(sessions, records, now, report)
+    return report
+
+
+async def import_products_csv(
+    sessions: async_sessionmaker[AsyncSession], data: bytes, now: datetime
+) -> ImportReport:
+    """Import a CSV catalogue with a header row: bad rows are reported by the line of the
+    file they start on, the others saved.
+
+    A file that is not UTF-8, or whose header lacks a needed column or names one kefu does not
+    know, is refused as a whole (ValueError): guessing there would save wrong products.
+    """
+    report = ImportReport()
+    records: list[tuple[int, ProductRecord]] = []
+    reader = csv.reader(io.StringIO(_decode_file(data), newline=""))
+    header = _csv_header(reader)
+    while True:
+        # A quoted cell may hold line breaks: a row is named by the line it starts on.
+        number = reader.line_num + 1
+        try:
+            cells = next(reader, None)
+            if cells is None:
+                break
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                raise ValueError(f"{len(cells)} cells, but the header has {len(header)} columns")
+            records.append((number, product_from_row(dict(zip(header, cells, strict=True)))))
+        except (ValueError, csv.Error) as error:
+            report.errors.append((number, str(error)))
+    await _save_products(sessions, records, now, report)
+    return report
+
+
+def _decode_file(data: bytes) -> str:
+    # Without the byte order mark, so the error's position is counted in the same bytes.
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ValueError(
+            f"not UTF-8 (invalid byte on line {line}): save the file as UTF-8 and import again"
+        ) from None
+
+
+def _csv_header(reader: Iterator[list[str]]) -> list[str]:
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+    except csv.Error as error:
+        raise ValueError(f"unreadable CSV header: {error}") from None
+    missing = [name for name in REQUIRED_FIELDS if name not in header]
+    if missing:
+        raise ValueError(f"the CSV header has no column {', '.join(missing)}")
+    unknown = [name for name in header if name not in FIELDS]
+    if unknown:
+        raise ValueError(
+            f"unknown CSV column {', '.join(map(repr, unknown))}; "
+            f"the columns are {', '.join(FIELDS)}"
+        )
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise ValueError(f"the CSV header names {', '.join(repeated)} more than once")
+    return header
+
+
+async def _save_products(
+    sessions: async_sessionmaker[AsyncSession],
+    records: list[tuple[int, ProductRecord]],
+    now: datetime,
+    report: ImportReport,
+) -> None:
+    async with sessions() as session, session.begin():
+        products = Repositories.for_session(session).products
+        for number, record in records:
+            try:
+                # A savepoint per product: one the database refuses does not undo the others.
+                async with session.begin_nested():
+                    created = await products.upsert(record, now)
+            except SQLAlchemyError as error:
+                report.errors.append((number, f"refused by the database: {error.orig or error}"))
+                continue
+            report.added += created
+            report.updated += not created
+    report.errors.sort()
 
 
 async def import_faq(

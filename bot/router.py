@@ -12,6 +12,7 @@ from handlers.handover import HandoverRule, offer_person
 from handlers.logistics import LogisticsRule
 from handlers.orders import OrderRule
 from handlers.patterns import contains_any
+from handlers.products import ProductRule
 from handlers.rule import DialogOwner, Rule
 from handlers.smalltalk import SmalltalkRule
 from handlers.survey import SurveyRule
@@ -129,6 +130,7 @@ def default_router() -> Router:
     faq = FaqRule()
     handover = HandoverRule()
     survey = SurveyRule()
+    products = ProductRule()
     rules: list[Rule] = [
         handover,
         # Before complaints: a short "很差" answering a visit is a rating, not a complaint.
@@ -139,6 +141,7 @@ def default_router() -> Router:
         TicketStatusRule(),
         LogisticsRule(),
         orders,
+        products,
         SmalltalkRule(),
         faq,
     ]
@@ -150,5 +153,6 @@ def default_router() -> Router:
         complaints,
         handover,
         survey,
+        products,
     ]
     return Router(rules, owners, fallback=FallbackRule())

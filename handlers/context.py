@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from knowledge.product_catalogue import ProductCatalogue
+
 from bot.clock import Clock
 from bot.messages import Incoming, Reply
 from bot.settings import Settings
@@ -26,6 +28,7 @@ class Context:
     conversation: Conversation
     repos: Repositories
     kb: KnowledgeBase
+    catalogue: ProductCatalogue
     texts: ReplyTexts
     clock: Clock
     settings: Settings

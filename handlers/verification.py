@@ -13,6 +13,7 @@ from bot.messages import Reply
 from handlers.context import Context
 from handlers.order_views import order_detail, parcel_detail
 from handlers.patterns import order_references, phone_digits_with_reference, phone_last_four
+from handlers.reorder import reorder_replies
 
 FLOW = "verify"
 
@@ -22,12 +23,17 @@ def is_locked(ctx: Context) -> bool:
     return locked_until is not None and locked_until > ctx.clock.now()
 
 
-async def show_order(ctx: Context, order_no: str, purpose: str) -> Reply:
-    """The order's details for an identity allowed to see them; remembers it as the topic."""
+async def show_order(ctx: Context, order_no: str, purpose: str) -> list[Reply]:
+    """The order's details for an identity allowed to see them; remembers it as the topic.
+
+    For "reorder" (buying the same again), what the now verified customer last bought.
+    """
+    if purpose == "reorder":
+        return await reorder_replies(ctx)
     order = await ctx.repos.orders.by_number(order_no)
     assert order is not None  # its owner was just looked up
     ctx.memory["order_no"] = order.order_no
-    return parcel_detail(ctx, order) if purpose == "logistics" else order_detail(ctx, order)
+    return [parcel_detail(ctx, order) if purpose == "logistics" else order_detail(ctx, order)]
 
 
 async def open_order(ctx: Context, reference: str, purpose: str) -> list[Reply]:
@@ -43,7 +49,7 @@ async def open_order(ctx: Context, reference: str, purpose: str) -> list[Reply]:
         ctx.end_dialog()  # no digits to wait for any more
     if not check.ok:
         return check.replies
-    return [*check.replies, await show_order(ctx, check.order_no, purpose)]
+    return [*check.replies, *await show_order(ctx, check.order_no, purpose)]
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,7 @@ async def check_digits(ctx: Context, digits: str) -> list[Reply]:
     if check.ok:
         purpose = ctx.dialog["purpose"]
         ctx.end_dialog()
-        return [*check.replies, await show_order(ctx, check.order_no, purpose)]
+        return [*check.replies, *await show_order(ctx, check.order_no, purpose)]
     if check.locked:
         ctx.end_dialog()
     return check.replies

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Product
+from storage.product_records import ProductRecord
 
 # The catalogue's state as one value: it changed when this did (count, newest change).
 CatalogueRevision = tuple[int, datetime | None]
@@ -52,3 +53,36 @@ class ProductRepository:
             product.non_returnable = non_returnable
         await self._session.flush()
         return product
+
+    async def upsert(self, record: ProductRecord, now: datetime) -> bool:
+        """Add the product or set every field of it from the record; True if it was added.
+
+        The row (and its id) is kept: orders and tickets name products by SKU. `updated_at`
+        moves to `now` only when something changed, so an unchanged re-import does not make
+        the assistant read the catalogue again.
+        """
+        product = await self.by_sku(record.sku)
+        added = product is None
+        if product is None:
+            product = Product(sku=record.sku)
+            self._session.add(product)
+        fields = {
+            "name": record.name,
+            "non_returnable": record.non_returnable,
+            "aliases": list(record.aliases),
+            "category": record.category,
+            "tags": list(record.tags),
+            "description": record.description,
+            "price": record.price,
+            "stock": record.stock,
+            "restock_date": record.restock_date,
+        }
+        changed = added
+        for key, value in fields.items():
+            if getattr(product, key) != value:
+                setattr(product, key, value)
+                changed = True
+        if changed:
+            product.updated_at = now
+        await self._session.flush()
+        return added

@@ -1,0 +1,222 @@
+"""Product questions: the list price, whether it is in stock, what suits a need, the same
+again as last time.
+
+A question names its product (by name, other name or a part of it, typos allowed), or points
+back at the one just talked about ("这个多少钱"). When several products fit, the bot asks
+which one; in the middle of another dialog it lists them instead, and that dialog's question
+is asked again. A lower price someone else is said to have quoted gets the official price,
+politely, and a price complaint ticket for staff.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bot.messages import Reply
+from handlers.answers import choice
+from handlers.complaints import CATEGORY_NAMES
+from handlers.context import Context
+from handlers.orders import ASK_FLOW
+from handlers.patterns import asks_something, filler
+from handlers.product_views import money, price_text, product_line, stock_state, stock_text
+from handlers.product_words import (
+    POINTING_WORDS,
+    PRICE_WORDS,
+    STOCK_WORDS,
+    asks_price,
+    asks_recommendation,
+    asks_reorder,
+    asks_stock,
+    points_back,
+    quoted_amount,
+    quotes_someone,
+)
+from handlers.reorder import reorder_replies
+from handlers.ticketing import new_ticket_notice, open_ticket
+from knowledge.normalize import clean
+from storage.models import Product
+
+PICK_FLOW = "product_pick"
+MAX_RECOMMENDATIONS = 3
+# What is left of "这个多少钱呀" once the question words go: nothing, so it asks about the
+# product talked about (or, with none, which one); "运费多少钱" leaves 运费 and is no product
+# question.
+_QUESTION_ONLY = filler(*PRICE_WORDS, *STOCK_WORDS, *POINTING_WORDS, "还", "有", "是", "现在")
+
+
+@dataclass(frozen=True)
+class ProductQuestion:
+    """What a message asks: `wants` some of "price", "stock", or "recommend" / "reorder";
+    `skus` the products it is about (several: it could be any of them)."""
+
+    wants: frozenset[str]
+    skus: tuple[str, ...] = ()
+
+
+def _asks_only(text: str) -> bool:
+    return len(_QUESTION_ONLY.sub("", clean(text))) == 0
+
+
+def _price_or_stock(ctx: Context) -> frozenset[str]:
+    text = ctx.text
+    wants = {want for want, asks in (("price", asks_price), ("stock", asks_stock)) if asks(text)}
+    if not wants and quoted_amount(text) is not None and quotes_someone(text):
+        wants.add("price")  # "代理说小白瓶只要120"
+    return frozenset(wants)
+
+
+class ProductRule:
+    name = "products"
+    # A product question in the middle of another dialog is answered, and the dialog goes on.
+    interrupts_dialogs = True
+    flows = (PICK_FLOW,)
+
+    async def match(self, ctx: Context) -> ProductQuestion | None:
+        dialog = ctx.dialog
+        # Before another dialog's owner has read the message, only a question interrupts it:
+        # "面膜价格比别人贵" may answer it. Once it declined, any product question counts.
+        interrupting = dialog is not None and not ctx.memo.get("dialog_declined")
+        if interrupting and (dialog["flow"] == PICK_FLOW or not asks_something(ctx.text)):
+            return None
+        if asks_reorder(ctx.text):
+            return ProductQuestion(frozenset({"reorder"}))
+        wants = _price_or_stock(ctx)
+        if wants:
+            named = ctx.catalogue.named(ctx.text)
+            if named:
+                return ProductQuestion(wants, tuple(item.sku for item in named))
+            remembered = ctx.memory.get("product_sku")
+            if dialog is None and (_asks_only(ctx.text) or (remembered and points_back(ctx.text))):
+                return ProductQuestion(wants, (remembered,) if remembered else ())
+        elif (only := ctx.catalogue.only_named(ctx.text)) is not None:
+            # A product's name and nothing else ("小白瓶"): what it costs and whether it is there.
+            return ProductQuestion(frozenset({"price", "stock"}), (only.sku,))
+        if asks_recommendation(ctx.text):
+            suited = ctx.catalogue.suited(ctx.text, limit=MAX_RECOMMENDATIONS * 2)
+            # "推荐一款面膜": no need named, but a kind of product.
+            suited = suited or ctx.catalogue.named(ctx.text)
+            if suited:
+                return ProductQuestion(frozenset({"recommend"}), tuple(i.sku for i in suited))
+        return None
+
+    async def handle(self, ctx: Context, found: ProductQuestion) -> list[Reply]:
+        if "reorder" in found.wants:
+            return await _reorder(ctx)
+        products = await _products(ctx, found.skus)
+        if "recommend" in found.wants:
+            return _recommend(ctx, products)
+        if len(found.skus) == 1:
+            if not products:
+                return [ctx.say("product_not_sold")]
+            return [await _answer_about(ctx, found.wants, products[0], ctx.text)]
+        if ctx.dialog is not None and products:
+            # Another dialog is waiting for its answer: answer for each rather than ask back.
+            answers = [await _answer(ctx, found.wants, p, question="") for p in products]
+            return [Reply("\n".join(answers))]
+        return _ask_which(ctx, found.wants, products)
+
+    async def resume(self, ctx: Context) -> list[Reply] | None:
+        """A number or a name picks the product asked about; anything else drops the question."""
+        assert ctx.dialog is not None
+        offered: list[str] = ctx.dialog.get("skus", [])
+        wants = frozenset(ctx.dialog.get("wants", ["price"]))
+        question = str(ctx.dialog.get("question", ""))
+        ctx.end_dialog()
+        sku = _picked(ctx, offered)
+        if sku is None:
+            return None
+        products = await _products(ctx, (sku,))
+        if not products:
+            return [ctx.say("product_not_sold")]
+        return [await _answer_about(ctx, wants, products[0], question)]
+
+
+def _ask_which(ctx: Context, wants: frozenset[str], products: list[Product]) -> list[Reply]:
+    """Ask which of the products is meant (or, with none to offer, its name)."""
+    skus = [product.sku for product in products]
+    slots = {"skus": skus, "wants": sorted(wants), "question": ctx.text}
+    ctx.start_dialog(PICK_FLOW, prompt="", soft=True, **slots)
+    if not products:
+        return [ctx.say("product_which_name")]
+    lines = [ctx.texts.render("product_which")]
+    lines += [
+        ctx.texts.render("product_which_line", number=number, product=product.name)
+        for number, product in enumerate(products, 1)
+    ]
+    return [Reply("\n".join(lines))]
+
+
+def _picked(ctx: Context, offered: list[str]) -> str | None:
+    """The SKU the answer picks: a number from the list, or a name (of one offered)."""
+    if offered and (number := choice(ctx.text, len(offered))) is not None:
+        return offered[number - 1]
+    named = [item.sku for item in ctx.catalogue.named(ctx.text)]
+    if offered:
+        named = [sku for sku in named if sku in offered]
+    return named[0] if len(named) == 1 else None
+
+
+async def _products(ctx: Context, skus: tuple[str, ...]) -> list[Product]:
+    """The catalogue's products for these SKUs, in their order, with today's price and stock."""
+    rows = await ctx.repos.products.by_skus(skus)
+    return [rows[sku] for sku in skus if sku in rows and rows[sku].price is not None]
+
+
+async def _answer_about(
+    ctx: Context, wants: frozenset[str], product: Product, question: str
+) -> Reply:
+    """The answer about one product, which becomes the one talked about ("这个呢")."""
+    ctx.memory["product_sku"] = product.sku
+    return Reply(await _answer(ctx, wants, product, question))
+
+
+async def _answer(ctx: Context, wants: frozenset[str], product: Product, question: str) -> str:
+    """Price and/or stock of one product; a lower price quoted by someone else is recorded."""
+    lines = [await _price(ctx, product, question)] if "price" in wants else []
+    if "stock" in wants:
+        lines.append(stock_text(ctx, product))
+    return "\n".join(lines)
+
+
+async def _price(ctx: Context, product: Product, question: str) -> str:
+    quoted = quoted_amount(question)
+    if product.price is None or quoted is None or quoted >= product.price:
+        return price_text(ctx, product)
+    if not quotes_someone(question):
+        return price_text(ctx, product)  # bargaining: the price is the price
+    ticket = await open_ticket(
+        ctx,
+        "complaint",
+        category="price",
+        description=question,
+        notice=new_ticket_notice("complaint", CATEGORY_NAMES["price"]),
+    )
+    return ctx.texts.render(
+        "product_price_official",
+        product=product.name,
+        price=money(product.price),
+        quoted=money(Decimal(quoted)),
+        number=ticket.number,
+    )
+
+
+def _recommend(ctx: Context, products: list[Product]) -> list[Reply]:
+    """Up to three products that suit the need, those in stock first."""
+    if not products:
+        return [ctx.say("product_recommend_none")]
+    # sorted() keeps the matcher's order among products that stand alike.
+    ranked = sorted(products, key=lambda p: stock_state(p, ctx.settings.low_stock) == "out")
+    chosen = ranked[:MAX_RECOMMENDATIONS]
+    if len(chosen) == 1:
+        ctx.memory["product_sku"] = chosen[0].sku
+    lines = [ctx.texts.render("product_recommend_heading")]
+    lines += [product_line(ctx, product, "product_recommend_line") for product in chosen]
+    lines.append(ctx.texts.render("product_recommend_footer"))
+    return [Reply("\n".join(lines))]
+
+
+async def _reorder(ctx: Context) -> list[Reply]:
+    """The last order's items for a verified chat; anyone else is asked to verify first."""
+    if ctx.identity.customer_id is None:
+        ctx.start_dialog(ASK_FLOW, prompt="ask_order_number", purpose="reorder")
+        return [ctx.say("product_reorder_verify")]
+    return await reorder_replies(ctx)
