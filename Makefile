@@ -47,6 +47,7 @@ bench: $(VENV)/.runtime postgresql
 	$(PY) bench/console_bench.py
 	$(PY) bench/scheduler_bench.py
 	$(PY) bench/faq_bench.py
+	$(PY) bench/product_bench.py
 	$(PY) bench/load_bench.py
 
 clean:

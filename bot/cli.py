@@ -1,5 +1,5 @@
-"""The command line: run the server, chat in the terminal, import orders and FAQ, work
-tickets and read reports."""
+"""The command line: run the server, chat in the terminal, import orders, products and FAQ,
+work tickets and read reports."""
 
 import argparse
 import asyncio
@@ -14,7 +14,15 @@ from aiohttp import web
 from bot.app import Services, create_app, prepare_database, start_services
 from bot.channels.console import chat_in_terminal
 from bot.clock import Clock, SystemClock
-from bot.importing import ImportReport, NewsSettings, import_faq, import_orders
+from bot.customer_command import add_customer_commands, customers_show
+from bot.importing import (
+    ImportReport,
+    NewsSettings,
+    import_faq,
+    import_orders,
+    import_products,
+    import_products_csv,
+)
 from bot.remind_command import add_remind_command, remind
 from bot.reports import complaint_report
 from bot.satisfaction_report import satisfaction_report
@@ -62,11 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="chat with the assistant in this terminal")
     chat.add_argument("--user", default="terminal", help="your chat id (default: terminal)")
     imports = commands.add_parser("import", help="import data from a file")
-    imports.add_argument("kind", choices=("orders", "faq"))
-    imports.add_argument("file", type=Path)
+    imports.add_argument("kind", choices=("orders", "products", "faq"))
+    imports.add_argument(
+        "file",
+        type=Path,
+        help="orders: JSON lines; products: JSON lines or .csv; faq: .yaml, .jsonl or .csv",
+    )
     _add_ticket_commands(commands)
     add_staff_commands(commands)
     add_remind_command(commands)
+    add_customer_commands(commands)
     report = commands.add_parser("report", help="print a report")
     report.add_argument("kind", choices=("complaints", "satisfaction"))
     report.add_argument(
@@ -151,6 +164,9 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     if args.command == "remind":
         logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(remind(settings, clock or SystemClock(), args))
+    if args.command == "customers":
+        logging.getLogger().setLevel(logging.WARNING)
+        return asyncio.run(customers_show(settings, clock or SystemClock(), args))
     if args.command in ("tickets", "report"):
         logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(_staff_command(settings, clock or SystemClock(), args))
@@ -226,6 +242,11 @@ async def _import(settings: Settings, clock: Clock, kind: str, path: Path) -> in
             # Bytes, decoded line by line, so one line of bad UTF-8 is reported and skipped.
             with path.open("rb") as handle:
                 report = await import_orders(sessions, handle, news)
+        elif kind == "products" and path.suffix.lower() == ".csv":
+            report = await import_products_csv(sessions, path.read_bytes(), clock.now())
+        elif kind == "products":
+            with path.open("rb") as handle:
+                report = await import_products(sessions, handle, clock.now())
         else:
             report = await import_faq(sessions, path, clock.now())
     except (ValueError, OSError) as error:

@@ -1,6 +1,7 @@
 """Customer groups (new, repeat, VIP), computed from what each customer bought."""
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from bot.settings import Settings
 from storage.repositories.customers import Spending
@@ -21,7 +22,8 @@ def customer_group(spending: Spending | None, settings: Settings) -> str:
     """VIP by money spent in the last 12 months, repeat by orders, new otherwise."""
     if spending is None:
         return "new"
-    if spending.recent_spent >= settings.vip_min_spend:
+    # Through str: the float 1999.99 is a hair below Decimal("1999.99").
+    if spending.recent_spent >= Decimal(str(settings.vip_min_spend)):
         return "vip"
     if spending.orders >= settings.repeat_min_orders:
         return "repeat"

@@ -89,8 +89,8 @@ class Settings:
     care_visit_new_days: float = 0.0
     care_visit_repeat_days: float = 0.0
     care_visit_vip_days: float = 0.0
-    # Customer groups, by orders in the last 12 months: VIP from this much spent (yuan), repeat
-    # from this many orders, new otherwise.
+    # Customer groups: VIP from this much spent (yuan) in the last 12 months, repeat from this
+    # many orders bought (ever), new otherwise.
     vip_min_spend: float = 2000.0
     repeat_min_orders: int = 2
     # Stock: at most this many left is "low"; exact numbers are told only when allowed.

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from bot.console.formatting import MediaReference, media_references
+from bot.customer_profiles import CustomerProfile, customer_profile
+from bot.settings import Settings
 from storage.models import FollowUp, Handover, Message, OutboxMessage
 from storage.repositories import Repositories
 from storage.repositories.conversations import ConversationOwner
@@ -28,6 +30,7 @@ UNSENT_NAMES = {"pending": "发送中", "sending": "发送中", "failed": "发�
 FOLLOWUP_KIND_NAMES = {
     "shipping_notice": "发货通知",
     "visit": "满意度回访",
+    "care": "定期回访",
     "return_reminder": "退货提醒",
     "message": "定时消息",
 }
@@ -45,14 +48,18 @@ def customer_label(owner: ConversationOwner | None) -> str:
     """ "网页 · alice", with the verified customer's name when the chat is bound to one."""
     if owner is None:
         return "未知客户"
-    external = owner.external_id
-    # Platform ids (WeChat openids) are long and meaningless: their ends tell them apart.
-    if len(external) > 14:
-        external = f"{external[:6]}…{external[-4:]}"
-    label = f"{CHANNEL_NAMES.get(owner.channel, owner.channel)} · {external}"
+    label = chat_label(owner.channel, owner.external_id)
     if owner.customer_name:
         label += f"（{owner.customer_name}）"
     return label
+
+
+def chat_label(channel: str, external_id: str) -> str:
+    """ "网页 · alice": the channel and the customer's id on it."""
+    # Platform ids (WeChat openids) are long and meaningless: their ends tell them apart.
+    if len(external_id) > 14:
+        external_id = f"{external_id[:6]}…{external_id[-4:]}"
+    return f"{CHANNEL_NAMES.get(channel, channel)} · {external_id}"
 
 
 def preview(message: Message | None) -> str:
@@ -225,6 +232,8 @@ class ConversationDetail:
     unsent: list[UnsentReply]
     orders: list[ShownOrder]
     tickets: list[ShownTicket]
+    identity_id: int | None = None
+    customer_id: int | None = None  # the verified customer of the chat
 
     @property
     def last_message_id(self) -> int:
@@ -279,6 +288,8 @@ async def load_detail(
         unsent=unsent_replies(await repos.messages.unsent(conversation.id), names),
         orders=orders,
         tickets=tickets,
+        identity_id=owner.identity_id if owner else None,
+        customer_id=owner.customer_id if owner else None,
     )
 
 
@@ -321,3 +332,38 @@ async def load_followups(repos: Repositories, conversation_id: int) -> list[Show
         return []
     followups = await repos.followups.for_identity(conversation.identity_id)
     return shown_followups(followups, await staff_names(repos))
+
+
+@dataclass(frozen=True)
+class OtherChat:
+    """Another chat verified as the same customer, linked when it has a conversation."""
+
+    label: str
+    conversation_id: int | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class CustomerPanel:
+    """The verified customer beside a conversation: their profile and their other chats."""
+
+    profile: CustomerProfile
+    other_chats: list[OtherChat]
+
+
+async def load_customer_panel(
+    repos: Repositories, detail: ConversationDetail, settings: Settings, now: datetime
+) -> CustomerPanel | None:
+    """The profile of the conversation's customer; None for a chat not verified as one, so
+    nothing about any customer is shown beside it."""
+    if detail.customer_id is None:
+        return None
+    profile = await customer_profile(repos, detail.customer_id, settings, now)
+    if profile is None:
+        return None
+    others = [
+        OtherChat(chat_label(chat.channel, chat.external_id), chat.conversation_id, chat.active)
+        for chat in profile.chats
+        if chat.identity_id != detail.identity_id
+    ]
+    return CustomerPanel(profile, others)

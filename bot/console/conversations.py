@@ -16,6 +16,8 @@ from bot import handover
 from bot.console import live
 from bot.console.conversation_views import (
     ConversationDetail,
+    CustomerPanel,
+    load_customer_panel,
     load_detail,
     load_followups,
     load_lists,
@@ -82,6 +84,7 @@ class Loaded:
 
     detail: ConversationDetail
     canned: list[CannedOption]
+    panel: CustomerPanel | None = None  # the verified customer's profile
 
 
 async def _load(request: web.Request, after_message_id: int = 0) -> Loaded:
@@ -90,9 +93,15 @@ async def _load(request: web.Request, after_message_id: int = 0) -> Loaded:
         repos = Repositories.for_session(session)
         detail = await load_detail(repos, _conversation_id(request), after_message_id)
         canned = [CannedOption(c.id, c.title, c.text) for c in await repos.canned.all()]
+        panel = None
+        if detail is not None:
+            # Loaded for every refresh too: the side panel is replaced whole each time.
+            panel = await load_customer_panel(
+                repos, detail, services.settings, services.clock.now()
+            )
     if detail is None:
         raise _not_found(request)
-    return Loaded(detail, canned)
+    return Loaded(detail, canned, panel)
 
 
 def _not_found(request: web.Request) -> web.HTTPNotFound:
@@ -107,6 +116,7 @@ def _page_context(request: web.Request, loaded: Loaded) -> dict[str, Any]:
     return {
         "section": "conversations",
         "conversation": loaded.detail,
+        "panel": loaded.panel,
         "can_reply": loaded.detail.held_by(me.id),
         # Only the holder hands back: an admin taking someone's chat away would surprise them.
         # Admins may return anyone's chat: an agent who left must not strand a customer.

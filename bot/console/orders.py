@@ -19,6 +19,7 @@ from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render
+from bot.customer_profiles import masked_phone
 from bot.order_updates import (
     SHIPPABLE_STATUSES,
     OrderNotFound,
@@ -69,13 +70,6 @@ class ShipmentForm:
 
     carrier: str = ""
     tracking_no: str = ""
-
-
-def masked_phone(phone: str) -> str:
-    """138****5678: enough to tell customers apart on screen, not to call them."""
-    if len(phone) >= 11:
-        return f"{phone[:3]}****{phone[-4:]}"
-    return f"****{phone[-4:]}"
 
 
 async def list_page(request: web.Request) -> web.Response:

@@ -1,18 +1,36 @@
 """Customers, and the count of wrong phone digits given for their orders."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
-from storage.models import Customer, Order
+from storage.models import Conversation, Customer, FollowUp, Identity, Message, Order, Ticket
 from storage.repositories.lockouts import count_failure
+from storage.repositories.tickets import ACTIVE_STATUSES
 
 # Orders that were paid for and not given back: what a customer has bought.
 BOUGHT_STATUSES = ("paid", "shipped", "delivered")
+
+
+@dataclass(frozen=True)
+class OrderTotals:
+    """All a customer's orders in any status, and the money of those bought, ever."""
+
+    placed: int
+    spent: Decimal
+
+
+@dataclass(frozen=True)
+class ContactTimes:
+    """The first message in or out of a customer's chats, and their own latest one."""
+
+    first_message: datetime | None
+    last_from_customer: datetime | None
 
 
 @dataclass(frozen=True)
@@ -78,3 +96,106 @@ class CustomerRepository:
             customer_id: Spending(orders, recent_orders, Decimal(spent).quantize(Decimal("0.01")))
             for customer_id, orders, recent_orders, spent in rows
         }
+
+    async def by_id(self, customer_id: int) -> Customer | None:
+        return await self._session.get(Customer, customer_id)
+
+    async def order_totals(self, customer_id: int) -> OrderTotals:
+        """Orders placed ever, and the money of those bought (as `spending` counts them)."""
+        bought = Order.status.in_(BOUGHT_STATUSES)
+        placed, spent = (
+            await self._session.execute(
+                select(
+                    func.count(Order.id),
+                    func.coalesce(func.sum(case((bought, Order.total), else_=0)), 0),
+                ).where(Order.customer_id == customer_id)
+            )
+        ).one()
+        return OrderTotals(placed, Decimal(spent).quantize(Decimal("0.01")))
+
+    async def recent_orders(self, customer_id: int, limit: int) -> Sequence[Order]:
+        """The customer's newest orders, without their items or parcels."""
+        result = await self._session.scalars(
+            select(Order)
+            .where(Order.customer_id == customer_id)
+            .order_by(Order.created_at.desc(), Order.id.desc())
+            .limit(limit)
+        )
+        return result.all()
+
+    async def chats(self, customer_id: int) -> list[tuple[Identity, int | None]]:
+        """The chat identities verified as this customer's with their conversation's id (if
+        one was started), the oldest first."""
+        rows = await self._session.execute(
+            select(Identity, Conversation.id)
+            .outerjoin(Conversation, Conversation.identity_id == Identity.id)
+            .where(Identity.customer_id == customer_id)
+            .order_by(Identity.created_at, Identity.id)
+        )
+        return [(identity, conversation_id) for identity, conversation_id in rows.all()]
+
+    async def tickets(self, customer_id: int, limit: int) -> Sequence[Ticket]:
+        """The customer's newest tickets, those opened from their chats before they were
+        verified included."""
+        result = await self._session.scalars(
+            select(Ticket)
+            .where(_belongs_to(customer_id, Ticket.customer_id, Ticket.identity_id))
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            .limit(limit)
+        )
+        return result.all()
+
+    async def open_ticket_count(self, customer_id: int) -> int:
+        """The customer's tickets that still need work."""
+        count = await self._session.scalar(
+            select(func.count(Ticket.id)).where(
+                _belongs_to(customer_id, Ticket.customer_id, Ticket.identity_id),
+                Ticket.status.in_(ACTIVE_STATUSES),
+            )
+        )
+        return count or 0
+
+    async def visit_ratings(self, customer_id: int) -> Sequence[tuple[int, datetime]]:
+        """The ratings the customer gave satisfaction visits, and when, the newest first.
+        Visits come at most once a week, so a customer has few."""
+        rows = await self._session.execute(
+            select(FollowUp.rating, FollowUp.answered_at)
+            .where(
+                _belongs_to(customer_id, FollowUp.customer_id, FollowUp.identity_id),
+                FollowUp.kind == "visit",
+                FollowUp.status == "answered",
+                FollowUp.rating.is_not(None),
+            )
+            .order_by(FollowUp.answered_at.desc(), FollowUp.id.desc())
+        )
+        return [(rating, answered_at) for rating, answered_at in rows.all()]
+
+    async def contact_times(self, customer_id: int) -> ContactTimes:
+        """When the customer's chats first had a message, and when they last wrote."""
+        incoming = Message.direction == "in"
+        first, last = (
+            await self._session.execute(
+                select(
+                    func.min(Message.created_at),
+                    func.max(case((incoming, Message.created_at))),
+                ).where(Message.identity_id.in_(_chat_ids(customer_id)))
+            )
+        ).one()
+        return ContactTimes(first, last)
+
+
+def _chat_ids(customer_id: int) -> Select[tuple[int]]:
+    return select(Identity.id).where(Identity.customer_id == customer_id)
+
+
+def _belongs_to(
+    customer_id: int,
+    row_customer: InstrumentedAttribute[int | None],
+    row_identity: InstrumentedAttribute[int],
+) -> ColumnElement[bool]:
+    """Rows for the customer, or for none yet from one of their chats (a ticket opened
+    before the chat was verified); a chat verified as someone else since keeps theirs."""
+    return or_(
+        row_customer == customer_id,
+        and_(row_customer.is_(None), row_identity.in_(_chat_ids(customer_id))),
+    )
