@@ -8,9 +8,10 @@ then delivers it like any other message.
 Rules, in the order they are checked:
 - quiet hours: nothing the bot times itself goes out in them; what waited through them is
   released over the first half hour after (`quiet_hours.released_at`);
-- visits: none while a person talks with the customer or a complaint of theirs is open, none
-  within a week (setting) of another visit to the same customer, none for a ticket reopened
-  since; those are `skipped`, with the reason in `note`;
+- visits, satisfaction and care visits alike (`VISIT_KINDS`): none while a person talks with
+  the customer or a complaint of theirs is open, none within a week (setting) of another
+  visit of either kind to the same customer, none for a ticket reopened since; those are
+  `skipped`, with the reason in `note`;
 - reminders for a return: none once the ticket moved on;
 - the channel's window: a channel may refuse to message a customer now (the Official Account
   allows it only within 48 hours of their last message): the follow-up is `undeliverable`.
@@ -29,6 +30,7 @@ from bot.quiet_hours import is_quiet, last_quiet_end, released_at
 from bot.settings import Settings
 from storage.models import Conversation, FollowUp, Identity, Ticket
 from storage.repositories import Repositories
+from storage.repositories.followups import VISIT_KINDS
 from storage.repositories.outbox import OutboxEntry
 
 # Why a follow-up did not go, as staff read it in the console (and the reports group it).
@@ -160,7 +162,8 @@ async def _send_claimed(
             identity = facts.identities[followup.identity_id]
             conversation = facts.conversations[identity.id]
             talking = conversation.mode != "bot"
-            if followup.kind == "visit" and talking and now - followup.created_at < TOO_OLD:
+            is_visit = followup.kind in VISIT_KINDS
+            if is_visit and talking and now - followup.created_at < TOO_OLD:
                 # A person is with the customer now: ask them later.
                 followup.status, followup.sent_at = "scheduled", None
                 followup.due_at, followup.note = now + WAIT_FOR_STAFF, TALKING_WITH_STAFF
@@ -179,7 +182,7 @@ async def _send_claimed(
                 followup.note = WINDOW_CLOSED.format(channel=identity.channel)
                 done.undeliverable += 1
                 continue
-            if followup.kind == "visit":  # the next visit to them this week is skipped
+            if is_visit:  # the next visit to them this week is skipped
                 facts.visited_chats.add(identity.id)
                 if followup.customer_id is not None:
                     facts.visited_customers.add(followup.customer_id)
@@ -208,7 +211,7 @@ async def _facts(
     identities = await repos.identities.by_ids({f.identity_id for f in claimed})
     conversations = await repos.conversations.for_identities(list(identities), now)
     tickets = await repos.tickets.by_ids({f.ticket_id for f in claimed if f.ticket_id})
-    visits = [f for f in claimed if f.kind == "visit"]
+    visits = [f for f in claimed if f.kind in VISIT_KINDS]
     chats = {f.identity_id for f in visits}
     customers = {c for f in visits if (c := _customer(f, identities)) is not None}
     complaining_chats, complaining_customers = await repos.tickets.complaining(chats, customers)
@@ -244,7 +247,7 @@ def _reason_not_to_send(
         if ticket is None or ticket.status != "waiting_customer":
             return RETURN_MOVED_ON
         return None
-    if followup.kind != "visit":
+    if followup.kind not in VISIT_KINDS:
         return None
     if talking:  # with a person for long: the visit is no longer about anything recent
         return TALKING_WITH_STAFF

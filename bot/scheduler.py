@@ -1,9 +1,9 @@
 """The scheduler (DESIGN §6): APScheduler is the clock, the database is the memory.
 
 One interval job runs every `KEFU_SCHEDULER_TICK_SECONDS`, and once at start: it expires
-unanswered visits, reminds staff of deadlines, schedules return reminders and sends what is
-due. Everything it acts on is a row, so a restart loses nothing, and what fell due while the
-process was down goes out at the first run (after quiet hours, if it is night).
+unanswered visits, reminds staff of deadlines, schedules return reminders and care visits, and
+sends what is due. Everything it acts on is a row, so a restart loses nothing, and what fell
+due while the process was down goes out at the first run (after quiet hours, if it is night).
 """
 
 import asyncio
@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.care_visits import schedule_care_visits
 from bot.clock import Clock
 from bot.followup_delivery import ChannelReach, send_due_followups
 from bot.reminders import remind_deadlines, schedule_return_reminders
@@ -45,11 +46,13 @@ async def run_followup_jobs(
     expired = await expire_visits(sessions, clock, settings)
     reminded = await remind_deadlines(sessions, clock, settings)
     returns = await schedule_return_reminders(sessions, clock, settings, texts)
+    cares = await schedule_care_visits(sessions, clock, settings, texts)
     done = await send_due_followups(sessions, clock, settings, reach)
-    if expired or reminded or returns or done.any:
+    if expired or reminded or returns or cares or done.any:
         log.info(
             "follow-ups: %d sent, %d skipped, %d undeliverable, %d released after quiet "
-            "hours, %d visits expired, %d staff reminders, %d return reminders scheduled",
+            "hours, %d visits expired, %d staff reminders, %d return reminders and %d care "
+            "visits scheduled",
             done.sent,
             done.skipped,
             done.undeliverable,
@@ -57,6 +60,7 @@ async def run_followup_jobs(
             expired,
             reminded,
             returns,
+            cares,
         )
 
 

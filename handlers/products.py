@@ -9,11 +9,10 @@ politely, and a price complaint ticket for staff.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from bot.messages import Reply
 from handlers.answers import choice
-from handlers.complaints import CATEGORY_NAMES
+from handlers.complaints import CATEGORY_NAMES, REPEAT_WINDOW, add_to_ticket
 from handlers.context import Context
 from handlers.orders import ASK_FLOW
 from handlers.patterns import asks_something, filler
@@ -59,7 +58,7 @@ def _asks_only(text: str) -> bool:
 def _price_or_stock(ctx: Context) -> frozenset[str]:
     text = ctx.text
     wants = {want for want, asks in (("price", asks_price), ("stock", asks_stock)) if asks(text)}
-    if not wants and quoted_amount(text) is not None and quotes_someone(text):
+    if quoted_amount(text) is not None and quotes_someone(text):
         wants.add("price")  # "代理说小白瓶只要120"
     return frozenset(wants)
 
@@ -183,18 +182,23 @@ async def _price(ctx: Context, product: Product, question: str) -> str:
         return price_text(ctx, product)
     if not quotes_someone(question):
         return price_text(ctx, product)  # bargaining: the price is the price
-    ticket = await open_ticket(
-        ctx,
-        "complaint",
-        category="price",
-        description=question,
-        notice=new_ticket_notice("complaint", CATEGORY_NAMES["price"]),
-    )
+    since = ctx.clock.now() - REPEAT_WINDOW
+    ticket = await ctx.repos.tickets.active_complaint_since(ctx.identity.id, since)
+    if ticket is not None:  # one ticket per grievance, as for other complaints
+        await add_to_ticket(ctx, ticket, question)
+    else:
+        ticket = await open_ticket(
+            ctx,
+            "complaint",
+            category="price",
+            description=question,
+            notice=new_ticket_notice("complaint", CATEGORY_NAMES["price"]),
+        )
     return ctx.texts.render(
         "product_price_official",
         product=product.name,
         price=money(product.price),
-        quoted=money(Decimal(quoted)),
+        quoted=money(quoted),
         number=ticket.number,
     )
 

@@ -303,7 +303,7 @@ class OutboxMessage(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # who wrote it
 
 
-FOLLOWUP_KINDS = ("shipping_notice", "visit", "return_reminder", "message")
+FOLLOWUP_KINDS = ("shipping_notice", "visit", "care", "return_reminder", "message")
 FOLLOWUP_STATUSES = (
     "scheduled",  # waiting for its time
     "sent",  # in the outbox; a visit waits for the customer's rating

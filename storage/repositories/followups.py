@@ -9,16 +9,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models import FollowUp, Order, Staff, Ticket
-from storage.repositories.dialect import hold_locks, insert_for
+from storage.repositories.dialect import dialect_name, hold_locks, insert_for
 from storage.repositories.lookups import chats_and_customers
 
 # The columns a caller gives when scheduling; the rest have their defaults.
 Scheduled = Mapping[str, Any]
+# A care visit (定期回访) asks for no rating: it is no satisfaction visit to answer, report or
+# expire, but it is a visit to the customer all the same.
+CARE_VISIT = "care"
+# The kinds that are visits for the rules of sending: one a week per customer, none during a
+# complaint or while a person talks with the customer.
+VISIT_KINDS = ("visit", CARE_VISIT)
 
 
 class FollowUpRepository:
@@ -107,7 +113,7 @@ class FollowUpRepository:
     async def hold_recipients(self, followups: Sequence[FollowUp]) -> None:
         """Hold the chats and customers of these visits until the transaction ends, across
         processes (PostgreSQL; SQLite's claim already holds its one write lock)."""
-        visits = [f for f in followups if f.kind == "visit"]
+        visits = [f for f in followups if f.kind in VISIT_KINDS]
         names = [f"visit-chat:{f.identity_id}" for f in visits]
         names += [f"visit-customer:{f.customer_id}" for f in visits if f.customer_id is not None]
         await hold_locks(self._session, names)
@@ -150,18 +156,57 @@ class FollowUpRepository:
         since: datetime,
         excluding: Collection[int],
     ) -> tuple[set[int], set[int]]:
-        """Which of these chats and customers were sent a visit since a time, not counting
-        the follow-ups `excluding`: (identity ids, customer ids)."""
+        """Which of these chats and customers were sent a visit of any kind since a time, not
+        counting the follow-ups `excluding`: (identity ids, customer ids)."""
         return await chats_and_customers(
             self._session,
             FollowUp.identity_id,
             FollowUp.customer_id,
             identity_ids,
             customer_ids,
-            FollowUp.kind == "visit",
+            FollowUp.kind.in_(VISIT_KINDS),
             FollowUp.sent_at >= since,  # only visits that went out have a sent_at
             FollowUp.id.not_in(list(excluding)),
         )
+
+    async def care_visits_since(self, since: datetime) -> tuple[dict[int, datetime], set[int]]:
+        """Care visits per customer: when the latest was sent, or found the channel closed,
+        since a time; and the customers with one still waiting to go.
+
+        One the channel refused counts as a try: it would be refused again until the customer
+        writes, and their message starts a new interval anyway. A skipped one does not.
+        """
+        tried = func.coalesce(FollowUp.sent_at, FollowUp.due_at)
+        rows = await self._session.execute(
+            select(FollowUp.customer_id, FollowUp.status, func.max(tried))
+            .where(
+                FollowUp.kind == CARE_VISIT,
+                FollowUp.customer_id.is_not(None),
+                or_(
+                    FollowUp.status == "scheduled",
+                    and_(FollowUp.status.in_(("sent", "undeliverable")), tried >= since),
+                ),
+            )
+            .group_by(FollowUp.customer_id, FollowUp.status)
+        )
+        tried_at: dict[int, datetime] = {}
+        waiting: set[int] = set()
+        for customer_id, status, latest in rows.all():
+            if status == "scheduled":
+                waiting.add(customer_id)
+            elif customer_id not in tried_at or latest > tried_at[customer_id]:
+                tried_at[customer_id] = latest
+        return tried_at, waiting
+
+    async def hold_care_scheduling(self) -> None:
+        """Hold the scheduling of care visits until the transaction ends, across processes,
+        so the second process sees the visits the first scheduled."""
+        if dialect_name(self._session) == "postgresql":
+            await hold_locks(self._session, ["care-visits"])
+        else:
+            # SQLite: an update of no rows takes the one write lock now, and later reads see
+            # what every other process committed.
+            await self._session.execute(update(FollowUp).where(false()).values(id=FollowUp.id))
 
     async def open_visit(self, identity_id: int, since: datetime) -> FollowUp | None:
         """The newest visit sent to this chat since a time and not answered yet."""

@@ -3,10 +3,10 @@
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import false, select, update
+from sqlalchemy import false, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Conversation, Identity
+from storage.models import Conversation, Identity, Message
 from storage.repositories.dialect import dialect_name, hold_locks
 from storage.repositories.lockouts import count_failure
 
@@ -82,3 +82,44 @@ class IdentityRepository:
             .order_by(Conversation.updated_at.desc().nulls_last(), Identity.id.desc())
             .limit(1)
         )
+
+    async def latest_active_by_customer(self) -> dict[int, int]:
+        """customer id → their active chat used most lately, for every customer with one."""
+        ranked = (
+            select(
+                Identity.customer_id,
+                Identity.id,
+                func.row_number()
+                .over(
+                    partition_by=Identity.customer_id,
+                    # The order latest_for_customer chooses by.
+                    order_by=(Conversation.updated_at.desc().nulls_last(), Identity.id.desc()),
+                )
+                .label("place"),
+            )
+            .outerjoin(Conversation, Conversation.identity_id == Identity.id)
+            .where(Identity.customer_id.is_not(None), Identity.active.is_(True))
+            .subquery()
+        )
+        rows = await self._session.execute(
+            select(ranked.c.customer_id, ranked.c.id).where(ranked.c.place == 1)
+        )
+        return {customer_id: identity_id for customer_id, identity_id in rows.all()}
+
+    async def customers_heard_since(self, since: datetime) -> dict[int, datetime]:
+        """customer id → when they last wrote in any of their chats, for those who wrote
+        since a time."""
+        rows = await self._session.execute(
+            select(Identity.customer_id, func.max(Message.created_at))
+            .select_from(Message)
+            .join(Identity, Identity.id == Message.identity_id)
+            # Incoming messages are the customer's; the index on (direction, created_at)
+            # keeps this to the period's messages.
+            .where(
+                Message.direction == "in",
+                Message.created_at >= since,
+                Identity.customer_id.is_not(None),
+            )
+            .group_by(Identity.customer_id)
+        )
+        return {customer_id: heard for customer_id, heard in rows.all()}

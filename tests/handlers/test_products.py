@@ -106,6 +106,14 @@ async def test_a_lower_price_from_an_agent_gets_the_official_price_and_a_price_t
     assert ticket.number in answer and "120" in ticket.description
 
 
+async def test_the_same_lower_price_said_twice_is_one_ticket(chat: Chat) -> None:
+    await chat.ask("你们代理说小白瓶只要120")
+    answer = await chat.ask("朋友说面膜39就能买到，玻尿酸那款")
+    (ticket,) = await tickets(chat)
+    assert "¥59.00" in answer and ticket.number in answer
+    assert "120" in ticket.description and "39" in ticket.description
+
+
 # Stock
 
 
@@ -130,7 +138,8 @@ async def test_out_of_stock_with_no_day_known(chat: Chat) -> None:
 
 
 async def test_stock_not_counted_is_not_guessed(chat: Chat) -> None:
-    assert "没查到" in await chat.ask("防晒乳有现货吗")
+    answer = await chat.ask("防晒乳有现货吗")
+    assert "看不到" in answer and "有货" not in answer and "卖完" not in answer
 
 
 async def test_price_and_stock_in_one_question(chat: Chat) -> None:
