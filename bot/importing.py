@@ -4,10 +4,11 @@ database."""
 import codecs
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,6 +27,8 @@ from storage.product_records import (
     product_from_row,
 )
 from storage.repositories import Repositories
+
+Record = TypeVar("Record")
 
 
 @dataclass
@@ -57,14 +60,7 @@ async def import_orders(
     imported again, unchanged, brings nothing.
     """
     report = ImportReport()
-    records: list[tuple[int, OrderRecord]] = []
-    for number, line in enumerate(lines, 1):
-        try:
-            text = _decode(line, number)
-            if text.strip():
-                records.append((number, _chat_findable(parse_order_line(text))))
-        except ValueError as error:
-            report.errors.append((number, str(error)))
+    records = _parse_lines(lines, lambda text: _chat_findable(parse_order_line(text)), report)
     async with sessions() as session, session.begin():
         repos = Repositories.for_session(session)
         orders = repos.orders
@@ -100,6 +96,21 @@ def _chat_findable(record: OrderRecord) -> OrderRecord:
     return record
 
 
+def _parse_lines(
+    lines: Iterable[str | bytes], parse: Callable[[str], Record], report: ImportReport
+) -> list[tuple[int, Record]]:
+    """Each non-blank line parsed, with its number; a bad one's problem goes to the report."""
+    records: list[tuple[int, Record]] = []
+    for number, line in enumerate(lines, 1):
+        try:
+            text = _decode(line, number)
+            if text.strip():
+                records.append((number, parse(text)))
+        except ValueError as error:
+            report.errors.append((number, str(error)))
+    return records
+
+
 def _decode(line: str | bytes, number: int) -> str:
     """A line as text; bytes are UTF-8, with a byte order mark allowed on the first line."""
     if isinstance(line, str):
@@ -118,14 +129,7 @@ async def import_products(
     A product already known (from an order, or an earlier import) is updated by its SKU.
     """
     report = ImportReport()
-    records: list[tuple[int, ProductRecord]] = []
-    for number, line in enumerate(lines, 1):
-        try:
-            text = _decode(line, number)
-            if text.strip():
-                records.append((number, parse_product_line(text)))
-        except ValueError as error:
-            report.errors.append((number, str(error)))
+    records = _parse_lines(lines, parse_product_line, report)
     await _save_products(sessions, records, now, report)
     return report
 

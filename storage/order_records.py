@@ -49,8 +49,8 @@ class OrderRecord:
     delivered_at: datetime | None
 
 
-def parse_order_line(line: str) -> OrderRecord:
-    """Parse one JSON line of an order export; raises ValueError saying what is wrong."""
+def json_object(line: str) -> dict[str, Any]:
+    """One line of JSON holding an object; raises ValueError saying what is wrong."""
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
@@ -59,8 +59,14 @@ def parse_order_line(line: str) -> OrderRecord:
         raise ValueError("invalid JSON: too deeply nested or a number too long") from None
     if not isinstance(data, dict):
         raise ValueError("expected a JSON object")
-    order_no = _text(data, "order_no")
-    status = _text(data, "status")
+    return data
+
+
+def parse_order_line(line: str) -> OrderRecord:
+    """Parse one JSON line of an order export; raises ValueError saying what is wrong."""
+    data = json_object(line)
+    order_no = text_field(data, "order_no")
+    status = text_field(data, "status")
     if status not in ORDER_STATUSES:
         raise ValueError(f"unknown status {status!r}")
     customer = data.get("customer")
@@ -73,17 +79,18 @@ def parse_order_line(line: str) -> OrderRecord:
         order_no=order_no.strip().upper(),
         status=status,
         created_at=_time(data, "created_at"),
-        customer_name=_text(customer, "name", required=False),
+        customer_name=text_field(customer, "name", required=False),
         customer_phone=_phone(customer),
         items=tuple(_item(item) for item in items),
-        total=_money(data, "total"),
+        total=money_field(data, "total"),
         paid_at=_time(data, "paid_at", required=False),
         shipment=_shipment(data.get("shipment")),
         delivered_at=_time(data, "delivered_at", required=False),
     )
 
 
-def _text(data: dict[str, Any], key: str, required: bool = True) -> str:
+def text_field(data: dict[str, Any], key: str, required: bool = True) -> str:
+    """The stripped string at `key` ("" when absent and not required); else ValueError."""
     value = data.get(key)
     if value is not None and not isinstance(value, str):
         raise ValueError(f"{key} must be a string")
@@ -108,7 +115,8 @@ def _time(data: dict[str, Any], key: str, required: bool = True) -> datetime | N
     return parsed
 
 
-def _money(data: dict[str, Any], key: str) -> Decimal:
+def money_field(data: dict[str, Any], key: str) -> Decimal:
+    """An amount of money at `key`, to the fen, as Numeric(12, 2) holds it; else ValueError."""
     value = data.get(key, "0")
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
@@ -120,7 +128,7 @@ def _money(data: dict[str, Any], key: str) -> Decimal:
 
 
 def _phone(customer: dict[str, Any]) -> str:
-    phone = "".join(ch for ch in _text(customer, "phone") if ch in "0123456789")
+    phone = "".join(ch for ch in text_field(customer, "phone") if ch in "0123456789")
     if len(phone) < 4:
         raise ValueError("customer phone needs at least 4 digits")
     return phone
@@ -133,10 +141,10 @@ def _item(item: Any) -> ItemRecord:
     if isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= MAX_QUANTITY:
         raise ValueError(f"bad qty {qty!r}")
     return ItemRecord(
-        sku=_text(item, "sku", required=False),
-        name=_text(item, "name"),
+        sku=text_field(item, "sku", required=False),
+        name=text_field(item, "name"),
         qty=qty,
-        price=_money(item, "price"),
+        price=money_field(item, "price"),
     )
 
 
@@ -149,14 +157,14 @@ def _shipment(data: Any) -> ShipmentRecord | None:
     if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
         raise ValueError("shipment events must be a list of objects")
     return ShipmentRecord(
-        carrier=_text(data, "carrier"),
-        tracking_no=_text(data, "tracking_no").upper(),
+        carrier=text_field(data, "carrier"),
+        tracking_no=text_field(data, "tracking_no").upper(),
         shipped_at=_time(data, "shipped_at", required=False),
         events=tuple(
             EventRecord(
                 time=_time(e, "time"),  # type: ignore[arg-type]
-                location=_text(e, "location", required=False),
-                description=_text(e, "description"),
+                location=text_field(e, "location", required=False),
+                description=text_field(e, "description"),
             )
             for e in events
         ),

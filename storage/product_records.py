@@ -1,14 +1,13 @@
 """Products as a shop's catalogue lists them: parsing and validation of one JSON line or one
 CSV row."""
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from storage.order_records import _money, _text
+from storage.order_records import json_object, money_field, text_field
 
 # The sizes of the `products` columns, so a bad line is told here rather than refused later.
 MAX_SKU = 64
@@ -58,15 +57,7 @@ class ProductRecord:
 
 def parse_product_line(text: str) -> ProductRecord:
     """Parse one JSON line of a catalogue; raises ValueError saying what is wrong."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"invalid JSON: {error.msg}") from None
-    except (ValueError, RecursionError):  # a number too long to convert, absurd nesting
-        raise ValueError("invalid JSON: too deeply nested or a number too long") from None
-    if not isinstance(data, dict):
-        raise ValueError("expected a JSON object")
-    return _record(data)
+    return _record(json_object(text))
 
 
 def product_from_row(row: dict[str, str]) -> ProductRecord:
@@ -92,13 +83,13 @@ def _record(data: dict[str, Any]) -> ProductRecord:
     if data.get("price") is None:
         raise ValueError("missing price")
     return ProductRecord(
-        sku=_sized(_text(data, "sku"), "sku", MAX_SKU),
-        name=_sized(_text(data, "name"), "name", MAX_NAME),
-        price=_money(data, "price"),
-        category=_sized(_text(data, "category", required=False), "category", MAX_CATEGORY),
+        sku=_sized(text_field(data, "sku"), "sku", MAX_SKU),
+        name=_sized(text_field(data, "name"), "name", MAX_NAME),
+        price=money_field(data, "price"),
+        category=_sized(text_field(data, "category", required=False), "category", MAX_CATEGORY),
         aliases=_words(data, "aliases", MAX_ALIAS),
         tags=_words(data, "tags", MAX_TAG),
-        description=_text(data, "description", required=False),
+        description=text_field(data, "description", required=False),
         stock=_stock(data.get("stock")),
         non_returnable=_boolean(data.get("non_returnable")),
         restock_date=_date(data.get("restock_date"), "restock_date"),
