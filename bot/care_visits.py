@@ -10,9 +10,9 @@ complaint or a chat with a person, not within a week of another visit, only insi
 channel's window. It asks for no rating, so it is no satisfaction visit to answer or report.
 
 A care visit waiting to go keeps another from being scheduled, and its subject names the
-customer and the shop's date, so two runs or two processes schedule it once. One the rules
-skipped is tried again the next day; one the channel refused waits a whole interval, as the
-customer's next message would restart the interval anyway.
+customer and the shop's date, so two runs or two processes schedule it once. One that could
+not go (skipped by a rule, cancelled by staff, refused by the channel) counts as this round's
+visit: the next comes a whole interval later.
 """
 
 from collections.abc import Mapping

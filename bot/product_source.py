@@ -6,11 +6,9 @@ database for the products a message names, so they are never stale.
 """
 
 import asyncio
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from knowledge.product_catalogue import ProductCatalogue, ProductItem
-
 from knowledge.synonyms import Synonyms
 from storage.models import Product
 from storage.repositories import Repositories
@@ -28,10 +26,6 @@ def product_item(row: Product) -> ProductItem:
     )
 
 
-def catalogue_from(rows: Iterable[Product], synonyms: Synonyms) -> ProductCatalogue:
-    return ProductCatalogue((product_item(row) for row in rows), synonyms)
-
-
 @dataclass
 class ProductSource:
     synonyms: Synonyms
@@ -46,6 +40,8 @@ class ProductSource:
         if revision != self.revision or self.catalogue is None:
             async with self._updating:
                 if revision != self.revision or self.catalogue is None:
-                    self.catalogue = catalogue_from(await repos.products.catalogue(), self.synonyms)
+                    items = [product_item(row) for row in await repos.products.catalogue()]
+                    # Thousands of products take a fraction of a second to index: off the loop.
+                    self.catalogue = await asyncio.to_thread(ProductCatalogue, items, self.synonyms)
                     self.revision = revision
         return self.catalogue

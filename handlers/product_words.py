@@ -2,7 +2,7 @@
 again as last time; and a lower price someone else is said to have quoted."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from handlers.patterns import contains_any, fold
 from knowledge.normalize import clean
@@ -23,9 +23,6 @@ PRICE_WORDS = (
     "贵不贵",
     "贵吗",
     "卖不卖",
-    "便宜点",
-    "便宜些",
-    "少点",
 )
 STOCK_WORDS = (
     "有货",
@@ -42,8 +39,6 @@ STOCK_WORDS = (
     "卖完",
     "售罄",
     "卖光",
-    "能买吗",
-    "能买到",
 )
 RECOMMEND_WORDS = (
     "推荐",
@@ -63,52 +58,40 @@ RECOMMEND_WORDS = (
     "什么好",
     "啥好",
 )
-REORDER_WORDS = (
-    "上次买的",
-    "上次那个",
-    "上次那款",
-    "上次的",
-    "上回买的",
-    "上回那个",
-    "之前买的",
-    "再来一单",
-    "再来一份",
-    "再来一套",
-    "再来一次",
-    "再来两",
-    "再来一",
-    "再买一",
-    "回购",
-    "和上次一样",
-    "跟上次一样",
-    "老样子",
+# Buying the same again takes a word for last time and a word for buying again ("再来一单
+# 上次的", "上次买的那个再来两盒"), or is nothing but the reference ("上次买的那个"): "上次的
+# 面膜有点过敏" or "回购有优惠吗" are other questions.
+LAST_TIME_WORDS = ("上次", "上回", "之前", "以前", "老样子", "一样的")
+BUY_AGAIN_WORDS = ("再来", "再买", "再要", "再拍", "再下单", "再订", "回购", "还要", "还想要")
+_ONLY_LAST_TIME = re.compile(
+    r"(?:和|跟)?(?:上次|上回)(?:买的|的)?(?:那个|那款|那种|一样)?(?:的)?|老样子"
 )
 # Words that point back at the product talked about ("这个多少钱", "它还有货吗").
 POINTING_WORDS = ("这个", "这款", "这种", "那个", "那款", "它")
-# Someone else's price, quoted to be matched: "代理说只要120", "朋友89买的", "别家卖99".
-QUOTE_WORDS = (
-    "说",
-    "报价",
-    "报的",
-    "给我",
-    "卖我",
-    "别人",
-    "别家",
-    "人家",
+# Someone else who named a lower price: an agent of the shop, staff, a friend, another shop.
+THIRD_PARTY_WORDS = (
     "代理",
+    "客服",
+    "同事",
+    "店员",
+    "上级",
+    "你们的人",
     "朋友",
+    "别人",
+    "人家",
+    "别家",
+    "其他店",
+    "别的店",
     "群里",
-    "之前",
-    "上次",
-    "以前",
-    "只要",
-    "才",
+    "直播间",
+    "专柜",
 )
-# An amount of money ("120", "¥99", "89.9元"), not a size, a count or part of a longer number
-# ("30ml", "2盒", an order number).
+_NUMBER = r"(\d{1,7}(?:\.\d{1,2})?)"
+# An amount of money: marked as one ("¥99", "89.9元", "59块") or said as a price ("只要120",
+# "才99", "卖100"); never a bare number, which may be a date, a time or a count.
 _AMOUNT = re.compile(
-    r"(?<![\d.a-z])(\d{1,7}(?:\.\d{1,2})?)(?![\d.])"
-    r"(?!\s*(?:ml|g|kg|毫升|克|片|支|盒|瓶|件|个|套|号|天|岁|%|折|次|分|星))",
+    rf"[¥￥]\s*{_NUMBER}|(?<![\d.]){_NUMBER}\s*(?:元|块|rmb)"
+    rf"|(?:只要|只需|才|就|卖|价格是|价是|报价)\s*{_NUMBER}(?![\d.]|\s*[月点号日年周天个件盒瓶支片])",
     re.IGNORECASE,
 )
 
@@ -126,7 +109,10 @@ def asks_recommendation(text: str) -> bool:
 
 
 def asks_reorder(text: str) -> bool:
-    return contains_any(clean(text), REORDER_WORDS)
+    cleaned = clean(text)
+    if contains_any(cleaned, BUY_AGAIN_WORDS) and contains_any(cleaned, LAST_TIME_WORDS):
+        return True
+    return _ONLY_LAST_TIME.fullmatch(cleaned.rstrip("呢呀啊吧哦")) is not None
 
 
 def points_back(text: str) -> bool:
@@ -135,15 +121,13 @@ def points_back(text: str) -> bool:
 
 def quoted_amount(text: str) -> Decimal | None:
     """The lowest amount of money in the text, if any ("只要120" → 120)."""
-    amounts = []
-    for match in _AMOUNT.finditer(fold(text)):
-        try:
-            amounts.append(Decimal(match.group(1)))
-        except InvalidOperation:  # pragma: no cover - the pattern admits decimals only
-            continue
+    amounts = [
+        Decimal(next(group for group in match.groups() if group))
+        for match in _AMOUNT.finditer(fold(text))
+    ]
     return min(amounts) if amounts else None
 
 
 def quotes_someone(text: str) -> bool:
-    """True when the text says someone else named a price ("代理说", "朋友买的才")."""
-    return contains_any(clean(text), QUOTE_WORDS)
+    """True when the text names someone else who could have quoted a price ("代理说")."""
+    return contains_any(clean(text), THIRD_PARTY_WORDS)

@@ -14,6 +14,7 @@ from bot.messages import Reply
 from handlers.answers import choice
 from handlers.complaints import CATEGORY_NAMES, REPEAT_WINDOW, add_to_ticket
 from handlers.context import Context
+from handlers.faq import confident_match
 from handlers.orders import ASK_FLOW
 from handlers.patterns import asks_something, filler
 from handlers.product_views import money, price_text, product_line, stock_state, stock_text
@@ -32,6 +33,7 @@ from handlers.product_words import (
 from handlers.reorder import reorder_replies
 from handlers.ticketing import new_ticket_notice, open_ticket
 from knowledge.normalize import clean
+from knowledge.product_catalogue import ProductItem
 from storage.models import Product
 
 PICK_FLOW = "product_pick"
@@ -76,23 +78,28 @@ class ProductRule:
         interrupting = dialog is not None and not ctx.memo.get("dialog_declined")
         if interrupting and (dialog["flow"] == PICK_FLOW or not asks_something(ctx.text)):
             return None
-        if asks_reorder(ctx.text):
+        if dialog is None and asks_reorder(ctx.text):
+            # In a dialog "上次买的那个" names an order ("which order?"), not a purchase.
             return ProductQuestion(frozenset({"reorder"}))
         wants = _price_or_stock(ctx)
         if wants:
-            named = ctx.catalogue.named(ctx.text)
+            named = _narrowed(ctx, ctx.catalogue.named(ctx.text))
+            if len(named) > 1 and confident_match(ctx) is not None:
+                return None  # "面膜多少钱包邮" asks about shipping, which the FAQ knows
             if named:
                 return ProductQuestion(wants, tuple(item.sku for item in named))
             remembered = ctx.memory.get("product_sku")
             if dialog is None and (_asks_only(ctx.text) or (remembered and points_back(ctx.text))):
                 return ProductQuestion(wants, (remembered,) if remembered else ())
-        elif (only := ctx.catalogue.only_named(ctx.text)) is not None:
+        elif dialog is None and (only := ctx.catalogue.only_named(ctx.text)) is not None:
             # A product's name and nothing else ("小白瓶"): what it costs and whether it is there.
             return ProductQuestion(frozenset({"price", "stock"}), (only.sku,))
-        if asks_recommendation(ctx.text):
-            suited = ctx.catalogue.suited(ctx.text, limit=MAX_RECOMMENDATIONS * 2)
+        if asks_recommendation(ctx.text) and not points_back(ctx.text):
+            named = ctx.catalogue.named(ctx.text)
+            if len(named) == 1:
+                return None  # "小白瓶适合敏感肌吗" asks about that one: the FAQ's question
             # "推荐一款面膜": no need named, but a kind of product.
-            suited = suited or ctx.catalogue.named(ctx.text)
+            suited = ctx.catalogue.suited(ctx.text, limit=MAX_RECOMMENDATIONS * 2) or named
             if suited:
                 return ProductQuestion(frozenset({"recommend"}), tuple(i.sku for i in suited))
         return None
@@ -111,7 +118,7 @@ class ProductRule:
             # Another dialog is waiting for its answer: answer for each rather than ask back.
             answers = [await _answer(ctx, found.wants, p, question="") for p in products]
             return [Reply("\n".join(answers))]
-        return _ask_which(ctx, found.wants, products)
+        return _ask_which(ctx, found.wants, products, ctx.text)
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
         """A number or a name picks the product asked about; anything else drops the question."""
@@ -120,19 +127,25 @@ class ProductRule:
         wants = frozenset(ctx.dialog.get("wants", ["price"]))
         question = str(ctx.dialog.get("question", ""))
         ctx.end_dialog()
-        sku = _picked(ctx, offered)
-        if sku is None:
+        picked = _picked(ctx, offered)
+        if len(picked) > 1 and not offered:
+            # "面膜" answering "which product?": which of them, then.
+            return _ask_which(ctx, wants, await _products(ctx, picked), question)
+        if len(picked) != 1:
             return None
+        sku = picked[0]
         products = await _products(ctx, (sku,))
         if not products:
             return [ctx.say("product_not_sold")]
         return [await _answer_about(ctx, wants, products[0], question)]
 
 
-def _ask_which(ctx: Context, wants: frozenset[str], products: list[Product]) -> list[Reply]:
+def _ask_which(
+    ctx: Context, wants: frozenset[str], products: list[Product], question: str
+) -> list[Reply]:
     """Ask which of the products is meant (or, with none to offer, its name)."""
     skus = [product.sku for product in products]
-    slots = {"skus": skus, "wants": sorted(wants), "question": ctx.text}
+    slots = {"skus": skus, "wants": sorted(wants), "question": question}
     ctx.start_dialog(PICK_FLOW, prompt="", soft=True, **slots)
     if not products:
         return [ctx.say("product_which_name")]
@@ -144,14 +157,20 @@ def _ask_which(ctx: Context, wants: frozenset[str], products: list[Product]) -> 
     return [Reply("\n".join(lines))]
 
 
-def _picked(ctx: Context, offered: list[str]) -> str | None:
-    """The SKU the answer picks: a number from the list, or a name (of one offered)."""
+def _narrowed(ctx: Context, named: list[ProductItem]) -> list[ProductItem]:
+    """Of several products named, those whose tags the text names too ("适合敏感肌的面膜")."""
+    if len(named) < 2:
+        return named
+    suited = {item.sku for item in ctx.catalogue.suited(ctx.text, limit=len(ctx.catalogue))}
+    return [item for item in named if item.sku in suited] or named
+
+
+def _picked(ctx: Context, offered: list[str]) -> tuple[str, ...]:
+    """The SKUs the answer picks: a number from the list, or a name (of those offered)."""
     if offered and (number := choice(ctx.text, len(offered))) is not None:
-        return offered[number - 1]
+        return (offered[number - 1],)
     named = [item.sku for item in ctx.catalogue.named(ctx.text)]
-    if offered:
-        named = [sku for sku in named if sku in offered]
-    return named[0] if len(named) == 1 else None
+    return tuple(sku for sku in named if sku in offered or not offered)
 
 
 async def _products(ctx: Context, skus: tuple[str, ...]) -> list[Product]:
@@ -183,7 +202,7 @@ async def _price(ctx: Context, product: Product, question: str) -> str:
     if not quotes_someone(question):
         return price_text(ctx, product)  # bargaining: the price is the price
     since = ctx.clock.now() - REPEAT_WINDOW
-    ticket = await ctx.repos.tickets.active_complaint_since(ctx.identity.id, since)
+    ticket = await ctx.repos.tickets.active_complaint_since(ctx.identity.id, since, "price")
     if ticket is not None:  # one ticket per grievance, as for other complaints
         await add_to_ticket(ctx, ticket, question)
     else:

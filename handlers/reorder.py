@@ -6,8 +6,7 @@ bot takes no payment; it says how to order.
 
 from bot.messages import Reply
 from handlers.context import Context
-from handlers.order_views import local_time
-from handlers.product_views import money, stock_note
+from handlers.product_views import day_text, money, stock_note
 from storage.models import Order
 from storage.repositories.customers import BOUGHT_STATUSES
 
@@ -15,30 +14,35 @@ from storage.repositories.customers import BOUGHT_STATUSES
 RECENT_ORDERS = 5
 
 
-async def last_bought(ctx: Context) -> Order | None:
-    """The newest order the chat's customer paid for and kept, if the chat is verified."""
+async def bought_orders(ctx: Context) -> list[Order]:
+    """The chat's customer's newest orders they paid for and kept, newest first; none for a
+    chat not verified."""
     customer_id = ctx.identity.customer_id
     if customer_id is None:
-        return None
-    for order in await ctx.repos.orders.recent_for_customer(customer_id, RECENT_ORDERS):
-        if order.status in BOUGHT_STATUSES:
-            return order
-    return None
+        return []
+    orders = await ctx.repos.orders.recent_for_customer(customer_id, RECENT_ORDERS)
+    return [order for order in orders if order.status in BOUGHT_STATUSES]
 
 
 async def reorder_replies(ctx: Context) -> list[Reply]:
-    """The last order's items with current prices and how to order; for a verified chat."""
-    order = await last_bought(ctx)
-    if order is None:
+    """The last order's items with current prices and how to order; for a verified chat.
+
+    "上次买的那个精华" names one of them: the newest order with it, and that item only.
+    """
+    orders = await bought_orders(ctx)
+    if not orders:
         return [ctx.say("product_reorder_none")]
-    items = list(order.items)
-    # "上次买的那个面膜" names one of them: that one only.
     named = {item.sku for item in ctx.catalogue.named(ctx.text)}
-    if any(item.sku in named for item in items):
-        items = [item for item in items if item.sku in named]
+    order, items = orders[0], list(orders[0].items)
+    if named:
+        found = [(o, [i for i in o.items if i.sku in named]) for o in orders]
+        found = [(o, chosen) for o, chosen in found if chosen]
+        if not found:
+            return [ctx.say("product_reorder_not_bought")]
+        order, items = found[0]
     products = await ctx.repos.products.by_skus({item.sku for item in items})
-    date = local_time(order.created_at, ctx.settings.zone).split(" ")[0]
-    lines = [ctx.texts.render("product_reorder_heading", date=date)]
+    day = day_text(order.created_at.astimezone(ctx.settings.zone).date())
+    lines = [ctx.texts.render("product_reorder_heading", date=day)]
     for item in items:
         product = products.get(item.sku)
         if product is None or product.price is None:

@@ -50,7 +50,8 @@ class Identity(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(32))
     external_id: Mapped[str] = mapped_column(String(200))
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    # Indexed: a customer's profile and care visits look up all their chats.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     failed_verifications: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -170,11 +170,12 @@ class FollowUpRepository:
         )
 
     async def care_visits_since(self, since: datetime) -> tuple[dict[int, datetime], set[int]]:
-        """Care visits per customer: when the latest was sent, or found the channel closed,
-        since a time; and the customers with one still waiting to go.
+        """Care visits per customer: when the latest was tried since a time (sent, refused
+        by the channel, skipped by a rule or cancelled by staff); and the customers with one
+        still waiting to go.
 
-        One the channel refused counts as a try: it would be refused again until the customer
-        writes, and their message starts a new interval anyway. A skipped one does not.
+        Every try counts: a courtesy that could not go this round waits for the next, rather
+        than being tried again each day (or against staff's wish).
         """
         tried = func.coalesce(FollowUp.sent_at, FollowUp.due_at)
         rows = await self._session.execute(
@@ -184,7 +185,7 @@ class FollowUpRepository:
                 FollowUp.customer_id.is_not(None),
                 or_(
                     FollowUp.status == "scheduled",
-                    and_(FollowUp.status.in_(("sent", "undeliverable")), tried >= since),
+                    and_(FollowUp.status != "scheduled", tried >= since),
                 ),
             )
             .group_by(FollowUp.customer_id, FollowUp.status)

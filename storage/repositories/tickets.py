@@ -157,19 +157,20 @@ class TicketRepository:
             or 0
         )
 
-    async def active_complaint_since(self, identity_id: int, since: datetime) -> Ticket | None:
-        """This chat's newest complaint opened since a time and still being worked on."""
-        return await self._session.scalar(
-            select(Ticket)
-            .where(
-                Ticket.identity_id == identity_id,
-                Ticket.kind == "complaint",
-                Ticket.status.in_(ACTIVE_STATUSES),
-                Ticket.created_at >= since,
-            )
-            .order_by(Ticket.id.desc())
-            .limit(1)
+    async def active_complaint_since(
+        self, identity_id: int, since: datetime, category: str | None = None
+    ) -> Ticket | None:
+        """This chat's newest complaint (of this category, if given) opened since a time and
+        still being worked on."""
+        query = select(Ticket).where(
+            Ticket.identity_id == identity_id,
+            Ticket.kind == "complaint",
+            Ticket.status.in_(ACTIVE_STATUSES),
+            Ticket.created_at >= since,
         )
+        if category is not None:
+            query = query.where(Ticket.category == category)
+        return await self._session.scalar(query.order_by(Ticket.id.desc()).limit(1))
 
     async def by_ids(self, ticket_ids: Collection[int]) -> dict[int, Ticket]:
         if not ticket_ids:

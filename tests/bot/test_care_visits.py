@@ -240,6 +240,8 @@ async def test_no_care_visit_during_an_open_complaint(
     assert (visit.status, visit.note) == ("skipped", "客户有未结束的投诉")
     assert await followups.outbox_texts(chat) == []
     assert await schedule(services, vip) == 0  # not again the same day
+    clock.advance(days=1)
+    assert await schedule(services, vip) == 0  # nor the next: it was this round's visit
 
 
 async def test_a_care_visit_due_at_night_goes_after_quiet_hours(
@@ -276,13 +278,12 @@ async def test_a_satisfaction_visit_holds_back_a_care_visit_for_a_week(
     (visit,) = await care_visits(services)
     assert (visit.status, visit.note) == ("skipped", "7 天内已回访过该客户")
 
+    clock.advance(days=59)  # the skipped one was this round's: none until the next
     await run_jobs(services, vip)
-    clock.advance(days=1)  # tried again the next day, within the week still
+    assert await statuses(services) == ["skipped"]
+    clock.advance(days=1, minutes=1)
     await run_jobs(services, vip)
-    assert await statuses(services) == ["skipped", "skipped"]
-    clock.advance(days=3, minutes=1)  # a week since the satisfaction visit
-    await run_jobs(services, vip)
-    assert await statuses(services) == ["skipped", "skipped", "sent"]
+    assert await statuses(services) == ["skipped", "sent"]
 
 
 async def test_a_care_visit_holds_back_a_satisfaction_visit_for_a_week(

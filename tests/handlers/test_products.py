@@ -108,10 +108,46 @@ async def test_a_lower_price_from_an_agent_gets_the_official_price_and_a_price_t
 
 async def test_the_same_lower_price_said_twice_is_one_ticket(chat: Chat) -> None:
     await chat.ask("你们代理说小白瓶只要120")
-    answer = await chat.ask("朋友说面膜39就能买到，玻尿酸那款")
+    answer = await chat.ask("朋友说玻尿酸面膜只要39")
     (ticket,) = await tickets(chat)
     assert "¥59.00" in answer and ticket.number in answer
     assert "120" in ticket.description and "39" in ticket.description
+
+
+async def test_haggling_is_no_complaint(chat: Chat) -> None:
+    answer = await chat.ask("小白瓶150卖我吧，多少钱")
+    assert "¥168.00" in answer and "登记" not in answer
+    assert await tickets(chat) == []
+
+
+async def test_a_month_or_an_hour_is_no_quoted_price(chat: Chat) -> None:
+    for text in ("我朋友3月买的小白瓶多少钱", "我在群里看到小白瓶，12点前下单多少钱"):
+        assert "¥168.00" in await chat.ask(text)
+    assert await tickets(chat) == []
+
+
+async def test_a_lower_price_is_its_own_ticket_beside_another_complaint(chat: Chat) -> None:
+    await chat.ask("快递太慢了，我要投诉")
+    await chat.ask("就是太慢了，等了一周")  # what happened, for the complaint
+    await chat.ask("代理说小白瓶只要120")
+    categories = [ticket.category for ticket in await tickets(chat)]
+    assert categories == ["logistics", "price"]
+
+
+async def test_bargaining_without_a_product_is_left_to_the_faq(chat: Chat) -> None:
+    assert "哪一款" not in await chat.ask("便宜点吧")
+
+
+async def test_a_kind_of_product_answering_which_one_lists_them(chat: Chat) -> None:
+    await chat.ask("多少钱")
+    answer = await chat.ask("面膜")
+    assert "积雪草舒缓面膜" in answer and "清洁泥膜" in answer
+    assert "¥79.00" in await chat.ask("清洁泥膜")
+
+
+async def test_a_need_narrows_the_products_asked_about(chat: Chat) -> None:
+    answer = await chat.ask("适合敏感肌的面膜多少钱")
+    assert "¥69.00" in answer and "玻尿酸" not in answer
 
 
 # Stock
@@ -158,6 +194,11 @@ async def test_recommendations_by_a_need(chat: Chat, catalogue: Sequence[Listed]
     assert "小白瓶" not in answer and "烟酰胺" not in answer
 
 
+async def test_whether_one_product_suits_is_no_call_for_others(chat: Chat) -> None:
+    answer = await chat.ask("小白瓶适合敏感肌吗")
+    assert "推荐" not in answer and "修护面霜" not in answer
+
+
 async def test_recommendations_narrowed_to_a_kind_of_product(chat: Chat) -> None:
     answer = await chat.ask("油皮用哪个面膜好")
     assert "清洁泥膜" in answer and "烟酰胺" not in answer
@@ -177,6 +218,18 @@ async def test_a_verified_customer_sees_their_last_order_at_todays_prices(chat: 
     replies = await chat.say("上次买的那个再来两盒")
     assert "玻尿酸补水面膜 × 2" in replies[0] and "¥59.00" in replies[0]
     assert "下单" in replies[1]
+
+
+async def test_the_last_purchase_of_a_named_product(chat: Chat) -> None:
+    await verify_as_zhang(chat)
+    answer = await chat.ask("上次买的那个精华再来一瓶")
+    assert "烟酰胺精华液30ml × 1" in answer and "面膜" not in answer
+
+
+async def test_a_problem_with_last_times_product_is_no_new_order(chat: Chat) -> None:
+    await verify_as_zhang(chat)
+    for text in ("上次的面膜有点过敏", "之前买的东西能退吗", "回购有优惠吗"):
+        assert "下单" not in await chat.ask(text)
 
 
 async def test_an_unverified_customer_learns_nothing_of_past_orders(chat: Chat) -> None:
@@ -200,14 +253,19 @@ async def test_another_customer_of_the_same_shop_sees_only_their_own(chat: Chat)
 # Inside other dialogs
 
 
-async def test_buying_again_while_asked_for_an_order_number(chat: Chat) -> None:
+async def test_last_time_inside_a_dialog_names_an_order_not_a_purchase(chat: Chat) -> None:
     await verify_as_zhang(chat)
     await chat.ask("我要退货")
-    replies = await chat.say("上次买的那个")
-    assert "玻尿酸补水面膜 × 2" in replies[0]
-    assert "订单" in replies[-1]  # the after-sales dialog asks its question again
-    conversation = await chat.conversation()
-    assert conversation.dialog is not None and conversation.dialog["flow"].startswith("aftersales")
+    answer = await chat.ask("上次买的那个")
+    assert "× 2" not in answer and "下单" not in answer
+
+
+async def test_a_bare_name_answering_a_dialogs_question_is_left_to_it(chat: Chat) -> None:
+    await verify_as_zhang(chat)
+    await chat.ask("我要退货")
+    await chat.ask("KF20261115002")
+    answer = await chat.ask("小白瓶")
+    assert "¥168.00" not in answer
 
 
 async def test_a_product_question_inside_an_after_sales_dialog_resumes_it(chat: Chat) -> None:

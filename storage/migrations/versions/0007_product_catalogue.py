@@ -1,4 +1,5 @@
-"""product catalogue: other names, category, tags, description, price, stock
+"""product catalogue: other names, category, tags, description, price, stock; identities
+indexed by customer
 
 Revision ID: 0007
 Revises: 0006
@@ -32,9 +33,15 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=True)
         )
+    with op.batch_alter_table("identities", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_identities_customer_id"), ["customer_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("identities", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_identities_customer_id"))
     with op.batch_alter_table("products", schema=None) as batch_op:
         for column in (
             "updated_at",
