@@ -2,9 +2,10 @@
 every so many days per customer group (settings `care_visit_*_days`; 0, the default, is off).
 
 A run looks at every customer with an active chat, in a few queries however many there are:
-their group (by what they bought), when they last wrote, and their care visits. A customer
-whose group has an interval, and who was neither sent a care visit nor heard from within it,
-gets one due now, in the chat they used most lately, worded for their group. It is then sent
+their group (by what they bought), when they last wrote or ordered, and their care visits. A
+customer whose group has an interval, and who was neither sent a care visit nor heard from (a
+message, an order) within it, gets one due now, in the chat they used most lately, worded for
+their group. It is then sent
 by the rules of every visit (`bot.followup_delivery`): not in quiet hours, not during an open
 complaint or a chat with a person, not within a week of another visit, only inside the
 channel's window. It asks for no rating, so it is no satisfaction visit to answer or report.
@@ -66,6 +67,9 @@ async def schedule_care_visits(
         if not groups:
             return 0
         heard = await repos.identities.customers_heard_since(since)
+        # An order is contact too: a customer who just bought is no one to miss.
+        for customer_id, ordered in (await repos.customers.ordered_since(since)).items():
+            heard[customer_id] = max(ordered, heard.get(customer_id, ordered))
         due = _due(groups, intervals, heard, *await repos.followups.care_visits_since(since), now)
         if not due:
             return 0

@@ -183,6 +183,15 @@ class CustomerRepository:
         ).one()
         return ContactTimes(first, last)
 
+    async def ordered_since(self, since: datetime) -> dict[int, datetime]:
+        """customer id → when they last ordered, for those who ordered since a time."""
+        rows = await self._session.execute(
+            select(Order.customer_id, func.max(Order.created_at))
+            .where(Order.created_at >= since)
+            .group_by(Order.customer_id)
+        )
+        return {customer_id: ordered for customer_id, ordered in rows.all()}
+
 
 def _chat_ids(customer_id: int) -> Select[tuple[int]]:
     return select(Identity.id).where(Identity.customer_id == customer_id)

@@ -8,6 +8,7 @@ import dataclasses
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,6 +27,7 @@ from handlers.ticketing import add_ticket
 from knowledge import ReplyTexts
 from storage.database import create_engine, create_session_factory
 from storage.models import FollowUp, Identity
+from storage.order_records import ItemRecord, OrderRecord
 from storage.repositories import Repositories
 from tests.bot.conftest import FollowUpDesk
 from tests.conftest import START, Chat, FakeClock
@@ -165,6 +167,30 @@ async def test_a_customer_heard_from_lately_is_not_visited(
     assert await schedule(services, vip) == 0
     clock.advance(days=1)
     assert await schedule(services, vip) == 1
+
+
+async def test_a_customer_who_ordered_lately_is_not_visited(
+    services: Services, chat: Chat, clock: FakeClock, vip: Settings
+) -> None:
+    await verified(chat)
+    clock.advance(days=55)
+    record = OrderRecord(
+        order_no="KF20270123006",
+        status="paid",
+        created_at=clock.now(),
+        customer_name="张三",
+        customer_phone="13800138000",
+        items=(ItemRecord("MASK-01", "玻尿酸补水面膜", 1, Decimal("59.00")),),
+        total=Decimal("59.00"),
+        paid_at=clock.now(),
+        shipment=None,
+        delivered_at=None,
+    )
+    async with services.sessions() as session, session.begin():
+        await Repositories.for_session(session).orders.upsert(record)
+
+    clock.advance(days=10)  # 65 days since the message, 10 since the order
+    assert await schedule(services, vip) == 0
 
 
 async def test_the_interval_is_per_group(
