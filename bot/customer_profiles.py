@@ -119,11 +119,10 @@ async def customer_profile(
     totals = await customers.order_totals(customer_id)
     chats = await customers.chats(customer_id)
     contact = await customers.contact_times(customer_id)
-    # Customers come from imported orders, chats from the first message: whichever the shop
-    # heard of first.
+    # Customers come from imported orders (the first imported may not be their first), chats
+    # from the first message: whichever the shop heard of first.
     moments = [customer.created_at, *(chat.created_at for chat, _ in chats)]
-    if contact.first_message is not None:
-        moments.append(contact.first_message)
+    moments += [t for t in (contact.first_message, totals.first_ordered) if t is not None]
     return CustomerProfile(
         customer_id=customer.id,
         name=customer.name,

@@ -23,6 +23,7 @@ class OrderTotals:
 
     placed: int
     spent: Decimal
+    first_ordered: datetime | None
 
 
 @dataclass(frozen=True)
@@ -101,17 +102,19 @@ class CustomerRepository:
         return await self._session.get(Customer, customer_id)
 
     async def order_totals(self, customer_id: int) -> OrderTotals:
-        """Orders placed ever, and the money of those bought (as `spending` counts them)."""
+        """Orders placed ever, the money of those bought (as `spending` counts them), and
+        when the first was placed."""
         bought = Order.status.in_(BOUGHT_STATUSES)
-        placed, spent = (
+        placed, spent, first = (
             await self._session.execute(
                 select(
                     func.count(Order.id),
                     func.coalesce(func.sum(case((bought, Order.total), else_=0)), 0),
+                    func.min(Order.created_at),
                 ).where(Order.customer_id == customer_id)
             )
         ).one()
-        return OrderTotals(placed, Decimal(spent).quantize(Decimal("0.01")))
+        return OrderTotals(placed, Decimal(spent).quantize(Decimal("0.01")), first)
 
     async def recent_orders(self, customer_id: int, limit: int) -> Sequence[Order]:
         """The customer's newest orders, without their items or parcels."""

@@ -54,7 +54,7 @@ async def test_the_profile_is_printed_with_times_in_the_shops_zone(
         "last 12 months: ¥415.00 spent",
         "open tickets:   1",
         "satisfaction:   4.0 average of 1 rating (newest first: 4)",
-        "first contact:  2026-11-26 09:00",
+        "first contact:  2026-11-20 09:00",
         "last contact:   2026-11-29 12:00",
     ]
     assert lines[8:14] == [

@@ -47,7 +47,7 @@ async def test_a_verified_chat_shows_its_customers_profile(
     assert "<dt>近 12 个月消费</dt><dd>¥415.00</dd>" in card
     assert "<dt>未结工单</dt><dd>1</dd>" in card
     assert "4.0 分（1 次评价）" in card
-    assert "<dt>首次接触</dt><dd>2026-11-26 09:00</dd>" in card
+    assert "<dt>首次接触</dt><dd>2026-11-20 09:00</dd>" in card
     assert "<dt>最近联系</dt><dd>2026-11-30 11:00</dd>" in card
     other = f'<a href="/console/conversations/{(await phone.conversation()).id}">'
     assert f"{other}网页 · alice-phone</a>" in card
