@@ -4,7 +4,7 @@ database."""
 import codecs
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,26 +64,40 @@ async def import_orders(
     async with sessions() as session, session.begin():
         repos = Repositories.for_session(session)
         orders = repos.orders
-        for number, record in records:
-            try:
-                # A savepoint per order: one the database refuses does not undo the others.
-                async with session.begin_nested():
-                    before = OrderState.of(await orders.by_number(record.order_no))
-                    created = await orders.upsert(record)
-                    order = await orders.by_number(record.order_no)
-                    assert order is not None
-                    report.news.add(
-                        await schedule_order_news(
-                            repos, before, order, news.settings, news.texts, news.now
-                        )
-                    )
-            except SQLAlchemyError as error:
-                report.errors.append((number, f"refused by the database: {error.orig or error}"))
-                continue
-            report.added += created
-            report.updated += not created
-    report.errors.sort()
+
+        async def save(record: OrderRecord) -> bool:
+            before = OrderState.of(await orders.by_number(record.order_no))
+            created = await orders.upsert(record)
+            order = await orders.by_number(record.order_no)
+            assert order is not None
+            report.news.add(
+                await schedule_order_news(repos, before, order, news.settings, news.texts, news.now)
+            )
+            return created
+
+        await _save_each(session, records, save, report)
     return report
+
+
+async def _save_each(
+    session: AsyncSession,
+    records: list[tuple[int, Record]],
+    save: Callable[[Record], Awaitable[bool]],
+    report: ImportReport,
+) -> None:
+    """Save each record (`save` says whether it was new), counting them in the report; one
+    the database refuses is reported by its line."""
+    for number, record in records:
+        try:
+            # A savepoint per record: one the database refuses does not undo the others.
+            async with session.begin_nested():
+                created = await save(record)
+        except SQLAlchemyError as error:
+            report.errors.append((number, f"refused by the database: {error.orig or error}"))
+            continue
+        report.added += created
+        report.updated += not created
+    report.errors.sort()
 
 
 def _chat_findable(record: OrderRecord) -> OrderRecord:
@@ -205,17 +219,11 @@ async def _save_products(
 ) -> None:
     async with sessions() as session, session.begin():
         products = Repositories.for_session(session).products
-        for number, record in records:
-            try:
-                # A savepoint per product: one the database refuses does not undo the others.
-                async with session.begin_nested():
-                    created = await products.upsert(record, now)
-            except SQLAlchemyError as error:
-                report.errors.append((number, f"refused by the database: {error.orig or error}"))
-                continue
-            report.added += created
-            report.updated += not created
-    report.errors.sort()
+
+        async def save(record: ProductRecord) -> bool:
+            return await products.upsert(record, now)
+
+        await _save_each(session, records, save, report)
 
 
 async def import_faq(

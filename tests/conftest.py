@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -69,6 +70,23 @@ class Chat:
             )
             assert found is not None
             return found
+
+
+def example_product(**changes: Any) -> dict[str, Any]:
+    """The issue's example line of the product catalogue, with some fields changed."""
+    return {
+        "sku": "SERUM-30",
+        "name": "烟酰胺精华液30ml",
+        "aliases": ["小白瓶", "烟酰胺精华"],
+        "category": "精华",
+        "price": "168.00",
+        "stock": 42,
+        "non_returnable": False,
+        "description": "5%烟酰胺，提亮肤色。",
+        "tags": ["提亮", "油皮"],
+        "restock_date": None,
+        **changes,
+    }
 
 
 @pytest.fixture

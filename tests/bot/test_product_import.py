@@ -17,36 +17,18 @@ from storage.database import create_engine, create_session_factory
 from storage.models import Product
 from storage.repositories import Repositories
 from storage.repositories.products import CatalogueRevision
-from tests.conftest import START, FakeClock
+from tests.conftest import START, FakeClock, example_product
 
 HEADER = "sku,name,aliases,category,price,stock,non_returnable,description,tags,restock_date"
 
 
-def product(**changes: Any) -> dict[str, Any]:
-    """The issue's example product, with some fields changed."""
-    data: dict[str, Any] = {
-        "sku": "SERUM-30",
-        "name": "烟酰胺精华液30ml",
-        "aliases": ["小白瓶", "烟酰胺精华"],
-        "category": "精华",
-        "price": "168.00",
-        "stock": 42,
-        "non_returnable": False,
-        "description": "5%烟酰胺，提亮肤色。",
-        "tags": ["提亮", "油皮"],
-        "restock_date": None,
-    }
-    data.update(changes)
-    return data
-
-
-MASK = product(
+MASK = example_product(
     sku="MASK-02", name="积雪草舒缓面膜", aliases=["舒缓面膜"], category="面膜", price="69.00"
 )
 
 
 def line(**changes: Any) -> str:
-    return json.dumps(product(**changes), ensure_ascii=False)
+    return json.dumps(example_product(**changes), ensure_ascii=False)
 
 
 def write_lines(path: Path, *lines: str) -> Path:
@@ -190,7 +172,7 @@ async def test_bad_lines_are_reported_by_number_and_the_good_ones_saved(
     sessions: async_sessionmaker[AsyncSession],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    no_price = product(sku="TONER-200")
+    no_price = example_product(sku="TONER-200")
     del no_price["price"]
     path = write_lines(
         tmp_path / "products.jsonl",

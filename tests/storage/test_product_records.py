@@ -12,25 +12,12 @@ from bot.app import Services
 from storage.demo import demo_catalogue, demo_orders
 from storage.product_records import ProductRecord, parse_product_line, product_from_row
 from storage.repositories import Repositories
-from tests.conftest import START
+from tests.conftest import START, example_product
 
 
 def example(**changes: Any) -> dict[str, Any]:
     """The issue's example product, with some fields changed."""
-    data: dict[str, Any] = {
-        "sku": "SERUM-30",
-        "name": "烟酰胺精华液30ml",
-        "aliases": ["小白瓶", "烟酰胺精华"],
-        "category": "精华",
-        "price": "168.00",
-        "stock": 42,
-        "non_returnable": False,
-        "description": "5%烟酰胺，提亮肤色。",
-        "tags": ["提亮", "油皮"],
-        "restock_date": "2026-12-10",
-    }
-    data.update(changes)
-    return data
+    return example_product(**{"restock_date": "2026-12-10", **changes})
 
 
 def parse(data: Any) -> ProductRecord:
