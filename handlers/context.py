@@ -4,12 +4,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from knowledge.product_catalogue import ProductCatalogue
-
 from bot.clock import Clock
 from bot.messages import Incoming, Reply
 from bot.settings import Settings
 from knowledge import KnowledgeBase, ReplyTexts
+from knowledge.product_catalogue import ProductCatalogue
 from storage.models import Conversation, Identity
 from storage.repositories import Repositories
 
