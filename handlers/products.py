@@ -38,6 +38,8 @@ from storage.models import Product
 
 PICK_FLOW = "product_pick"
 MAX_RECOMMENDATIONS = 3
+# "那多肽精华呢" is a follow-up; a longer message is a question of its own.
+FOLLOW_UP_CHARS = 12
 # What is left of "这个多少钱呀" once the question words go: nothing, so it asks about the
 # product talked about (or, with none, which one); "运费多少钱" leaves 运费 and is no product
 # question.
@@ -94,6 +96,9 @@ class ProductRule:
         elif dialog is None and (only := ctx.catalogue.only_named(ctx.text)) is not None:
             # A product's name and nothing else ("小白瓶"): what it costs and whether it is there.
             return ProductQuestion(frozenset({"price", "stock"}), (only.sku,))
+        elif dialog is None and (asked := _asked_before(ctx)):
+            # "那多肽呢" after a price: the same question about another product.
+            return ProductQuestion(asked, tuple(item.sku for item in ctx.catalogue.named(ctx.text)))
         if asks_recommendation(ctx.text) and not points_back(ctx.text):
             named = ctx.catalogue.named(ctx.text)
             if len(named) == 1:
@@ -157,6 +162,15 @@ def _ask_which(
     return [Reply("\n".join(lines))]
 
 
+def _asked_before(ctx: Context) -> frozenset[str]:
+    """What the last product question asked, when this short "…呢" names another product."""
+    asked = frozenset(ctx.memory.get("product_wants", ()))
+    cleaned = clean(ctx.text)
+    if not asked or len(cleaned) > FOLLOW_UP_CHARS or not cleaned.endswith("呢"):
+        return frozenset()
+    return asked if ctx.catalogue.named(ctx.text) else frozenset()
+
+
 def _narrowed(ctx: Context, named: list[ProductItem]) -> list[ProductItem]:
     """Of several products named, those whose tags the text names too ("适合敏感肌的面膜")."""
     if len(named) < 2:
@@ -184,6 +198,7 @@ async def _answer_about(
 ) -> Reply:
     """The answer about one product, which becomes the one talked about ("这个呢")."""
     ctx.memory["product_sku"] = product.sku
+    ctx.memory["product_wants"] = sorted(wants)
     return Reply(await _answer(ctx, wants, product, question))
 
 

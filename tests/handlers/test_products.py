@@ -70,6 +70,14 @@ async def test_this_one_means_the_product_just_talked_about(chat: Chat) -> None:
     assert "烟酰胺精华液30ml" in answer and "有货" in answer
 
 
+async def test_what_about_another_product_asks_the_same_again(chat: Chat) -> None:
+    await chat.ask("小白瓶多少钱")
+    answer = await chat.ask("那视黄醇精华呢？")
+    assert "¥238.00" in answer and "卖完" not in answer
+    await chat.ask("积雪草面膜有货吗")
+    assert "卖完" in await chat.ask("泥膜呢")
+
+
 async def test_a_bare_price_question_asks_which_product(chat: Chat) -> None:
     assert "哪一款" in await chat.ask("多少钱")
     assert "¥39.00" in await chat.ask("滋润唇膏")
