@@ -2,14 +2,13 @@
 
 import argparse
 import sys
-import unicodedata
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.app import prepare_database
 from bot.clock import Clock
 from bot.customer_profiles import CustomerProfile, customer_profile, find_customer
 from bot.settings import Settings
+from bot.terminal_text import table, when
 from storage.repositories import Repositories
 
 # Ratings listed one by one after the average; older ones only count toward it.
@@ -71,8 +70,8 @@ def print_profile(profile: CustomerProfile, zone: ZoneInfo) -> None:
         ("last 12 months", f"¥{profile.spent_12_months} spent"),
         ("open tickets", str(profile.open_tickets)),
         ("satisfaction", satisfaction),
-        ("first contact", _when(profile.first_contact, zone)),
-        ("last contact", _when(profile.last_contact, zone)),
+        ("first contact", when(profile.first_contact, zone)),
+        ("last contact", when(profile.last_contact, zone)),
     ]
     width = max(len(label) for label, _ in fields) + 1
     for label, value in fields:
@@ -83,7 +82,7 @@ def print_profile(profile: CustomerProfile, zone: ZoneInfo) -> None:
             [
                 chat.channel,
                 chat.external_id,
-                f"since {_when(chat.since, zone)}",
+                f"since {when(chat.since, zone)}",
                 "" if chat.active else "left the channel",
             ]
             for chat in profile.chats
@@ -92,7 +91,7 @@ def print_profile(profile: CustomerProfile, zone: ZoneInfo) -> None:
     print("recent orders:" if profile.recent_orders else "recent orders: none")
     _print_rows(
         [
-            [order.order_no, _when(order.created_at, zone), order.status, f"¥{order.total}"]
+            [order.order_no, when(order.created_at, zone), order.status, f"¥{order.total}"]
             for order in profile.recent_orders
         ],
         right_from=3,
@@ -102,7 +101,7 @@ def print_profile(profile: CustomerProfile, zone: ZoneInfo) -> None:
         [
             [
                 ticket.number,
-                _when(ticket.created_at, zone),
+                when(ticket.created_at, zone),
                 ticket.kind,
                 ticket.status,
                 ticket.category or "-",
@@ -112,23 +111,7 @@ def print_profile(profile: CustomerProfile, zone: ZoneInfo) -> None:
     )
 
 
-def _when(moment: datetime | None, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "-"
-
-
 def _print_rows(rows: list[list[str]], right_from: int = 99) -> None:
-    """Rows as aligned columns, indented under their heading; names and chat ids may be
-    Chinese, which takes two columns in a terminal."""
-    if not rows:
-        return
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        cells = []
-        for i, (cell, width) in enumerate(zip(row, widths, strict=True)):
-            room = " " * (width - _width(cell))
-            cells.append(room + cell if i >= right_from else cell + room)
-        print(("  " + "  ".join(cells)).rstrip())
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Rows as aligned columns, indented under their heading."""
+    for line in table(rows, right_from) if rows else []:
+        print(f"  {line}")

@@ -141,7 +141,9 @@ async def customer_profile(
         spent_12_months=spending.recent_spent if spending else Decimal("0.00"),
         recent_orders=tuple(
             ProfileOrder(order.order_no, order.created_at, order.status, order.total)
-            for order in await customers.recent_orders(customer_id, RECENT_ORDERS)
+            for order in await repos.orders.recent_for_customer(
+                customer_id, RECENT_ORDERS, details=False
+            )
         ),
         open_tickets=await customers.open_ticket_count(customer_id),
         recent_tickets=tuple(

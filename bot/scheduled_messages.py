@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.customer_profiles import phone_candidates
 from bot.followups import schedule_message
 from bot.settings import Settings
 from storage.models import Identity
@@ -88,10 +89,11 @@ async def find_recipient(repos: Repositories, reference: str) -> Identity:
         return identity
     digits = "".join(ch for ch in reference if ch.isdigit())
     if set(reference) <= PHONE_CHARACTERS and len(digits) >= MIN_PHONE_DIGITS:
-        customer_id = await repos.customers.id_for_phone(digits)
-        if customer_id is None and len(digits) == 13 and digits.startswith("86"):
-            # "+86 138 …": the country code of a mainland number the shop stores without it.
-            customer_id = await repos.customers.id_for_phone(digits[2:])
+        customer_id = None
+        for phone in phone_candidates(reference):  # "+86 138 …" is stored as "138…"
+            customer_id = await repos.customers.id_for_phone(phone)
+            if customer_id is not None:
+                break
         identity = None
         if customer_id is not None:
             identity = await repos.identities.latest_for_customer(customer_id)

@@ -1,43 +1,17 @@
 """What the staff commands print: ticket lists and details, updates, the complaint and
 satisfaction reports."""
 
-import unicodedata
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.reports import ComplaintReport
 from bot.satisfaction_report import LOW_RATING, SatisfactionReport, VisitFigures
 from bot.service_report import Ratio
+from bot.terminal_text import table, when
 from bot.tickets import TicketDetail, TicketUpdate
 from storage.models import TicketEvent
 from storage.repositories.tickets import RETURN_APPROVED, ListedTicket
-
-
-def _when(moment: datetime | None, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "-"
-
-
-def _table(rows: list[list[str]], right_from: int = 99) -> list[str]:
-    """Rows as aligned columns; columns from index `right_from` on are right-aligned."""
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  ".join(
-            _pad(cell, width, right=i >= right_from)
-            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-        ).rstrip()
-        for row in rows
-    ]
-
-
-def _width(text: str) -> int:
-    """Columns the text takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(cell: str, width: int, right: bool) -> str:
-    room = " " * (width - _width(cell))
-    return room + cell if right else cell + room
 
 
 def print_ticket_list(tickets: Sequence[ListedTicket], zone: ZoneInfo) -> None:
@@ -75,13 +49,13 @@ def print_ticket_list(tickets: Sequence[ListedTicket], zone: ZoneInfo) -> None:
                 (ticket.category if ticket.kind == "complaint" else ticket.request_type) or "-",
                 ticket.status,
                 ticket.severity,
-                _when(ticket.created_at, zone),
-                "answered" if ticket.first_response_at else _when(ticket.first_response_due, zone),
-                _when(ticket.resolution_due, zone),
+                when(ticket.created_at, zone),
+                "answered" if ticket.first_response_at else when(ticket.first_response_due, zone),
+                when(ticket.resolution_due, zone),
                 f"OVERDUE: {', '.join(missed)}" if missed else "",
             ]
         )
-    print("\n".join(_table(rows)))
+    print("\n".join(table(rows)))
     print(f"{len(tickets)} ticket{'s' if len(tickets) != 1 else ''}")
 
 
@@ -105,15 +79,15 @@ def print_ticket(detail: TicketDetail, zone: ZoneInfo) -> None:
         ("reason", ticket.reason or "-"),
         ("description", ticket.description or "-"),
         ("media", ", ".join(ticket.media) if ticket.media else "-"),
-        ("created", _when(ticket.created_at, zone)),
+        ("created", when(ticket.created_at, zone)),
         (
             "first response",
-            f"due {_when(ticket.first_response_due, zone)}, "
-            f"given {_when(ticket.first_response_at, zone)}",
+            f"due {when(ticket.first_response_due, zone)}, "
+            f"given {when(ticket.first_response_at, zone)}",
         ),
         (
             "resolution",
-            f"due {_when(ticket.resolution_due, zone)}, done {_when(ticket.resolved_at, zone)}",
+            f"due {when(ticket.resolution_due, zone)}, done {when(ticket.resolved_at, zone)}",
         ),
     ]
     width = max(len(label) for label, _ in fields) + 1
@@ -121,7 +95,7 @@ def print_ticket(detail: TicketDetail, zone: ZoneInfo) -> None:
         _print_indented(f"{label + ':':<{width}} ", value)
     print("history:")
     for event in detail.events:
-        _print_indented(f"  {_when(event.time, zone)}  {event.author:<8} ", _event_text(event))
+        _print_indented(f"  {when(event.time, zone)}  {event.author:<8} ", _event_text(event))
 
 
 def _event_text(event: TicketEvent) -> str:
@@ -175,8 +149,7 @@ def _duration(span: timedelta) -> str:
 
 def print_complaint_report(report: ComplaintReport, zone: ZoneInfo) -> None:
     print(
-        f"complaints from {_when(report.since, zone)} to {_when(report.until, zone)}: "
-        f"{report.total}"
+        f"complaints from {when(report.since, zone)} to {when(report.until, zone)}: {report.total}"
     )
     severities = report.severities()
     rows = [["category", *severities, "total"]]
@@ -185,7 +158,7 @@ def print_complaint_report(report: ComplaintReport, zone: ZoneInfo) -> None:
         rows.append([category, *map(str, counts), str(report.by_category(category))])
     rows.append(["total", *(str(report.by_severity(s)) for s in severities), str(report.total)])
     print()
-    print("\n".join(_table(rows, right_from=1)))
+    print("\n".join(table(rows, right_from=1)))
     print()
     share = report.in_time_share
     in_time = "-" if share is None else f"{share:.0%}"
@@ -200,7 +173,7 @@ def print_complaint_report(report: ComplaintReport, zone: ZoneInfo) -> None:
             f"{'-' if median is None else _duration(median)} ({report.resolved} resolved)",
         ],
     ]
-    print("\n".join(_table(summary)))
+    print("\n".join(table(summary)))
 
 
 FIGURE_HEADINGS = ["sent", "answered", "answered %", "average"]
@@ -209,8 +182,8 @@ FIGURE_HEADINGS = ["sent", "answered", "answered %", "average"]
 def print_satisfaction_report(report: SatisfactionReport, zone: ZoneInfo) -> None:
     total = report.total
     print(
-        f"satisfaction visits sent from {_when(report.since, zone)} to "
-        f"{_when(report.until, zone)}: {total.sent}"
+        f"satisfaction visits sent from {when(report.since, zone)} to "
+        f"{when(report.until, zone)}: {total.sent}"
     )
     summary = [
         ["answered:", f"{total.answered} ({_percent(total.answers)})"],
@@ -223,25 +196,25 @@ def print_satisfaction_report(report: SatisfactionReport, zone: ZoneInfo) -> Non
             f"{report.not_sent_with('undeliverable')} undeliverable (due in the period)",
         ],
     ]
-    print("\n".join(_table(summary)))
+    print("\n".join(table(summary)))
     print()
     ratings = [["rating", "answers", "share"]]
     for rating, count in report.ratings.items():
         ratings.append([str(rating), str(count), _percent(report.rating_share(rating))])
-    print("\n".join(_table(ratings, right_from=0)))
+    print("\n".join(table(ratings, right_from=0)))
     print()
     by_subject = [[subject, *_figure_cells(f)] for subject, f in report.by_subject.items()]
-    print("\n".join(_table([["visited", *FIGURE_HEADINGS], *by_subject], right_from=1)))
+    print("\n".join(table([["visited", *FIGURE_HEADINGS], *by_subject], right_from=1)))
     print()
     if report.by_agent:
         by_agent = [[a.name or "-", *_figure_cells(a.figures)] for a in report.by_agent]
-        print("\n".join(_table([["resolved by", *FIGURE_HEADINGS], *by_agent], right_from=1)))
+        print("\n".join(table([["resolved by", *FIGURE_HEADINGS], *by_agent], right_from=1)))
     else:
         print("resolved by: no visits after tickets")
     if report.not_sent:
         print()
         not_sent = [[status, note or "-", str(n)] for (status, note), n in report.not_sent.items()]
-        print("\n".join(_table([["not sent", "why", "visits"], *not_sent], right_from=2)))
+        print("\n".join(table([["not sent", "why", "visits"], *not_sent], right_from=2)))
     print()
     _print_low_scores(report, zone)
 
@@ -282,9 +255,9 @@ def _print_low_scores(report: SatisfactionReport, zone: ZoneInfo) -> None:
                 low.followup_status or "-",
                 str(low.rating),
                 visited,
-                _when(low.answered_at, zone),
+                when(low.answered_at, zone),
                 # One line per ticket: a comment's line breaks would break the table.
                 " ".join(low.comment.split()) or "-",
             ]
         )
-    print("\n".join(_table(rows)))
+    print("\n".join(table(rows)))

@@ -116,16 +116,6 @@ class CustomerRepository:
         ).one()
         return OrderTotals(placed, Decimal(spent).quantize(Decimal("0.01")), first)
 
-    async def recent_orders(self, customer_id: int, limit: int) -> Sequence[Order]:
-        """The customer's newest orders, without their items or parcels."""
-        result = await self._session.scalars(
-            select(Order)
-            .where(Order.customer_id == customer_id)
-            .order_by(Order.created_at.desc(), Order.id.desc())
-            .limit(limit)
-        )
-        return result.all()
-
     async def chats(self, customer_id: int) -> list[tuple[Identity, int | None]]:
         """The chat identities verified as this customer's with their conversation's id (if
         one was started), the oldest first."""

@@ -5,7 +5,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +27,16 @@ async def hold_locks(session: AsyncSession, names: Iterable[str]) -> None:
         return  # SQLite's one writer already keeps the transactions that write apart
     for key in sorted({lock_key(name) for name in names}):
         await session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+async def hold_exclusively(session: AsyncSession, names: Iterable[str], table: Any) -> None:
+    """Hold these names until the transaction ends, in every process: on PostgreSQL their
+    locks; on SQLite the one write lock, taken now (an update of no rows of the mapped `table`
+    does), so reads after it see what every other process committed."""
+    if dialect_name(session) == "postgresql":
+        await hold_locks(session, names)
+    else:
+        await session.execute(update(table).where(false()).values(id=table.id))
 
 
 def lock_key(name: str) -> int:

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, false, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models import FollowUp, Order, Staff, Ticket
-from storage.repositories.dialect import dialect_name, hold_locks, insert_for
+from storage.repositories.dialect import hold_exclusively, hold_locks, insert_for
 from storage.repositories.lookups import chats_and_customers
 
 # The columns a caller gives when scheduling; the rest have their defaults.
@@ -202,12 +202,7 @@ class FollowUpRepository:
     async def hold_care_scheduling(self) -> None:
         """Hold the scheduling of care visits until the transaction ends, across processes,
         so the second process sees the visits the first scheduled."""
-        if dialect_name(self._session) == "postgresql":
-            await hold_locks(self._session, ["care-visits"])
-        else:
-            # SQLite: an update of no rows takes the one write lock now, and later reads see
-            # what every other process committed.
-            await self._session.execute(update(FollowUp).where(false()).values(id=FollowUp.id))
+        await hold_exclusively(self._session, ["care-visits"], FollowUp)
 
     async def open_visit(self, identity_id: int, since: datetime) -> FollowUp | None:
         """The newest visit sent to this chat since a time and not answered yet."""

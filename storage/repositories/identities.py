@@ -3,11 +3,11 @@
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import false, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation, Identity, Message
-from storage.repositories.dialect import dialect_name, hold_locks
+from storage.repositories.dialect import hold_exclusively
 from storage.repositories.lockouts import count_failure
 
 
@@ -22,12 +22,7 @@ class IdentityRepository:
     async def lock_chat(self, channel: str, external_id: str) -> None:
         """Hold this chat until the transaction ends, in every process on the database: a
         customer's messages are handled one at a time even when they reach different ones."""
-        if dialect_name(self._session) == "postgresql":
-            await hold_locks(self._session, [chat_lock_name(channel, external_id)])
-        else:
-            # SQLite has one writer: taking the write lock now (an update of no rows does)
-            # keeps another process from reading the chat's state before this one is done.
-            await self._session.execute(update(Identity).where(false()).values(id=Identity.id))
+        await hold_exclusively(self._session, [chat_lock_name(channel, external_id)], Identity)
 
     async def get_or_create(self, channel: str, external_id: str, now: datetime) -> Identity:
         """The identity for this channel user, created on first contact."""

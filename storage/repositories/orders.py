@@ -85,15 +85,17 @@ class OrderRepository:
         ).first()
         return None if row is None else OrderOwner(*row)
 
-    async def recent_for_customer(self, customer_id: int, limit: int = 5) -> Sequence[Order]:
-        """The customer's newest orders first."""
-        result = await self._session.scalars(
+    async def recent_for_customer(
+        self, customer_id: int, limit: int = 5, details: bool = True
+    ) -> Sequence[Order]:
+        """The customer's newest orders first; with `details` their items and parcels too."""
+        query = (
             select(Order)
             .where(Order.customer_id == customer_id)
             .order_by(Order.created_at.desc(), Order.id.desc())
             .limit(limit)
-            .options(*_FULL)
         )
+        result = await self._session.scalars(query.options(*_FULL) if details else query)
         return result.all()
 
     async def newest(self, limit: int, reference: str = "") -> Sequence[ListedOrder]:
