@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="orders: JSON lines; products: JSON lines or .csv; faq: .yaml, .jsonl or .csv",
     )
+    imports.add_argument(
+        "--allow-owner-change",
+        action="store_true",
+        help="orders: move a known order to the customer of the phone a line gives "
+        "(refused by default)",
+    )
     _add_ticket_commands(commands)
     add_staff_commands(commands)
     add_remind_command(commands)
@@ -170,7 +176,7 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     if args.command in ("tickets", "report"):
         logging.getLogger().setLevel(logging.WARNING)
         return asyncio.run(_staff_command(settings, clock or SystemClock(), args))
-    return asyncio.run(_import(settings, clock or SystemClock(), args.kind, args.file))
+    return asyncio.run(_import(settings, clock or SystemClock(), args))
 
 
 async def _upgrade_database(settings: Settings) -> int:
@@ -229,7 +235,8 @@ async def _chat(settings: Settings, user: str) -> int:
     return 0
 
 
-async def _import(settings: Settings, clock: Clock, kind: str, path: Path) -> int:
+async def _import(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
+    kind, path = args.kind, args.file
     if not path.is_file():
         print(f"no such file: {path}", file=sys.stderr)
         return 2
@@ -241,7 +248,7 @@ async def _import(settings: Settings, clock: Clock, kind: str, path: Path) -> in
             news = NewsSettings(settings, texts, clock.now())
             # Bytes, decoded line by line, so one line of bad UTF-8 is reported and skipped.
             with path.open("rb") as handle:
-                report = await import_orders(sessions, handle, news)
+                report = await import_orders(sessions, handle, news, args.allow_owner_change)
         elif kind == "products" and path.suffix.lower() == ".csv":
             report = await import_products_csv(sessions, path.read_bytes(), clock.now())
         elif kind == "products":
@@ -251,6 +258,7 @@ async def _import(settings: Settings, clock: Clock, kind: str, path: Path) -> in
             report = await import_faq(sessions, path, clock.now())
     except (ValueError, OSError) as error:
         print(f"{path}: {error}", file=sys.stderr)
+        print(f"{kind}: nothing imported")
         return 1
     finally:
         await engine.dispose()
@@ -261,7 +269,12 @@ async def _import(settings: Settings, clock: Clock, kind: str, path: Path) -> in
 def _print_report(kind: str, path: Path, report: ImportReport) -> None:
     for line, problem in report.errors:
         print(f"{path}:{line}: {problem}", file=sys.stderr)
-    print(f"{kind}: {report.added} added, {report.updated} updated, {len(report.errors)} bad lines")
+    print(
+        f"{kind}: {report.added} added, {report.updated} updated, "
+        f"{len(report.errors)} bad lines skipped"
+    )
+    for change in report.owner_changes:
+        print(f"owner changed: {change.describe()}")
     news = report.news
     if news.notices or news.visits or news.no_chat or news.cancelled:
         print(

@@ -196,7 +196,10 @@ async def _schedule_notice(
     """
     shipment = order.shipment
     assert shipment is not None
-    told_before = any(notice.status == "sent" for notice in notices)
+    # Notices to an earlier owner of the order do not count: this customer was not told.
+    told_before = any(
+        notice.status == "sent" and notice.customer_id == order.customer_id for notice in notices
+    )
     text = texts.render(
         "followup_shipping_update" if told_before else "followup_shipping_notice",
         order_no=order.order_no,

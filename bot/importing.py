@@ -1,10 +1,7 @@
 """Importing orders, the product catalogue and FAQ entries from files into the shop's
 database."""
 
-import codecs
-import csv
-import io
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,10 +11,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.followups import OrderNews, OrderState, schedule_order_news
+from bot.order_owners import OwnerChange, owner_phone, refuse_move, take_from_old_owner
 from bot.settings import Settings
 from handlers.patterns import order_references
-from knowledge import ReplyTexts
-from knowledge.loaders import load_entries
+from knowledge import FaqItem, ReplyTexts
+from knowledge.csv_rows import decode_utf8_file, read_csv
+from knowledge.loaders import read_entries
 from storage.order_records import OrderRecord, parse_order_line
 from storage.product_records import (
     FIELDS,
@@ -37,6 +36,7 @@ class ImportReport:
     updated: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, problem)
     news: OrderNews = field(default_factory=OrderNews)  # what the changes brought customers
+    owner_changes: list[OwnerChange] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,15 @@ async def import_orders(
     sessions: async_sessionmaker[AsyncSession],
     lines: Iterable[str | bytes],
     news: NewsSettings,
+    allow_owner_change: bool = False,
 ) -> ImportReport:
     """Import JSON lines of orders: valid lines are saved, bad ones reported by number.
 
     News comes from what a line changes: a new or corrected parcel on its way gets its
     customer a shipping notice, an order that becomes delivered a satisfaction visit; a line
-    imported again, unchanged, brings nothing.
+    imported again, unchanged, brings nothing. A line giving a known order another customer's
+    phone is refused unless `allow_owner_change`; then the order moves (bot.order_owners) and
+    its news goes to the new owner as for a new order.
     """
     report = ImportReport()
     records = _parse_lines(lines, lambda text: _chat_findable(parse_order_line(text)), report)
@@ -66,10 +69,21 @@ async def import_orders(
         orders = repos.orders
 
         async def save(record: OrderRecord) -> bool:
-            before = OrderState.of(await orders.by_number(record.order_no))
+            existing = await orders.by_number(record.order_no)
+            before = OrderState.of(existing)
+            old_phone = await owner_phone(repos, existing)
+            moved = old_phone not in (None, record.customer_phone)
+            if moved and not allow_owner_change:
+                raise refuse_move(record, old_phone or "")
             created = await orders.upsert(record)
             order = await orders.by_number(record.order_no)
             assert order is not None
+            if moved:
+                change = OwnerChange(record.order_no, old_phone or "", record.customer_phone)
+                report.owner_changes.append(
+                    await take_from_old_owner(repos, order, change, news.now)
+                )
+                before = OrderState(None, None)  # new to its owner: told as a new order
             report.news.add(
                 await schedule_order_news(repos, before, order, news.settings, news.texts, news.now)
             )
@@ -94,6 +108,9 @@ async def _save_each(
                 created = await save(record)
         except SQLAlchemyError as error:
             report.errors.append((number, f"refused by the database: {error.orig or error}"))
+            continue
+        except ValueError as error:  # the line asks for what it may not do
+            report.errors.append((number, str(error)))
             continue
         report.added += created
         report.updated += not created
@@ -158,44 +175,20 @@ async def import_products_csv(
     know, is refused as a whole (ValueError): guessing there would save wrong products.
     """
     report = ImportReport()
+    found = read_csv(decode_utf8_file(data))
+    _check_csv_header(found.header)
+    report.errors.extend(found.problems)
     records: list[tuple[int, ProductRecord]] = []
-    reader = csv.reader(io.StringIO(_decode_file(data), newline=""))
-    header = _csv_header(reader)
-    while True:
-        # A quoted cell may hold line breaks: a row is named by the line it starts on.
-        number = reader.line_num + 1
+    for row in found.rows:
         try:
-            cells = next(reader, None)
-            if cells is None:
-                break
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != len(header):
-                raise ValueError(f"{len(cells)} cells, but the header has {len(header)} columns")
-            records.append((number, product_from_row(dict(zip(header, cells, strict=True)))))
-        except (ValueError, csv.Error) as error:
-            report.errors.append((number, str(error)))
+            records.append((row.line, product_from_row(row.cells)))
+        except ValueError as error:
+            report.errors.append((row.line, str(error)))
     await _save_products(sessions, records, now, report)
     return report
 
 
-def _decode_file(data: bytes) -> str:
-    # Without the byte order mark, so the error's position is counted in the same bytes.
-    data = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise ValueError(
-            f"not UTF-8 (invalid byte on line {line}): save the file as UTF-8 and import again"
-        ) from None
-
-
-def _csv_header(reader: Iterator[list[str]]) -> list[str]:
-    try:
-        header = [name.strip().lower() for name in next(reader, [])]
-    except csv.Error as error:
-        raise ValueError(f"unreadable CSV header: {error}") from None
+def _check_csv_header(header: list[str]) -> None:
     missing = [name for name in REQUIRED_FIELDS if name not in header]
     if missing:
         raise ValueError(f"the CSV header has no column {', '.join(missing)}")
@@ -208,7 +201,6 @@ def _csv_header(reader: Iterator[list[str]]) -> list[str]:
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         raise ValueError(f"the CSV header names {', '.join(repeated)} more than once")
-    return header
 
 
 async def _save_products(
@@ -229,9 +221,19 @@ async def _save_products(
 async def import_faq(
     sessions: async_sessionmaker[AsyncSession], path: Path, now: datetime
 ) -> ImportReport:
-    """Add FAQ entries from a file, replacing those with the same id."""
-    records = load_entries(path)
+    """Add FAQ entries from a file, replacing those with the same id: bad entries are
+    reported by line, the good ones saved."""
+    loaded = read_entries(path)
+    report = ImportReport(errors=loaded.problems)
+    if not loaded.entries:
+        return report
     async with sessions() as session, session.begin():
         faq = Repositories.for_session(session).faq
-        added, updated = await faq.upsert(records, await faq.stamp(now))
-    return ImportReport(added=added, updated=updated)
+        stamp = await faq.stamp(now)
+
+        async def save(entry: FaqItem) -> bool:
+            added, _ = await faq.upsert([entry], stamp)
+            return added == 1
+
+        await _save_each(session, loaded.entries, save, report)
+    return report

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import Services, start_services
@@ -18,9 +19,9 @@ from bot.messages import Incoming
 from bot.settings import Settings
 from storage.database import create_engine, create_session_factory
 from storage.demo import demo_orders
-from storage.models import Customer, Order
+from storage.models import Customer, FollowUp, Identity, Order
 from storage.repositories import Repositories
-from tests.conftest import FakeClock
+from tests.conftest import Chat, FakeClock
 
 NEW_ORDER = "KF20261201001"  # not one of the demo orders
 PICKED_UP = {"time": "2026-11-21T18:00:00+08:00", "location": "广州", "description": "快件已揽收"}
@@ -554,7 +555,7 @@ def test_cli_import_of_broken_yaml_exits_one_naming_the_file(
     assert "added" not in out
 
 
-def test_cli_import_of_a_faq_file_with_a_duplicate_id_adds_nothing(
+def test_cli_import_of_a_faq_file_with_a_duplicate_id_keeps_the_first_and_names_the_second(
     cli_env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "faq.jsonl"
@@ -566,9 +567,73 @@ def test_cli_import_of_a_faq_file_with_a_duplicate_id_adds_nothing(
     assert main(["import", "faq", str(path)]) == 1
 
     out, err = capsys.readouterr()
-    assert "duplicate id 'pet-mask'" in err
-    assert "added" not in out
-    assert PET_ANSWER not in ask(cli_env, PET_QUESTION)
+    assert f"{path}:2: duplicate id 'pet-mask' (also at line 1)" in err
+    assert "faq: 1 added, 0 updated, 1 bad lines skipped" in out
+    reply = ask(cli_env, PET_QUESTION)
+    assert PET_ANSWER in reply
+    assert "另一个" not in reply
+
+
+GIFT_ENTRY = {"id": "gift", "question": "下单有赠品吗", "answer": "满199元送旅行装小样一份～"}
+
+
+def test_cli_import_of_faq_with_one_bad_line_keeps_the_others_and_prints_a_summary(
+    cli_env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "faq.jsonl"
+    no_answer = {"id": "no-answer", "question": "能开专票吗"}
+    path.write_text(
+        "\n".join(json.dumps(e, ensure_ascii=False) for e in (PET_ENTRY, no_answer, GIFT_ENTRY))
+        + "\n{not json\n",
+        encoding="utf-8",
+    )
+
+    assert main(["import", "faq", str(path)]) == 1
+
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        f"{path}:2: missing answer",
+        f"{path}:4: invalid JSON: Expecting property name enclosed in double quotes",
+    ]
+    assert "faq: 2 added, 0 updated, 2 bad lines skipped" in out
+    assert PET_ANSWER in ask(cli_env, PET_QUESTION)
+    assert GIFT_ENTRY["answer"] in ask(cli_env, "下单有赠品吗")
+
+
+def test_cli_import_of_a_yaml_faq_names_a_bad_entry_by_its_line_and_keeps_the_others(
+    cli_env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_yaml(tmp_path / "faq", PET_ENTRY)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("- id: broken\n  question: [一, 二]\n  answer: 好的\n")
+
+    assert main(["import", "faq", str(path)]) == 1
+
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [f"{path}:8: question must be text, not list"]
+    assert "faq: 1 added, 0 updated, 1 bad lines skipped" in out
+    assert PET_ANSWER in ask(cli_env, PET_QUESTION)
+
+
+def test_cli_import_of_a_faq_csv_with_an_unclosed_quote_swallows_no_line(
+    cli_env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "faq.csv"
+    path.write_text(
+        "id,question,answer,alternates,category\n"
+        'ship,"几天能到,一般两三天,,物流\n'
+        f"{PET_ENTRY['id']},{PET_QUESTION},{PET_ANSWER},宠物能用面膜吗,使用\n"
+        f"{GIFT_ENTRY['id']},{GIFT_ENTRY['question']},{GIFT_ENTRY['answer']},,活动\n",
+        encoding="utf-8",
+    )
+
+    assert main(["import", "faq", str(path)]) == 1
+
+    out, err = capsys.readouterr()
+    assert err.startswith(f"{path}:2: a quote opened on this line")
+    assert len(err.splitlines()) == 1
+    assert "faq: 2 added, 0 updated, 1 bad lines skipped" in out
+    assert PET_ANSWER in ask(cli_env, "宠物能用面膜吗")
 
 
 async def test_an_order_number_no_customer_could_type_is_reported(services: Services) -> None:
@@ -583,3 +648,123 @@ async def test_an_order_number_no_customer_could_type_is_reported(services: Serv
 async def test_a_deeply_nested_or_huge_number_line_is_reported(services: Services) -> None:
     report = await import_lines(services, "[" * 100_000, '{"order_no": ' + "9" * 5000 + "}")
     assert [number for number, _ in report.errors] == [1, 2]
+
+
+# --- an order imported again under another customer's phone ---------------------------------
+
+OTHER_ORDER = "KF20261201009"
+OTHER_PHONE = "139-0000-5678"  # 钱七's; the example order's customer has one ending 1234
+TRACKING = "SF9990001112223"
+
+
+async def verified_chat(chat: Chat, order_no: str, digits: str) -> Chat:
+    await chat.ask(order_no)
+    assert "验证成功" in await chat.ask(digits)
+    return chat
+
+
+async def shipping_notices(services: Services, chat: Chat) -> list[str]:
+    """The statuses of the shipping notices scheduled for a chat, oldest first."""
+    async with services.sessions() as session:
+        rows = await session.scalars(
+            select(FollowUp.status)
+            .join(Identity, Identity.id == FollowUp.identity_id)
+            .where(Identity.external_id == chat.user, FollowUp.kind == "shipping_notice")
+            .order_by(FollowUp.id)
+        )
+        return list(rows)
+
+
+async def owner_phone_of(services: Services, order_no: str) -> str:
+    found = await load_existing(services.sessions, order_no)
+    async with services.sessions() as session:
+        customer = await session.get(Customer, found.customer_id)
+    assert customer is not None
+    return customer.phone
+
+
+async def two_verified_customers(services: Services, chat: Chat) -> tuple[Chat, Chat]:
+    """赵六 (…1234) with a paid order and 钱七 (…5678), each with a verified chat."""
+    paid = order(status="paid")
+    del paid["shipment"]
+    other = order(order_no=OTHER_ORDER, customer={"name": "钱七", "phone": OTHER_PHONE})
+    report = await import_lines(
+        services, json.dumps(paid, ensure_ascii=False), json.dumps(other, ensure_ascii=False)
+    )
+    assert report.errors == []
+    zhao = await verified_chat(chat.as_user("zhao"), NEW_ORDER, "1234")
+    qian = await verified_chat(chat.as_user("qian"), OTHER_ORDER, "5678")
+    return zhao, qian
+
+
+async def test_an_order_is_not_moved_to_another_phone_without_leave(
+    services: Services, chat: Chat
+) -> None:
+    _, qian = await two_verified_customers(services, chat)
+
+    report = await import_lines(services, line(customer={"name": "钱七", "phone": OTHER_PHONE}))
+
+    [(number, problem)] = report.errors
+    assert number == 1
+    assert "…1234" in problem and "…5678" in problem and "--allow-owner-change" in problem
+    assert (report.added, report.updated, report.owner_changes) == (0, 0, [])
+    assert await owner_phone_of(services, NEW_ORDER) == "13600001234"
+    assert "后四位" in await qian.ask(NEW_ORDER)  # still a stranger's order: digits asked
+    assert await shipping_notices(services, qian) == []
+
+
+async def test_a_move_allowed_takes_the_order_from_the_old_chat_and_tells_the_new_one(
+    services: Services, chat: Chat
+) -> None:
+    zhao, qian = await two_verified_customers(services, chat)
+    # Shipped while still 赵六's: his notice waits to be sent.
+    await import_lines(services, line())
+    assert await shipping_notices(services, zhao) == ["scheduled"]
+    assert TRACKING in await zhao.ask(NEW_ORDER)
+
+    report = await import_orders(
+        services.sessions,
+        [line(customer={"name": "钱七", "phone": OTHER_PHONE})],
+        news_settings(services),
+        allow_owner_change=True,
+    )
+
+    assert (report.added, report.updated, report.errors) == (0, 1, [])
+    [change] = report.owner_changes
+    assert (change.order_no, change.old_phone, change.new_phone) == (
+        NEW_ORDER,
+        "13600001234",
+        "13900005678",
+    )
+    assert change.cancelled == 1
+    assert await owner_phone_of(services, NEW_ORDER) == "13900005678"
+    assert await shipping_notices(services, zhao) == ["skipped"]
+    assert await shipping_notices(services, qian) == ["scheduled"]
+    assert TRACKING not in await zhao.ask(NEW_ORDER)
+    assert TRACKING in await qian.ask(NEW_ORDER)
+    async with services.sessions() as session:
+        [entry] = await Repositories.for_session(session).audit.recent()
+    assert (entry.action, entry.subject) == ("order_owner_changed", NEW_ORDER)
+
+
+def test_cli_import_refuses_an_owner_change_and_moves_it_with_the_flag(
+    cli_env: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "orders", str(write_lines(tmp_path / "a.jsonl", line()))]) == 0
+    moved = write_lines(
+        tmp_path / "b.jsonl",
+        line(customer={"name": "钱七", "phone": OTHER_PHONE}),
+        line(order_no=OTHER_ORDER),
+    )
+
+    assert main(["import", "orders", str(moved)]) == 1
+    out, err = capsys.readouterr()
+    assert f"{moved}:1: order {NEW_ORDER} belongs to the customer with phone …1234" in err
+    assert "orders: 1 added, 0 updated, 1 bad lines skipped" in out
+
+    assert main(["import", "orders", "--allow-owner-change", str(moved)]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert (
+        f"owner changed: order {NEW_ORDER} moved from the customer with phone …1234 to …5678" in out
+    )

@@ -360,3 +360,35 @@ async def test_a_csv_header_that_does_not_fit_is_refused_naming_the_problem(
 
     assert expected in capsys.readouterr().err
     assert await on_sale(sessions) == []
+
+
+@pytest.mark.usefixtures("cli_env")
+async def test_an_unclosed_quote_in_a_csv_is_reported_and_swallows_no_line(
+    tmp_path: Path,
+    sessions: async_sessionmaker[AsyncSession],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The quote opened on line 2 would take lines 3-5 into one description, closed on line 6
+    # so that the row still has ten cells.
+    path = write_lines(
+        tmp_path / "products.csv",
+        HEADER,
+        'SERUM-30,烟酰胺精华液30ml,小白瓶,精华,168.00,42,false,"提亮肤色',
+        "SUN-50,清透防晒乳50ml,,防晒,99.00,10,false,,防晒,",
+        "TONER-200,氨基酸爽肤水200ml,,爽肤水,89.00,20,false,,,",
+        "CREAM-50,修护面霜50g,,面霜,129.00,60,false,,,",
+        '温和",提亮,',
+        'EYE-15,淡纹眼霜15g,,眼霜,149.00,30,false,"适合,""熬夜""党",,',
+    )
+
+    assert await run("import", "products", str(path)) == 1
+
+    out, err = capsys.readouterr()
+    assert [problem.split(": ", 1)[0] for problem in err.splitlines()] == [
+        f"{path}:2",
+        f"{path}:6",
+    ]
+    assert "a quote opened on this line runs to line 6" in err
+    assert "products: 4 added, 0 updated, 2 bad lines skipped" in out
+    assert await on_sale(sessions) == ["SUN-50", "TONER-200", "CREAM-50", "EYE-15"]
+    assert (await stored(sessions, "EYE-15")).description == '适合,"熬夜"党'

@@ -121,14 +121,16 @@ def test_a_field_that_is_not_text_is_refused_with_the_entry_position(
         load_entries(path)
 
 
-def test_a_yaml_entry_that_is_not_text_is_refused_with_its_number(tmp_path: Path) -> None:
+def test_a_yaml_entry_that_is_not_text_is_refused_with_the_line_it_starts_on(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "faq.yaml"
     path.write_text(
-        "- {id: a, question: q, answer: b}\n- {id: c, question: {x: 1}, answer: d}\n",
+        "- id: a\n  question: q\n  answer: b\n- {id: c, question: {x: 1}, answer: d}\n",
         encoding="utf-8",
     )
 
-    with pytest.raises(ValueError, match="entry 2: question must be text"):
+    with pytest.raises(ValueError, match="line 4: question must be text"):
         load_entries(path)
 
 
