@@ -112,6 +112,10 @@ async def send_staff_reply(
         await repos.outbox.add(
             conversation.identity_id, conversation_id, text, now, sender="staff", staff_id=staff_id
         )
+        # A person answering the customer is the first response their open tickets wait for.
+        identity = await repos.identities.by_id(conversation.identity_id)
+        customer_id = identity.customer_id if identity is not None else None
+        await repos.tickets.answer_in_chat(conversation.identity_id, customer_id, now)
         return True
 
 

@@ -312,6 +312,21 @@ class TicketRepository:
             .limit(1)
         )
 
+    async def answer_in_chat(self, identity_id: int, customer_id: int | None, now: datetime) -> int:
+        """A person wrote to this chat: its customer's tickets still waiting for a first
+        response have it now; how many."""
+        result = await self._session.execute(
+            update(Ticket)
+            .where(
+                _owned_by(identity_id, customer_id),
+                Ticket.status.in_(ACTIVE_STATUSES),
+                Ticket.first_response_at.is_(None),
+            )
+            .values(first_response_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount
+
     async def add_event(
         self,
         ticket: Ticket,
