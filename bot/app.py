@@ -28,9 +28,8 @@ from bot.product_source import ProductSource
 from bot.router import default_router
 from bot.scheduler import running_scheduler
 from bot.settings import Settings
-from knowledge import ReplyTexts
+from handlers.business_hours import shop_texts
 from knowledge.loaders import DEFAULT_FAQ
-from knowledge.replies import DEFAULT_REPLIES
 from storage.database import create_engine, create_session_factory, migrate
 from storage.demo import demo_catalogue, demo_orders
 from storage.repositories import Repositories
@@ -68,7 +67,10 @@ async def prepare_database(
         async with sessions() as session:
             faq_count = await Repositories.for_session(session).faq.count()
         if faq_count == 0:
-            await import_faq(sessions, settings.faq_file or DEFAULT_FAQ, clock.now())
+            path = settings.faq_file or DEFAULT_FAQ
+            report = await import_faq(sessions, path, clock.now())
+            for line, problem in report.errors:  # the good entries are in: fix and import again
+                log.warning("FAQ %s:%d skipped: %s", path, line, problem)
         if load_demo:
             await load_demo_shop(sessions, clock)
     except BaseException:
@@ -106,7 +108,7 @@ async def start_services(settings: Settings, clock: Clock | None = None) -> Serv
         router=default_router(),
         faq=faq,
         products=ProductSource(faq.synonyms),
-        texts=ReplyTexts.from_file(settings.replies_file or DEFAULT_REPLIES),
+        texts=shop_texts(settings),
         clock=clock,
         settings=settings,
     )

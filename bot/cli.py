@@ -44,8 +44,7 @@ from bot.tickets import (
     show_ticket,
     update_ticket,
 )
-from knowledge import ReplyTexts
-from knowledge.replies import DEFAULT_REPLIES
+from handlers.business_hours import shop_texts
 from storage.database import create_engine, migrate
 from storage.models import TICKET_KINDS, TICKET_STATUSES
 
@@ -244,7 +243,7 @@ async def _import(settings: Settings, clock: Clock, args: argparse.Namespace) ->
     engine, sessions = await prepare_database(settings, clock, load_demo=False)
     try:
         if kind == "orders":
-            texts = ReplyTexts.from_file(settings.replies_file or DEFAULT_REPLIES)
+            texts = shop_texts(settings)
             news = NewsSettings(settings, texts, clock.now())
             # Bytes, decoded line by line, so one line of bad UTF-8 is reported and skipped.
             with path.open("rb") as handle:
@@ -301,7 +300,7 @@ async def _staff_command(settings: Settings, clock: Clock, args: argparse.Namesp
         elif args.action == "show":
             print_ticket(await show_ticket(sessions, args.number), zone)
         else:
-            texts = ReplyTexts.from_file(settings.replies_file or DEFAULT_REPLIES)
+            texts = shop_texts(settings)
             if args.approve_return:
                 update = await approve_return(
                     sessions,

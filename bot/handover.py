@@ -18,7 +18,7 @@ from bot.assistant import sanitize
 from bot.clock import Clock
 from bot.settings import Settings
 from handlers.business_hours import is_open, local_clock_time
-from handlers.handover import back_time, callback_ticket, online_agents
+from handlers.handover import back_time, callback_template, callback_ticket, online_agents
 from knowledge import ReplyTexts
 from storage.models import Conversation, Staff
 from storage.repositories import Repositories
@@ -298,7 +298,8 @@ async def close_queue(
                 f"waited for a person from {since} until closing time",
                 "下班时仍在排队",
             )
-            notice = texts.render("handover_closed_callback", number=ticket.number, back=back)
+            template = callback_template("handover_closed_callback", identity)
+            notice = texts.render(template, number=ticket.number, back=back)
             await repos.outbox.add(conversation.identity_id, conversation_id, notice, now)
             closed += 1
     return closed

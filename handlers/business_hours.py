@@ -4,6 +4,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from bot.quiet_hours import within
 from bot.settings import Settings
+from knowledge import ReplyTexts
+from knowledge.replies import DEFAULT_REPLIES
 
 
 def _local(now: datetime, settings: Settings) -> datetime:
@@ -32,6 +34,18 @@ def next_opening(now: datetime, settings: Settings) -> datetime:
 def clock_time(moment: time | datetime) -> str:
     """A time of day as customers write it: "9:00", "21:30"."""
     return f"{moment.hour}:{moment.minute:02d}"
+
+
+def service_hours(settings: Settings) -> str:
+    """The business hours as customers read them: "9:00–21:00"."""
+    opens, closes = settings.opening_hours
+    return f"{clock_time(opens)}–{clock_time(closes)}"
+
+
+def shop_texts(settings: Settings) -> ReplyTexts:
+    """The shop's reply texts, with its business hours for any text that names {hours}."""
+    texts = ReplyTexts.from_file(settings.replies_file or DEFAULT_REPLIES)
+    return texts.with_standing(hours=service_hours(settings))
 
 
 def is_today(moment: datetime, now: datetime, settings: Settings) -> bool:

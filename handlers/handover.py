@@ -16,7 +16,7 @@ from typing import Any, Literal
 from bot.messages import Reply
 from bot.settings import Settings
 from handlers.answers import bare_yes_or_no
-from handlers.business_hours import clock_time, is_open, is_today, next_opening
+from handlers.business_hours import clock_time, is_open, is_today, next_opening, service_hours
 from handlers.context import Context
 from handlers.handover_words import asks_for_person, leaves_queue
 from handlers.ticketing import add_ticket, new_ticket_notice
@@ -50,12 +50,6 @@ def back_time(texts: ReplyTexts, now: datetime, settings: Settings) -> str:
     opening = next_opening(now, settings)
     day = "handover_today" if is_today(opening, now, settings) else "handover_tomorrow"
     return f"{texts.render(day)} {clock_time(opening)}"
-
-
-def service_hours(settings: Settings) -> str:
-    """The business hours as customers read them: "9:00–21:00"."""
-    opens, closes = settings.opening_hours
-    return f"{clock_time(opens)}–{clock_time(closes)}"
 
 
 async def _queue_reply(ctx: Context, handover: Handover, template: str) -> Reply:
@@ -105,11 +99,19 @@ async def _callback(ctx: Context, reason: str, description: str) -> Reply:
     ticket, new = await callback_ticket(
         ctx.repos, ctx.settings, now, ctx.identity, reason, description, "非营业时间"
     )
-    if not new:
-        return ctx.say("handover_callback_open", number=ticket.number, back=back)
+    name = "handover_callback" if new else "handover_callback_open"
     return ctx.say(
-        "handover_callback", number=ticket.number, back=back, hours=service_hours(ctx.settings)
+        callback_template(name, ctx.identity),
+        number=ticket.number,
+        back=back,
+        hours=service_hours(ctx.settings),
     )
+
+
+def callback_template(name: str, identity: Identity) -> str:
+    """The callback text `name`, or its variant that promises a reply in the chat (and asks
+    for a phone number for a call) when the shop knows no phone: a chat not verified."""
+    return name if identity.customer_id is not None else f"{name}_no_phone"
 
 
 async def request_person(ctx: Context, reason: str, description: str = "") -> Reply | None:

@@ -11,8 +11,10 @@ DEFAULT_REPLIES = Path(__file__).parent / "data" / "replies.yaml"
 class ReplyTexts:
     """Named templates filled with `str.format` fields."""
 
-    def __init__(self, templates: dict[str, str]) -> None:
+    def __init__(self, templates: dict[str, str], standing: dict[str, Any] | None = None) -> None:
         self._templates = dict(templates)
+        # Fields any text may name, e.g. the shop's business hours: filled from the settings.
+        self._standing = dict(standing or {})
 
     @classmethod
     def from_file(cls, path: str | Path = DEFAULT_REPLIES) -> "ReplyTexts":
@@ -23,9 +25,13 @@ class ReplyTexts:
             texts.update(_read(Path(path)))
         return cls(texts)
 
+    def with_standing(self, **fields: Any) -> "ReplyTexts":
+        """These texts with fields every template may name, given once here."""
+        return ReplyTexts(self._templates, {**self._standing, **fields})
+
     def render(self, name: str, **fields: Any) -> str:
-        """The template `name` with its fields filled in."""
-        return self._templates[name].format(**fields).strip()
+        """The template `name` with its fields (and the standing ones) filled in."""
+        return self._templates[name].format(**{**self._standing, **fields}).strip()
 
 
 def _read(path: Path) -> dict[str, str]:
