@@ -5,11 +5,14 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import select
 
 from bot import handover
 from bot.app import Services
 from bot.settings import Settings
+from handlers.business_hours import shop_texts
+from knowledge.replies import DEFAULT_REPLIES
 from storage.models import OutboxMessage, Ticket
 from tests.conftest import Chat, FakeClock
 
@@ -44,6 +47,20 @@ async def test_a_locked_verification_names_the_configured_hours(chat: Chat) -> N
     locked = next(answer for answer in answers if "分钟后再试" in answer)
     assert "服务时间（10:00–19:00）" in locked
     assert "9:00–21:00" not in "".join(answers)
+
+
+def test_every_text_naming_the_service_hours_gives_the_configured_ones(
+    settings: Settings,
+) -> None:
+    texts = shop_texts(settings)
+    raw = yaml.safe_load(DEFAULT_REPLIES.read_text(encoding="utf-8"))
+    naming = [name for name, text in raw.items() if "服务时间" in text]
+
+    assert len(naming) >= 3
+    for name in naming:
+        shown = texts.render(name, minutes=30, number="CB20261129-0001", back="明天 10:00")
+        assert "10:00–19:00" in shown, name
+        assert "21:00" not in shown, name
 
 
 async def test_out_of_hours_a_chat_with_no_known_phone_is_promised_a_reply_here(
