@@ -18,6 +18,7 @@ from storage.repositories import Repositories
 async def page(request: web.Request, error: str = "", status: int = 200) -> web.Response:
     me = signed_in(request)
     context = {
+        "section": "password",
         "error": error,
         "min_password": MIN_PASSWORD_CHARS,
         "forced": me.must_change_password,
