@@ -44,9 +44,9 @@ def _joined(replies: list[Reply]) -> str:
 
 
 class OfficialAccountChannel:
-    dedupes = False  # custom/send has no client message id to drop a repeat by
-
     """Translates the Official Account's callbacks into `Incoming` and answers back."""
+
+    dedupes = False  # custom/send has no client message id to drop a repeat by
 
     def __init__(
         self,

@@ -105,10 +105,10 @@ def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
 
 
 class WecomKfChannel:
+    """The channel: `mount` its routes; `stop()` (or the `running` cleanup context) at the end."""
+
     # Outbox rows go with a msgid of their own: WeCom refuses a second message with it.
     dedupes = True
-
-    """The channel: `mount` its routes; `stop()` (or the `running` cleanup context) at the end."""
 
     def __init__(
         self,

@@ -91,9 +91,9 @@ class _Client(Wechaty):
 
 
 class WechatyChannel:
-    dedupes = False  # a contact's say() has no message id to drop a repeat by
-
     """Answers WeChat messages that reach a puppet service, and delivers outbox rows there."""
+
+    dedupes = False  # a contact's say() has no message id to drop a repeat by
 
     def __init__(
         self,
