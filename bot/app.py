@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aiohttp import web
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.assistant import Assistant
@@ -30,7 +29,7 @@ from bot.scheduler import running_scheduler
 from bot.settings import Settings
 from handlers.business_hours import shop_texts
 from knowledge.loaders import DEFAULT_FAQ
-from storage.database import create_engine, create_session_factory, migrate
+from storage.database import check_database, create_engine, create_session_factory, migrate
 from storage.demo import demo_catalogue, demo_orders
 from storage.repositories import Repositories
 
@@ -134,9 +133,8 @@ def create_app(
 
     async def healthz(_request: web.Request) -> web.Response:
         try:
-            async with services.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception:  # any database failure means "not healthy"
+            await check_database(services.engine)
+        except Exception:  # a database that cannot be reached or written is "not healthy"
             log.exception("health check failed")
             return web.json_response({"status": "database unavailable"}, status=503)
         return web.json_response({"status": "ok"})

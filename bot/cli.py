@@ -4,7 +4,6 @@ work tickets and read reports."""
 import argparse
 import asyncio
 import logging
-import secrets
 import signal
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from bot.app import Services, create_app, prepare_database, start_services
 from bot.channels.console import chat_in_terminal
 from bot.clock import Clock, SystemClock
 from bot.customer_command import add_customer_commands, customers_show
+from bot.demo_admin import DEMO_ADMIN, create_demo_admin
 from bot.importing import (
     ImportReport,
     NewsSettings,
@@ -27,7 +27,6 @@ from bot.remind_command import add_remind_command, remind
 from bot.reports import complaint_report
 from bot.satisfaction_report import satisfaction_report
 from bot.settings import Settings
-from bot.staff_accounts import create_first_admin
 from bot.staff_command import add_staff_commands, staff_add
 from bot.ticket_printing import (
     print_complaint_report,
@@ -52,7 +51,6 @@ from storage.models import TICKET_KINDS, TICKET_STATUSES
 OUTBOX_EVERY_SECONDS = 1.0
 # Seconds between two runs of the handover jobs: queued chats wait at most this for an agent.
 HANDOVER_JOBS_EVERY_SECONDS = 2.0
-DEMO_ADMIN = "admin"
 # The longest period a report covers: ten years (a bigger one would overflow the dates).
 MAX_REPORT_DAYS = 3650
 
@@ -218,11 +216,14 @@ async def _run(settings: Settings, host: str | None, port: int | None) -> int:
 
 async def _first_admin_for_the_demo(services: Services) -> None:
     """With the demo shop and no staff yet, an admin with a one-time password to try the
-    console; a real shop creates its accounts with `staff add`."""
-    password = secrets.token_urlsafe(12)
-    staff = await create_first_admin(services.sessions, services.clock, DEMO_ADMIN, password)
-    if staff is not None:
-        print(f"console sign-in for the demo: {DEMO_ADMIN} / {password}", flush=True)
+    console; a real shop creates its accounts with `staff add`. The password goes to a
+    private file, not to the output, which a service manager keeps in its logs."""
+    path = await create_demo_admin(services.sessions, services.clock, services.settings)
+    if path is not None:
+        print(
+            f"console sign-in for the demo: {DEMO_ADMIN}, with the one-time password in {path}",
+            flush=True,
+        )
 
 
 async def _chat(settings: Settings, user: str) -> int:

@@ -1,9 +1,19 @@
 """Delivering the outbox (DESIGN §2): messages the bot sends on its own, stored first.
 
-Each due row is claimed with an atomic conditional update, so two workers (or two processes
-on one PostgreSQL) never send the same row; a claim is a lease, so a row whose worker died
-mid-delivery is taken again once the lease runs out. A delivered row becomes an outgoing
-message in the conversation; a failed one is retried later, and given up after a few tries.
+Each due row is claimed with an atomic conditional update, committed before the platform is
+called, so two workers (or two processes on one PostgreSQL) never send the same row; right
+after the platform's answer, a short transaction of its own records the row sent (and the
+outgoing message in the conversation). A failed try is retried later, and given up after a
+few tries.
+
+A claim is a lease. When the process dies between claiming a row and recording the result,
+nobody knows whether the platform got the message; once the lease runs out the row is taken
+again, and what happens depends on the channel:
+- a channel that drops a repeat of the same delivery key (the web chat, whose delivery is
+  the stored message; WeCom, which refuses a second message with the same msgid) is sent it
+  again: delivered at least once, shown once;
+- any other (the Official Account's custom/send, Wechaty) is not: the row fails with a reason
+  staff see on the conversation page, and is delivered at most once.
 """
 
 import asyncio
@@ -32,11 +42,23 @@ RETRY_DELAYS = (
 MAX_ATTEMPTS = 5
 
 
+# Why an interrupted row is not sent again on a channel that cannot drop a repeat.
+INTERRUPTED = (
+    "interrupted: kefu stopped while sending this message, so it may or may not have reached "
+    "the customer; it is not sent again, so that it is never sent twice"
+)
+
+
 class ChannelSender(Protocol):
-    async def deliver(self, user: str, text: str) -> None:
+    # True when a second delivery with the same key cannot reach the customer twice.
+    dedupes: bool
+
+    async def deliver(self, user: str, text: str, key: str = "") -> None:
         """Send `text` to the channel's user `user`; raise when it could not be sent.
 
-        Raise `WindowClosed` when the platform will not take messages for this user now.
+        `key` is the same on every try of one outbox row: a platform that drops repeats of a
+        client message id is given it. Raise `WindowClosed` when the platform will not take
+        messages for this user now.
         """
         ...
 
@@ -52,6 +74,8 @@ class _Claimed:
 
     row_id: int
     attempt: int
+    interrupted: bool  # the last claim of the row never recorded its result
+    key: str  # the same on every try of the row
     channel: str
     user: str
     identity_id: int
@@ -90,13 +114,18 @@ async def deliver_outbox(
         claimed = await _claim(sessions, row_id, clock, lease)
         if claimed is None:
             continue  # another worker has it
+        sender = senders[claimed.channel]
+        if claimed.interrupted and not sender.dedupes:
+            await _record_failure(sessions, claimed, INTERRUPTED, None)
+            log.error("outbox row %d to %s: %s", claimed.row_id, claimed.channel, INTERRUPTED)
+            continue
         if claimed.attempt > max_attempts:
             # Claimed before by workers that never finished: do not try for ever.
             await _record_failure(sessions, claimed, "gave up: attempts ran out", None)
             log.error("outbox row %d failed: no attempt finished", claimed.row_id)
             continue
         try:
-            await senders[claimed.channel].deliver(claimed.user, claimed.text)
+            await sender.deliver(claimed.user, claimed.text, claimed.key)
         except WindowClosed as closed:
             await _record_failure(sessions, claimed, f"window closed: {closed}", None)
             log.warning("outbox row %d to %s: window closed", claimed.row_id, claimed.channel)
@@ -130,12 +159,16 @@ async def _claim(
 ) -> _Claimed | None:
     async with sessions() as session, session.begin():
         outbox = Repositories.for_session(session).outbox
-        if not await outbox.claim(row_id, clock.now(), lease):
+        claimed_as = await outbox.claim(row_id, clock.now(), lease)
+        if claimed_as is None:
             return None
         row, identity = await outbox.get(row_id)
         return _Claimed(
             row_id=row.id,
             attempt=row.attempts,
+            interrupted=claimed_as == "interrupted",
+            # With the row's time, so a fresh database's row 1 is not an old row 1 again.
+            key=f"outbox:{row.id}:{row.created_at.isoformat()}",
             channel=identity.channel,
             user=identity.external_id,
             identity_id=identity.id,

@@ -71,6 +71,13 @@ class Settings:
     # Console logins: wrong passwords in a row before the account is locked, and for how long.
     login_max_failures: int = 5
     login_lock_minutes: int = 15
+    # Wrong sign-ins from one network address (any names) within `login_lock_minutes` before
+    # the address is refused for as long; behind a reverse proxy, trust the address it adds
+    # to X-Forwarded-For (else every sign-in comes from the proxy).
+    login_address_max_failures: int = 20
+    trust_forwarded_for: bool = False
+    # The shop's name: refused as a console password, as is the account's own name.
+    shop_name: str = ""
     session_hours: int = 12
     # Mark session cookies Secure even when a TLS-terminating proxy forwards plain HTTP.
     secure_cookies: bool = False

@@ -1,25 +1,37 @@
-"""Staff accounts: creating them, and checking a login with its lockout."""
+"""Staff accounts: creating them, and checking a login with its lockouts."""
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.password_policy import (
+    MAX_PASSWORD_CHARS,
+    MIN_PASSWORD_CHARS,
+    Weakness,
+    password_weakness,
+)
 from bot.settings import Settings
 from storage.models import STAFF_ROLES, Staff
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
 
-MIN_PASSWORD_CHARS = 8
-MAX_PASSWORD_CHARS = 128  # hashing a huge "password" would only waste the server's time
 MAX_NAME_CHARS = 64
 MAX_DISPLAY_NAME_CHARS = 64
+# Why a password is refused, for the command line.
+WEAKNESS_TEXTS = {
+    Weakness.TOO_SHORT: f"the password must have at least {MIN_PASSWORD_CHARS} characters",
+    Weakness.TOO_LONG: f"the password must have at most {MAX_PASSWORD_CHARS} characters",
+    Weakness.COMMON: "the password is too common or too simple; choose another",
+    Weakness.NAME: "the password must not be the account's name or the shop's name",
+}
 
 
 class AccountError(ValueError):
@@ -28,10 +40,10 @@ class AccountError(ValueError):
 
 @dataclass(frozen=True)
 class LoginResult:
-    """A login attempt: the staff member on success, else whether the account is locked."""
+    """A login attempt: the staff member on success, None however it failed (the reason is
+    not told: an unknown name, a wrong password and a locked account look alike)."""
 
     staff: Staff | None
-    locked_minutes: int = 0
 
 
 def password_hasher() -> PasswordHasher:
@@ -53,7 +65,14 @@ async def password_matches(password_hash: str, password: str) -> bool:
     return await asyncio.to_thread(verify)
 
 
-def check_new_account(name: str, role: str, password: str, display_name: str = "") -> None:
+def password_names(name: str, settings: Settings) -> tuple[str, ...]:
+    """The names a password of this account may not be: its own and the shop's."""
+    return (name, settings.shop_name)
+
+
+def check_new_account(
+    name: str, role: str, password: str, display_name: str = "", names: Iterable[str] = ()
+) -> None:
     """Raise AccountError when the name, role or password cannot be used."""
     if not name or len(name) > MAX_NAME_CHARS or any(ch.isspace() for ch in name):
         raise AccountError(f"the name must be 1–{MAX_NAME_CHARS} characters without spaces")
@@ -61,10 +80,9 @@ def check_new_account(name: str, role: str, password: str, display_name: str = "
         raise AccountError(f"the display name must be at most {MAX_DISPLAY_NAME_CHARS} characters")
     if role not in STAFF_ROLES:
         raise AccountError(f"the role must be one of: {', '.join(STAFF_ROLES)}")
-    if not MIN_PASSWORD_CHARS <= len(password) <= MAX_PASSWORD_CHARS:
-        raise AccountError(
-            f"the password must have {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"
-        )
+    weakness = password_weakness(password, (name, display_name, *names))
+    if weakness is not None:
+        raise AccountError(WEAKNESS_TEXTS[weakness])
 
 
 async def create_staff(
@@ -74,10 +92,11 @@ async def create_staff(
     role: str,
     password: str,
     display_name: str = "",
+    shop_name: str = "",
 ) -> Staff:
     """A new staff account; AccountError when the name is taken or a value is unusable."""
     name = name.strip()
-    check_new_account(name, role, password, display_name.strip())
+    check_new_account(name, role, password, display_name.strip(), (shop_name,))
     password_hash = await hash_password(password)
     async with sessions() as session, session.begin():
         staff = Repositories.for_session(session).staff
@@ -89,13 +108,16 @@ async def create_staff(
 async def create_first_admin(
     sessions: async_sessionmaker[AsyncSession], clock: Clock, name: str, password: str
 ) -> Staff | None:
-    """An admin account when there are no staff accounts at all; None otherwise."""
+    """An admin account when there are no staff accounts at all, whose password must be
+    changed at its first sign-in; None otherwise."""
     password_hash = await hash_password(password)
     async with sessions() as session, session.begin():
         staff = Repositories.for_session(session).staff
         if await staff.count() > 0:
             return None
-        return await staff.add(name, name, "admin", password_hash, clock.now())
+        return await staff.add(
+            name, name, "admin", password_hash, clock.now(), must_change_password=True
+        )
 
 
 async def log_in(
@@ -104,42 +126,56 @@ async def log_in(
     settings: Settings,
     name: str,
     password: str,
+    address: str,
 ) -> LoginResult:
-    """The staff member whose name and password these are.
+    """The staff member whose name and password these are, signing in from `address`.
 
-    Wrong passwords in a row lock the account for a while; a locked account refuses even
-    the right password. Every attempt costs one hash check (unknown names and locked
-    accounts too), so timing tells nothing; no database connection is held meanwhile,
-    so a flood of guesses cannot stall the customers' chats.
+    Wrong passwords in a row lock the account for a while; wrong sign-ins from one address
+    (any names) block the address for a while; either refuses even the right password.
+    Every attempt costs one hash check and every refusal a database write (the address's
+    count), whatever the reason, so neither the answer nor its timing tells an unknown name
+    from a locked account or a wrong password; a locked account's count is not added to,
+    so guesses cannot keep it locked. No database connection is held during the hash check, so
+    a flood of guesses cannot stall the customers' chats.
     """
     now = clock.now()
     async with sessions() as session:
-        staff = await Repositories.for_session(session).staff.by_name(name.strip())
-    if staff is None or not staff.active:
-        await password_matches(_UNKNOWN_USER_HASH, password)
-        return LoginResult(None)
-    matches = await password_matches(staff.password_hash, password)
-    if staff.locked_until is not None and staff.locked_until > now:
-        return LoginResult(None, _minutes_left(staff.locked_until - now))
+        repos = Repositories.for_session(session)
+        address_blocked = await repos.login_throttle.blocked(address, now)
+        staff = await repos.staff.by_name(name.strip())
+    if staff is not None and not staff.active:
+        staff = None
+    matches = await password_matches(
+        staff.password_hash if staff is not None else _UNKNOWN_USER_HASH, password
+    )
+    lock_for = timedelta(minutes=settings.login_lock_minutes)
     async with sessions() as session, session.begin():
         repos = Repositories.for_session(session)
-        if matches:
+        if staff is not None and matches and not address_blocked:
+            # Conditional: refused when the account is locked, or was locked by a guess
+            # sent alongside this attempt.
             epoch = await repos.staff.accept_login(staff.id, staff.password_hash, now)
-            if epoch is None:  # locked by a guess sent alongside this attempt
-                return LoginResult(None, settings.login_lock_minutes)
-            staff.session_epoch = epoch
-            await repos.audit.record(staff.id, "login", now, staff.name)
-            return LoginResult(staff)
-        lock_until = now + timedelta(minutes=settings.login_lock_minutes)
-        if await repos.staff.count_failed_login(staff.id, settings.login_max_failures, lock_until):
-            log.warning("staff account %r locked after failed logins", staff.name)
-            await repos.audit.record(staff.id, "account_locked", now, staff.name)
-            return LoginResult(None, settings.login_lock_minutes)
-        return LoginResult(None)
+            if epoch is not None:
+                staff.session_epoch = epoch
+                await repos.audit.record(staff.id, "login", now, staff.name)
+                return LoginResult(staff)
+        elif staff is not None and not address_blocked and not _locked(staff, now):
+            locked = await repos.staff.count_failed_login(
+                staff.id, settings.login_max_failures, now + lock_for
+            )
+            if locked:
+                log.warning("staff account %r locked after failed logins", staff.name)
+                await repos.audit.record(staff.id, "account_locked", now, staff.name)
+        if not address_blocked and await repos.login_throttle.count_failure(
+            address, now, lock_for, settings.login_address_max_failures
+        ):
+            log.warning("console sign-ins from %s blocked after failed logins", address)
+            await repos.audit.record(None, "address_blocked", now, address)
+    return LoginResult(None)
 
 
-def _minutes_left(left: timedelta) -> int:
-    return max(1, -(-int(left.total_seconds()) // 60))
+def _locked(staff: Staff, now: datetime) -> bool:
+    return staff.locked_until is not None and staff.locked_until > now
 
 
 # A real hash of a random password: unknown names are checked against it.

@@ -48,7 +48,7 @@ async def staff_add(settings: Settings, clock: Clock, args: argparse.Namespace) 
     engine, sessions = await prepare_database(settings, clock, load_demo=False)
     try:
         staff = await create_staff(
-            sessions, clock, args.name, args.role, password, args.display_name
+            sessions, clock, args.name, args.role, password, args.display_name, settings.shop_name
         )
     except AccountError as error:
         print(f"staff add: {error}", file=sys.stderr)

@@ -1,11 +1,12 @@
-"""Engine and session setup, and schema migrations through Alembic."""
+"""Engine and session setup, schema migrations through Alembic, and the health check."""
 
+import os
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -13,11 +14,19 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 CONNECT_TIMEOUT_SECONDS = 5
 POOL_SIZE = 10  # connections a process keeps, and as many more under load
 POOL_WAIT_SECONDS = 60
+# Where a SQLite connection keeps the identity of the file it opened.
+OPENED_FILE = "kefu_opened_file"
+
+
+class DatabaseFileChanged(RuntimeError):
+    """The SQLite file was deleted or replaced under the running process: what it wrote
+    would vanish with the process, so nothing more is committed."""
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -34,15 +43,72 @@ def create_engine(url: str) -> AsyncEngine:
             pool_timeout=POOL_WAIT_SECONDS,
             connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
         )
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # SQLite has one writer at a time; a single pooled connection queues transactions in
     # asyncio instead of in SQLite's busy handler, which sleeps and makes latency spiky.
     engine = create_async_engine(
         url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
     )
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    if parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _guard_file(engine, path)
     return engine
+
+
+def _guard_file(engine: AsyncEngine, path: Path) -> None:
+    """Refuse every commit once the file at `path` is not the one the connection opened.
+
+    A connection keeps writing to a deleted file's inode, and everything it commits is
+    gone when the process ends: better to fail the request (a 503 the sender retries).
+    """
+
+    def remember(_dbapi_connection: object, record: ConnectionPoolEntry) -> None:
+        record.info[OPENED_FILE] = _file_identity(path)
+
+    def check(connection: Connection) -> None:
+        problem = _file_problem(path, connection.info.get(OPENED_FILE))
+        if problem is not None:
+            raise DatabaseFileChanged(problem)
+
+    event.listen(engine.sync_engine, "connect", remember)
+    event.listen(engine.sync_engine, "commit", check)
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the file at `path`; None when there is none."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _file_problem(path: Path, opened: tuple[int, int] | None) -> str | None:
+    """Why the file at `path` is no longer the one opened, if it is not."""
+    now = _file_identity(path)
+    if now is None:
+        return f"the database file {path} was deleted"
+    if opened is not None and now != opened:
+        return f"the database file {path} was replaced"
+    return None
+
+
+async def check_database(engine: AsyncEngine) -> None:
+    """Raise unless the database takes writes: a write in a transaction that is rolled
+    back, and for SQLite, the file at the path still being the one opened."""
+    async with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            raw = await connection.get_raw_connection()
+            path = engine.url.database
+            if path and path != ":memory:":
+                problem = _file_problem(Path(path), raw.info.get(OPENED_FILE))
+                if problem is not None:
+                    raise DatabaseFileChanged(problem)
+        async with connection.begin() as transaction:
+            # Every migrated database has this one-row table; the change is never kept.
+            await connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            await transaction.rollback()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

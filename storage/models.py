@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -389,7 +390,23 @@ class Staff(Base):
     # Sessions carry the value they signed in with: raising it (sign-out, a new password,
     # deactivation) ends every session of the account at once.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A password someone else chose (the demo's): it opens only the change-password page.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LoginThrottle(Base):
+    """Wrong console sign-ins from one network address, counted in a window; an address
+    past the limit is refused for a while, whichever names it tries."""
+
+    __tablename__ = "login_throttle"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 HANDOVER_REASONS = ("request", "complaint", "fallback", "staff")

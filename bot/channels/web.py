@@ -57,6 +57,9 @@ def _is_media_reference(value: object) -> bool:
 
 
 class WebChannel:
+    # Delivery is the stored message, recorded once with the row: a repeat shows nothing new.
+    dedupes = True
+
     def __init__(self, assistant: Assistant, clock: Clock, settings: Settings) -> None:
         self._assistant = assistant
         self._clock = clock
@@ -68,7 +71,7 @@ class WebChannel:
         app.router.add_get("/", self.index)
         app.router.add_static("/static", STATIC)
 
-    async def deliver(self, user: str, text: str) -> None:
+    async def deliver(self, user: str, text: str, key: str = "") -> None:
         """Outbox delivery: nothing to push, the stored message is what the customer's page
         fetches from /api/chat/messages (bot.outbox stores it on success)."""
 

@@ -46,6 +46,8 @@ def _joined(replies: list[Reply]) -> str:
 class OfficialAccountChannel:
     """Translates the Official Account's callbacks into `Incoming` and answers back."""
 
+    dedupes = False  # custom/send has no client message id to drop a repeat by
+
     def __init__(
         self,
         assistant: Assistant,
@@ -70,8 +72,10 @@ class OfficialAccountChannel:
         app.router.add_post(PATH, self.receive)
         app.on_cleanup.append(lambda _app: self.close())
 
-    async def deliver(self, user: str, text: str) -> None:
-        """Outbox delivery through the customer-service API, within the customer's window."""
+    async def deliver(self, user: str, text: str, key: str = "") -> None:
+        """Outbox delivery through the customer-service API, within the customer's window.
+
+        custom/send takes no client message id: a repeat would reach the customer twice."""
         await self._sender.deliver(user, text)
 
     def may_message(self, last_heard: datetime | None, now: datetime) -> bool:

@@ -113,17 +113,21 @@ class WecomApi:
             has_more=bool(answer.get("has_more")),
         )
 
-    async def send_text(self, open_kfid: str, external_userid: str, content: str) -> None:
-        """Send a text message to the customer from the customer-service account."""
-        await self._post(
-            "/cgi-bin/kf/send_msg",
-            {
-                "touser": external_userid,
-                "open_kfid": open_kfid,
-                "msgtype": "text",
-                "text": {"content": content},
-            },
-        )
+    async def send_text(
+        self, open_kfid: str, external_userid: str, content: str, msgid: str = ""
+    ) -> None:
+        """Send a text message to the customer from the customer-service account; with a
+        `msgid`, WeCom refuses another message with the same one (no repeat reaches the
+        customer)."""
+        body: dict[str, Any] = {
+            "touser": external_userid,
+            "open_kfid": open_kfid,
+            "msgtype": "text",
+            "text": {"content": content},
+        }
+        if msgid:
+            body["msgid"] = msgid
+        await self._post("/cgi-bin/kf/send_msg", body)
 
     async def trans_state(
         self, open_kfid: str, external_userid: str, state: int, servicer_userid: str = ""

@@ -16,6 +16,7 @@ once per handover, after the bot's answers went out: WeCom refuses send_msg from
 """
 
 import asyncio
+import hashlib
 import json
 import logging
 from collections.abc import Mapping
@@ -105,6 +106,9 @@ def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
 
 class WecomKfChannel:
     """The channel: `mount` its routes; `stop()` (or the `running` cleanup context) at the end."""
+
+    # Outbox rows go with a msgid of their own: WeCom refuses a second message with it.
+    dedupes = True
 
     def __init__(
         self,
@@ -293,12 +297,14 @@ class WecomKfChannel:
         """The scheduler's question: is the 48-hour window still open?"""
         return WINDOW.may_message(last_heard, now)
 
-    async def deliver(self, user: str, text: str) -> None:
-        """Outbox delivery; WindowClosed when WeCom will not take messages for `user` now."""
+    async def deliver(self, user: str, text: str, key: str = "") -> None:
+        """Outbox delivery; WindowClosed when WeCom will not take messages for `user` now.
+
+        Each piece goes with a msgid made from `key`, the same on every try of the row."""
         open_kfid = await self._state(_kfid_key(user))
         if open_kfid is None:
             raise WindowClosed("the customer never wrote to the shop's WeCom account")
-        await self._send(user, open_kfid, text)
+        await self._send(user, open_kfid, text, key)
 
     async def hand_to_person(self, user: str) -> bool:
         """Put the customer's WeCom session in the pool (待接入池) for the shop's people.
@@ -312,10 +318,10 @@ class WecomKfChannel:
         await self._api.trans_state(open_kfid, user, IN_POOL)
         return True
 
-    async def _send(self, user: str, open_kfid: str, text: str) -> None:
+    async def _send(self, user: str, open_kfid: str, text: str, key: str = "") -> None:
         """Send within the window, counting each message; WindowClosed when it is shut."""
         async with self._send_locks.hold(user):
-            for piece in split_text(text):
+            for number, piece in enumerate(split_text(text)):
                 stored = await self._state(_window_key(user))
                 if stored is None:
                     raise WindowClosed("the customer never wrote")
@@ -324,7 +330,8 @@ class WecomKfChannel:
                 if reason is not None:
                     raise WindowClosed(reason)
                 try:
-                    await self._api.send_text(open_kfid, user, piece)
+                    msgid = client_msgid(key, number) if key else ""
+                    await self._api.send_text(open_kfid, user, piece, msgid)
                 except WecomApiError as error:
                     if error.refusal is None:
                         raise
@@ -341,6 +348,12 @@ class WecomKfChannel:
             await Repositories.for_session(session).channels.set_state(
                 key, value, self._clock.now()
             )
+
+
+def client_msgid(key: str, piece: int) -> str:
+    """A msgid for one piece of an outbox row: the same on every try, unique in the shop's
+    account, and of the form WeCom takes (at most 32 of [0-9a-zA-Z_-])."""
+    return hashlib.blake2b(f"{key}#{piece}".encode(), digest_size=16).hexdigest()
 
 
 def wecom_kf_channel(services: "Services") -> WecomKfChannel | None:

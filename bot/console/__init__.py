@@ -12,6 +12,7 @@ from bot.console import (
     faq,
     notifications,
     orders,
+    password,
     reports,
     staff,
     tickets,
@@ -47,7 +48,8 @@ def mount_console(app: web.Application, services: "Services") -> None:
     console.router.add_post("/login", login)
     console.router.add_post("/logout", logout)
     console.router.add_static("/static", HERE / "static")
-    for area in (conversations, tickets, orders, notifications, faq, canned, reports, staff):
+    areas = (conversations, tickets, orders, notifications, faq, canned, reports, staff, password)
+    for area in areas:
         area.add_routes(console)
 
     async def to_console(_request: web.Request) -> web.Response:

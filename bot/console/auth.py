@@ -19,6 +19,7 @@ from bot.console.session import CSRF_FIELD, session_of
 from bot.console.signed_in import STAFF, SignedIn, signed_in
 from bot.console.templates import render
 from bot.handover import release_all
+from bot.settings import Settings
 from bot.staff_accounts import log_in
 from storage.models import Staff
 from storage.repositories import Repositories
@@ -29,6 +30,11 @@ CSRF_HEADER = "X-CSRF-Token"
 # How often a signed-in agent's "last seen" is written: they count as online meanwhile.
 SEEN_EVERY = timedelta(seconds=20)
 PUBLIC_PATHS = ("/console/login",)
+CHANGE_PASSWORD = "/console/password"
+# What an account that must choose a new password may still open.
+CHANGE_PASSWORD_PATHS = (CHANGE_PASSWORD, "/console/logout")
+# The same answer to every refused sign-in: it does not say which part was wrong.
+LOGIN_REFUSED = "用户名或密码不正确，或尝试次数过多暂时不能登录，请稍后再试"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -92,9 +98,28 @@ async def sign_in_middleware(request: web.Request, handler: Handler) -> web.Stre
         target = request.path_qs if request.method == "GET" else "/console/"
         raise web.HTTPFound(f"/console/login?next={quote(target)}")
     request[STAFF] = SignedIn(
-        staff.id, staff.name, staff.display_name, staff.role, staff.session_epoch
+        staff.id,
+        staff.name,
+        staff.display_name,
+        staff.role,
+        staff.session_epoch,
+        staff.must_change_password,
     )
+    if staff.must_change_password and request.path not in CHANGE_PASSWORD_PATHS:
+        if request.path.startswith("/console/api/"):
+            raise web.HTTPForbidden(text="请先修改密码")
+        raise web.HTTPFound(CHANGE_PASSWORD)
     return await handler(request)
+
+
+def client_address(request: web.Request, settings: Settings) -> str:
+    """The address a request came from: the peer's, or behind a trusted reverse proxy the
+    one it added last to X-Forwarded-For (earlier entries are the client's to invent)."""
+    if settings.trust_forwarded_for:
+        forwarded = request.headers.get("X-Forwarded-For", "").rsplit(",", 1)[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.remote or ""
 
 
 def _safe_next(target: str) -> str:
@@ -114,21 +139,20 @@ async def login(request: web.Request) -> web.Response:
     name, password = form_text(form, "name"), form_text(form, "password")
     target = _safe_next(str(form.get("next", "")))
     services = request.config_dict[SERVICES]
-    result = await log_in(services.sessions, services.clock, services.settings, name, password)
+    address = client_address(request, services.settings)
+    result = await log_in(
+        services.sessions, services.clock, services.settings, name, password, address
+    )
     if result.staff is None:
-        if result.locked_minutes:
-            error = f"密码错误次数过多，账号已锁定，请 {result.locked_minutes} 分钟后再试"
-        else:
-            error = "用户名或密码不正确"
-        context = {"next": target, "error": error, "name": name}
-        return render(request, "login.html", context, status=423 if result.locked_minutes else 401)
+        context = {"next": target, "error": LOGIN_REFUSED, "name": name}
+        return render(request, "login.html", context, status=401)
     # A fresh session on sign-in: whatever was planted in the cookie before is gone.
     session = session_of(request)
     session.renew()
     session["staff_id"] = result.staff.id
     session["epoch"] = result.staff.session_epoch
     session[CSRF_FIELD] = secrets.token_urlsafe(32)
-    raise web.HTTPFound(target)
+    raise web.HTTPFound(CHANGE_PASSWORD if result.staff.must_change_password else target)
 
 
 async def logout(request: web.Request) -> web.Response:

@@ -14,6 +14,8 @@ class SignedIn:
     display_name: str
     role: str
     session_epoch: int
+    # Signed in with a password someone else chose: only the change-password page opens.
+    must_change_password: bool = False
 
     @property
     def is_admin(self) -> bool:

@@ -1,6 +1,6 @@
 """Console: 员工, admins manage staff accounts and read the audit log."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,12 +13,17 @@ from bot.console.services import SERVICES
 from bot.console.signed_in import SignedIn, signed_in
 from bot.console.templates import render
 from bot.handover import release_all
+from bot.password_policy import (
+    MAX_PASSWORD_CHARS,
+    MIN_PASSWORD_CHARS,
+    Weakness,
+    password_weakness,
+)
 from bot.staff_accounts import (
     MAX_DISPLAY_NAME_CHARS,
     MAX_NAME_CHARS,
-    MAX_PASSWORD_CHARS,
-    MIN_PASSWORD_CHARS,
     hash_password,
+    password_names,
 )
 from handlers.handover import ONLINE_WINDOW
 from storage.models import STAFF_ROLES, Staff
@@ -44,6 +49,8 @@ ACTIONS = {
     "staff_deactivated": "停用账号",
     "staff_reactivated": "启用账号",
     "staff_unlocked": "解锁账号",
+    "address_blocked": "登录来源暂时封禁",
+    "password_changed": "修改自己的密码",
     "faq_add": "新增问答",
     "faq_edit": "修改问答",
     "faq_delete": "删除问答",
@@ -85,11 +92,19 @@ def account_problem(name: str, display_name: str, role: str) -> str | None:
     return None
 
 
-def password_problem(password: str, again: str) -> str | None:
-    if len(password) < MIN_PASSWORD_CHARS:
-        return f"密码至少需要 {MIN_PASSWORD_CHARS} 个字符"
-    if len(password) > MAX_PASSWORD_CHARS:
-        return f"密码不能超过 {MAX_PASSWORD_CHARS} 个字符"
+WEAKNESS_TEXTS = {
+    Weakness.TOO_SHORT: f"密码至少需要 {MIN_PASSWORD_CHARS} 个字符",
+    Weakness.TOO_LONG: f"密码不能超过 {MAX_PASSWORD_CHARS} 个字符",
+    Weakness.COMMON: "这个密码太常见或太简单，请换一个",
+    Weakness.NAME: "密码不能是用户名或店铺名称",
+}
+
+
+def password_problem(password: str, again: str, names: Iterable[str]) -> str | None:
+    """Why a new password cannot be used by an account with these names, if it cannot."""
+    weakness = password_weakness(password, names)
+    if weakness is not None:
+        return WEAKNESS_TEXTS[weakness]
     if password != again:
         return "两次输入的密码不一致"
     return None
@@ -136,13 +151,15 @@ async def add(request: web.Request) -> web.Response:
     display_name = form_text(form, "display_name").strip()
     role = form_text(form, "role")
     values = {"name": name, "display_name": display_name, "role": role}
+    services = request.config_dict[SERVICES]
     problem = account_problem(name, display_name, role) or password_problem(
-        str(form.get("password", "")), str(form.get("password_again", ""))
+        str(form.get("password", "")),
+        str(form.get("password_again", "")),
+        (display_name, *password_names(name, services.settings)),
     )
     if problem:
         return await listing(request, problem, values, status=400)
     password_hash = await hash_password(str(form.get("password", "")))
-    services = request.config_dict[SERVICES]
     now = services.clock.now()
     try:
         async with services.sessions() as session, session.begin():
@@ -199,7 +216,15 @@ async def _keeps_an_admin(repos: Repositories, target: Staff) -> None:
 async def reset_password(request: web.Request) -> web.Response:
     form = await request.post()
     password = str(form.get("password", ""))
-    problem = password_problem(password, str(form.get("password_again", "")))
+    services = request.config_dict[SERVICES]
+    async with services.sessions() as session:
+        target = await Repositories.for_session(session).staff.by_id(
+            int(request.match_info["staff_id"])
+        )
+    if target is None:
+        raise web.HTTPNotFound(text="没有这个员工账号")
+    names = (target.display_name, *password_names(target.name, services.settings))
+    problem = password_problem(password, str(form.get("password_again", "")), names)
     if problem:
         return await listing(request, problem, status=400)
     password_hash = await hash_password(password)

@@ -13,6 +13,7 @@ from storage.repositories.faq import FaqRepository, UnansweredRepository
 from storage.repositories.followups import FollowUpRepository
 from storage.repositories.handovers import HandoverRepository
 from storage.repositories.identities import IdentityRepository
+from storage.repositories.login_throttle import LoginThrottleRepository
 from storage.repositories.messages import MessageRepository
 from storage.repositories.notifications import NotificationRepository
 from storage.repositories.orders import OrderRepository
@@ -38,6 +39,7 @@ class Repositories:
     outbox: OutboxRepository
     notifications: NotificationRepository
     staff: StaffRepository
+    login_throttle: LoginThrottleRepository
     handovers: HandoverRepository
     canned: CannedReplyRepository
     audit: AuditRepository
@@ -59,6 +61,7 @@ class Repositories:
             outbox=OutboxRepository(session),
             notifications=NotificationRepository(session),
             staff=StaffRepository(session),
+            login_throttle=LoginThrottleRepository(session),
             handovers=HandoverRepository(session),
             canned=CannedReplyRepository(session),
             audit=AuditRepository(session),
@@ -77,6 +80,7 @@ __all__ = [
     "FollowUpRepository",
     "HandoverRepository",
     "IdentityRepository",
+    "LoginThrottleRepository",
     "MessageRepository",
     "NotificationRepository",
     "OrderRepository",

@@ -92,28 +92,34 @@ class OutboxRepository:
         )
         return result.all()
 
-    async def claim(self, row_id: int, now: datetime, lease: timedelta) -> bool:
-        """Take one row for delivery; False when another worker took it first.
+    async def claim(self, row_id: int, now: datetime, lease: timedelta) -> str | None:
+        """Take one row for delivery: "pending" for a row waiting for its (next) try,
+        "interrupted" for one whose last worker claimed it and never recorded the result
+        (its lease ran out: it may or may not have reached the customer); None when another
+        worker took it first.
 
-        An atomic conditional update: the lease lets another worker retry a row whose
-        worker died mid-delivery. The row's `attempts` after the claim identifies this
-        claim to `mark_sent` and `mark_failed`.
+        Atomic conditional updates, committed before the platform is called: the lease lets
+        another worker take a row whose worker died mid-delivery. The row's `attempts` after
+        the claim identifies this claim to `mark_sent` and `mark_failed`.
         """
-        result = await self._session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == row_id,
-                OutboxMessage.status.in_(_CLAIMABLE),
-                OutboxMessage.next_attempt_at <= now,
+        for status, claimed_as in (("pending", "pending"), ("sending", "interrupted")):
+            result = await self._session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == row_id,
+                    OutboxMessage.status == status,
+                    OutboxMessage.next_attempt_at <= now,
+                )
+                .values(
+                    status="sending",
+                    attempts=OutboxMessage.attempts + 1,
+                    next_attempt_at=now + lease,
+                )
+                .execution_options(synchronize_session=False)
             )
-            .values(
-                status="sending",
-                attempts=OutboxMessage.attempts + 1,
-                next_attempt_at=now + lease,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        return result.rowcount == 1
+            if result.rowcount == 1:
+                return claimed_as
+        return None
 
     async def get(self, row_id: int) -> tuple[OutboxMessage, Identity]:
         """A row with the identity it is for."""

@@ -15,7 +15,14 @@ class StaffRepository:
         self._session = session
 
     async def add(
-        self, name: str, display_name: str, role: str, password_hash: str, now: datetime
+        self,
+        name: str,
+        display_name: str,
+        role: str,
+        password_hash: str,
+        now: datetime,
+        *,
+        must_change_password: bool = False,
     ) -> Staff:
         staff = Staff(
             name=name,
@@ -24,6 +31,7 @@ class StaffRepository:
             password_hash=password_hash,
             active=True,
             failed_logins=0,
+            must_change_password=must_change_password,
             created_at=now,
         )
         self._session.add(staff)
@@ -67,6 +75,25 @@ class StaffRepository:
             )
             .values(failed_logins=0, locked_until=None)
             .returning(Staff.session_epoch)
+        )
+
+    async def set_password(
+        self, staff_id: int, password_hash: str, *, must_change: bool = False
+    ) -> int | None:
+        """Give the account a new password and end its sessions everywhere; the new session
+        epoch (None for no such account). `must_change`: it opens only the change-password
+        page until its owner chooses another."""
+        return await self._session.scalar(
+            update(Staff)
+            .where(Staff.id == staff_id)
+            .values(
+                password_hash=password_hash,
+                must_change_password=must_change,
+                session_epoch=Staff.session_epoch + 1,
+                last_seen_at=None,
+            )
+            .returning(Staff.session_epoch)
+            .execution_options(synchronize_session="fetch")
         )
 
     async def clear_failed_logins(self, staff_id: int) -> None:

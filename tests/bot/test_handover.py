@@ -22,7 +22,9 @@ class Sender:
     def __init__(self) -> None:
         self.delivered: list[tuple[str, str]] = []
 
-    async def deliver(self, user: str, text: str) -> None:
+    dedupes = True  # as the web chat, which these stand in for
+
+    async def deliver(self, user: str, text: str, key: str = "") -> None:
         self.delivered.append((user, text))
 
 

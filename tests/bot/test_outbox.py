@@ -9,10 +9,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.app import OUTBOX_TASK, Services, create_app
-from bot.outbox import LEASE, MAX_ATTEMPTS, WindowClosed, deliver_outbox
+from bot.outbox import INTERRUPTED, LEASE, MAX_ATTEMPTS, WindowClosed, deliver_outbox
 from storage.database import create_engine, create_session_factory
 from storage.models import Message, OutboxMessage
 from storage.repositories import Repositories
+from tests.bot.killed_delivery import deliver_and_die
 from tests.conftest import Chat, FakeClock
 
 
@@ -24,7 +25,9 @@ class RecordingSender:
         self.tries = 0
         self._failures = failures
 
-    async def deliver(self, user: str, text: str) -> None:
+    dedupes = True  # as the web chat, which these stand in for
+
+    async def deliver(self, user: str, text: str, key: str = "") -> None:
         self.tries += 1
         await asyncio.sleep(0)  # let another worker run in between, as a network call would
         if self._failures:
@@ -222,7 +225,9 @@ async def test_a_worker_that_lost_its_lease_does_not_store_the_message_again(
     class SlowSender:
         """Takes longer than the lease; meanwhile another worker delivers the row."""
 
-        async def deliver(self, user: str, text: str) -> None:
+        dedupes = True  # as the web chat, which these stand in for
+
+        async def deliver(self, user: str, text: str, key: str = "") -> None:
             clock.advance(seconds=LEASE.total_seconds() + 1)
             assert await deliver_outbox(services.sessions, {"web": second_worker}, clock) == 1
 
@@ -242,14 +247,18 @@ async def test_a_worker_that_lost_its_lease_cannot_undo_the_new_claim(
     second_worker_started = asyncio.Event()
 
     class SecondSender:
-        async def deliver(self, user: str, text: str) -> None:
+        dedupes = True  # as the web chat, which these stand in for
+
+        async def deliver(self, user: str, text: str, key: str = "") -> None:
             second_worker_started.set()
             await release_second.wait()
 
     class FirstSender:
         """Fails after its lease ran out, while a second worker is delivering the row."""
 
-        async def deliver(self, user: str, text: str) -> None:
+        dedupes = True  # as the web chat, which these stand in for
+
+        async def deliver(self, user: str, text: str, key: str = "") -> None:
             clock.advance(seconds=LEASE.total_seconds() + 1)
             second.append(
                 asyncio.create_task(
@@ -329,7 +338,9 @@ class ClosedWindow:
     def __init__(self) -> None:
         self.tries = 0
 
-    async def deliver(self, user: str, text: str) -> None:
+    dedupes = True  # as the web chat, which these stand in for
+
+    async def deliver(self, user: str, text: str, key: str = "") -> None:
         self.tries += 1
         raise WindowClosed("45015: response out of time limit")
 
@@ -347,3 +358,71 @@ async def test_a_closed_window_fails_the_row_at_once_with_the_reason(
     row = await outbox_row(services, row_id)
     assert (row.status, channel.tries) == ("failed", 1)
     assert "window closed" in row.last_error and "45015" in row.last_error
+
+
+class PlatformWithoutDedupe(RecordingSender):
+    """A platform that delivers whatever it is sent, repeats too (WeChat's custom/send)."""
+
+    dedupes = False
+
+
+class PlatformThatDropsRepeats(RecordingSender):
+    """A platform that drops a message whose key it has seen (WeCom's msgid)."""
+
+    dedupes = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: list[str] = []
+
+    async def deliver(self, user: str, text: str, key: str = "") -> None:
+        self.keys.append(key)
+        if self.keys.count(key) == 1:
+            self.delivered.append((user, text))
+
+
+async def test_killed_after_the_platform_took_a_row_it_is_not_sent_again_where_repeats_arrive(
+    services: Services, chat: Chat, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    row_id = await queue(chat, "您的包裹已发出：顺丰 SF1234567890123")
+    platform = PlatformWithoutDedupe()
+    await deliver_and_die(services.sessions, "web", platform, clock)
+    assert platform.delivered == [("alice", "您的包裹已发出：顺丰 SF1234567890123")]
+
+    # The restarted process: the row waits out its lease, then is given up, not sent again.
+    assert await deliver_outbox(services.sessions, {"web": platform}, clock) == 0
+    clock.advance(seconds=LEASE.total_seconds())
+    assert await deliver_outbox(services.sessions, {"web": platform}, clock) == 0
+    clock.advance(hours=3)
+    assert await deliver_outbox(services.sessions, {"web": platform}, clock) == 0
+
+    assert len(platform.delivered) == 1  # at most once
+    row = await outbox_row(services, row_id)
+    assert row.status == "failed" and row.last_error == INTERRUPTED  # staff see it
+    assert f"outbox row {row_id} to web: interrupted" in caplog.text
+
+
+async def test_killed_after_the_platform_took_a_row_it_is_sent_again_where_repeats_are_dropped(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    row_id = await queue(chat, "工单有新进展")
+    platform = PlatformThatDropsRepeats()
+    await deliver_and_die(services.sessions, "web", platform, clock)
+
+    clock.advance(seconds=LEASE.total_seconds())
+    assert await deliver_outbox(services.sessions, {"web": platform}, clock) == 1
+
+    assert len(platform.keys) == 2 and len(set(platform.keys)) == 1  # the same key both times
+    assert platform.delivered == [("alice", "工单有新进展")]  # at least once, shown once
+    assert len(await stored_out(services, "工单有新进展")) == 1
+    assert (await outbox_row(services, row_id)).status == "sent"
+
+
+async def test_every_row_has_a_delivery_key_of_its_own(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    await queue(chat, "一")
+    await queue(chat, "二")
+    platform = PlatformThatDropsRepeats()
+    assert await deliver_outbox(services.sessions, {"web": platform}, clock) == 2
+    assert len(set(platform.keys)) == 2 and all(platform.keys)

@@ -526,7 +526,9 @@ async def test_show_gives_the_ticket_its_chat_and_history(
 class _StoreOnly:
     """A channel that delivers by storing only, as the web chat does."""
 
-    async def deliver(self, user: str, text: str) -> None:
+    dedupes = True  # as the web chat, which these stand in for
+
+    async def deliver(self, user: str, text: str, key: str = "") -> None:
         return None
 
 

@@ -300,7 +300,9 @@ class _Recording:
     def __init__(self) -> None:
         self.texts: list[str] = []
 
-    async def deliver(self, user: str, text: str) -> None:
+    dedupes = True  # as the web chat, which these stand in for
+
+    async def deliver(self, user: str, text: str, key: str = "") -> None:
         self.texts.append(text)
 
 

@@ -93,6 +93,8 @@ class _Client(Wechaty):
 class WechatyChannel:
     """Answers WeChat messages that reach a puppet service, and delivers outbox rows there."""
 
+    dedupes = False  # a contact's say() has no message id to drop a repeat by
+
     def __init__(
         self,
         assistant: Assistant,
@@ -157,7 +159,7 @@ class WechatyChannel:
         """Return once the account is logged in (at once if it is)."""
         await self._login.wait()
 
-    async def deliver(self, user: str, text: str) -> None:
+    async def deliver(self, user: str, text: str, key: str = "") -> None:
         """Outbox delivery: say `text` to the contact `user`; raise when not connected."""
         client = self._client
         if client is None:

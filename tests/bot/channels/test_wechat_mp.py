@@ -21,13 +21,14 @@ from bot.channels.wechat_mp import PATH, OfficialAccountChannel, mp_channel
 from bot.channels.wechat_mp_api import CustomerServiceApi
 from bot.channels.wechat_xml import MAX_BODY_BYTES, parse_fields, to_xml
 from bot.messages import Reply
-from bot.outbox import WindowClosed, deliver_outbox
+from bot.outbox import INTERRUPTED, LEASE, WindowClosed, deliver_outbox
 from bot.router import Router
 from handlers.context import Context
 from storage.models import Identity, Message, OutboxMessage
 from storage.repositories import Repositories
 from tests.bot.channels.fake_wechat_api import APPID, SECRET, FakeWechatApi, SentText
 from tests.bot.channels.test_wechat_xml import BILLION_LAUGHS, EXTERNAL_ENTITY
+from tests.bot.killed_delivery import deliver_and_die
 from tests.conftest import Chat, FakeClock
 
 TOKEN = "mp-callback-token"
@@ -618,3 +619,25 @@ async def test_the_channel_is_off_until_configured_and_uses_safe_mode_with_a_key
         assert await wechat.say("几点发货", 81) == await chat.ask("几点发货")
         await channel.deliver(USER, "已发货")
     assert api.sent == [SentText(USER, "已发货")]
+
+
+async def test_killed_after_wechat_took_an_outbox_row_the_row_is_not_sent_twice(
+    wechat: WechatServer, api: FakeWechatApi, services: Services, clock: FakeClock
+) -> None:
+    """custom/send has no client message id: after a crash between WeChat's answer and the
+    commit, the restarted process gives the row up (shown to staff) rather than repeat it."""
+    await wechat.say("你好", 67)
+    customer = await identity(services)
+    async with services.sessions() as session, session.begin():
+        repos = Repositories.for_session(session)
+        conversation = await repos.conversations.for_identity(customer.id, clock.now())
+        row = await repos.outbox.add(customer.id, conversation.id, "已发货", clock.now())
+
+    await deliver_and_die(services.sessions, "wechat_mp", wechat.channel, clock)
+    clock.advance(seconds=LEASE.total_seconds())
+    assert await deliver_outbox(services.sessions, {"wechat_mp": wechat.channel}, clock) == 0
+
+    assert api.sent == [SentText(USER, "已发货")]
+    async with services.sessions() as session:
+        stored, _ = await Repositories.for_session(session).outbox.get(row.id)
+    assert (stored.status, stored.last_error) == ("failed", INTERRUPTED)

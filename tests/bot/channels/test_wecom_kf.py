@@ -16,13 +16,14 @@ from bot.channels.wechat_crypto import WechatCrypto
 from bot.channels.wechat_xml import to_xml
 from bot.channels.wecom_api import WecomApiError
 from bot.channels.wecom_kf import CHANNEL, PATH, WecomKfChannel, wecom_kf_channel
-from bot.outbox import WindowClosed, deliver_outbox
+from bot.outbox import LEASE, WindowClosed, deliver_outbox
 from bot.settings import Settings
 from storage.repositories import Repositories
 from tests.bot.channels.fake_wecom_api import (
     AES_KEY,
     CORP_ID,
     CRYPTO,
+    DUPLICATE_MSGID,
     OPEN_KFID,
     SECRET,
     TOKEN,
@@ -30,6 +31,7 @@ from tests.bot.channels.fake_wecom_api import (
     kf_callback,
     signed_query,
 )
+from tests.bot.killed_delivery import deliver_and_die
 from tests.conftest import Chat, FakeClock
 
 QUESTION = "付款后多久发货？"
@@ -360,6 +362,7 @@ async def test_a_staff_reply_goes_out_through_the_outbox(
     await queue_staff_reply(services, "wm-alice", "您好，我是客服小李，您的订单今天发出～")
     assert await deliver_outbox(services.sessions, {CHANNEL: shop.kf}, clock) == 1
     assert fake.sent[-1] == {
+        "msgid": fake.sent[-1]["msgid"],  # the row's own (see the tests on repeats)
         "touser": "wm-alice",
         "open_kfid": OPEN_KFID,
         "msgtype": "text",
@@ -506,3 +509,37 @@ async def test_the_channel_is_on_only_when_configured(services: Services, fake: 
     channel = wecom_kf_channel(configured)
     assert isinstance(channel, WecomKfChannel)
     await channel.stop()
+
+
+async def test_killed_after_wecom_took_an_outbox_row_the_repeat_goes_with_the_same_msgid(
+    shop: Shop, services: Services, fake: FakeWecom, clock: FakeClock
+) -> None:
+    """WeCom refuses a msgid used before: the restarted process sends the row again with the
+    same msgid, and the customer still has it once."""
+    await shop.customer_says("wm-alice")
+    row_id = await queue_staff_reply(services, "wm-alice", "您的退款已到账")
+
+    await deliver_and_die(services.sessions, CHANNEL, shop.kf, clock)
+    await shop.restart()
+    clock.advance(seconds=LEASE.total_seconds())
+    await deliver_outbox(services.sessions, {CHANNEL: shop.kf}, clock)
+
+    tries = [m for m in fake.send_attempts if m["text"]["content"] == "您的退款已到账"]
+    assert len(tries) == 2
+    assert tries[0]["msgid"] == tries[1]["msgid"]
+    assert 0 < len(tries[0]["msgid"]) <= 32
+    assert fake.sent_texts("wm-alice").count("您的退款已到账") == 1
+    async with services.sessions() as session:
+        row, _ = await Repositories.for_session(session).outbox.get(row_id)
+    assert row.status != "sent" and str(DUPLICATE_MSGID) in row.last_error
+
+
+async def test_each_piece_of_each_row_has_a_msgid_of_its_own(
+    shop: Shop, services: Services, fake: FakeWecom, clock: FakeClock
+) -> None:
+    await shop.customer_says("wm-alice")
+    await queue_staff_reply(services, "wm-alice", "您的退货已经收到，" * 120)  # two pieces
+    await queue_staff_reply(services, "wm-alice", "还有别的问题吗？")
+    assert await deliver_outbox(services.sessions, {CHANNEL: shop.kf}, clock) == 2
+    msgids = [m.get("msgid") for m in fake.sent[1:]]
+    assert len(msgids) == 3 and all(msgids) and len(set(msgids)) == 3

@@ -1,8 +1,15 @@
 """Signing in to the console: passwords, lockout, the session cookie, sign-out."""
 
-from aiohttp.test_utils import TestClient
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
-from bot.app import Services
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot import staff_accounts
+from bot.app import Services, create_app, start_services
+from bot.settings import Settings
+from bot.staff_accounts import log_in
 from storage.models import Staff
 from tests.bot.console.conftest import PASSWORD, Console, sign_in
 from tests.conftest import FakeClock
@@ -25,23 +32,112 @@ async def test_a_wrong_password_is_refused(client: TestClient, agent: Staff) -> 
     assert (await client.get("/console/", allow_redirects=False)).status == 302
 
 
-async def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(
-    client: TestClient, agent: Staff, clock: FakeClock
-) -> None:
+async def login_form(client: TestClient) -> Callable[..., Awaitable[tuple[int, str]]]:
+    """Posts the login form as a browser does: (status, page without its CSRF token)."""
     page = await (await client.get("/console/login")).text()
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
 
-    async def attempt(password: str) -> int:
-        form = {"name": "wang", "password": password, "csrf_token": token}
-        return (await client.post("/console/login", data=form, allow_redirects=False)).status
+    async def attempt(name: str, password: str, address: str = "") -> tuple[int, str]:
+        form = {"name": name, "password": password, "csrf_token": token}
+        headers = {"X-Forwarded-For": address} if address else {}
+        response = await client.post(
+            "/console/login", data=form, headers=headers, allow_redirects=False
+        )
+        return response.status, (await response.text()).replace(token, "")
 
-    assert [await attempt(f"guess{n}") for n in range(4)] == [401] * 4
-    assert await attempt("guess5") == 423
-    assert await attempt(PASSWORD) == 423  # even the right password, while locked
+    return attempt
+
+
+async def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(
+    client: TestClient, agent: Staff, clock: FakeClock
+) -> None:
+    attempt = await login_form(client)
+
+    assert [(await attempt("wang", f"guess{n}"))[0] for n in range(5)] == [401] * 5
+    assert (await attempt("wang", PASSWORD))[0] == 401  # even the right password, while locked
     clock.advance(minutes=14)
-    assert await attempt(PASSWORD) == 423
+    assert (await attempt("wang", PASSWORD))[0] == 401
     clock.advance(minutes=2)
-    assert await attempt(PASSWORD) == 302
+    assert (await attempt("wang", PASSWORD))[0] == 302
+
+
+async def test_unknown_names_wrong_passwords_and_locked_accounts_get_the_same_answer(
+    client: TestClient, agent: Staff, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    attempt = await login_form(client)
+    checks: list[str] = []
+    checked = staff_accounts.password_matches
+
+    async def counted(password_hash: str, password: str) -> bool:
+        checks.append(password)
+        return await checked(password_hash, password)
+
+    monkeypatch.setattr(staff_accounts, "password_matches", counted)
+
+    async def answer(name: str, password: str) -> tuple[int, str, int]:
+        """The status, the page (the name typed in left out) and the hash checks made."""
+        checks.clear()
+        status, page = await attempt(name, password)
+        return status, page.replace(f'value="{name}"', ""), len(checks)
+
+    answers = {"wrong password": await answer("wang", "not the password")}
+    answers["unknown name"] = await answer("zhao", "not the password")
+    for n in range(services.settings.login_max_failures - 1):
+        await attempt("wang", f"guess{n}")
+    answers["locked account"] = await answer("wang", "not the password")
+    answers["locked, right password"] = await answer("wang", PASSWORD)
+
+    assert len(set(answers.values())) == 1, answers.keys()
+    status, page, hash_checks = answers["wrong password"]
+    assert status == 401
+    assert "用户名或密码不正确" in page and "锁定" not in page
+    assert hash_checks == 1  # one password hash check each: one timing class
+
+
+async def test_many_wrong_sign_ins_from_one_address_block_it_for_any_name(
+    services: Services, agent: Staff, clock: FakeClock
+) -> None:
+    services.settings = replace(services.settings, trust_forwarded_for=True)
+    async with TestClient(TestServer(create_app(services))) as client:
+        attempt = await login_form(client)
+        limit = services.settings.login_address_max_failures
+        # Spraying names, never one name often enough to lock an account.
+        for n in range(limit):
+            assert (await attempt(f"user{n}", "123456789a", "203.0.113.9"))[0] == 401
+
+        assert (await attempt("wang", PASSWORD, "203.0.113.9"))[0] == 401
+        assert (await attempt("wang", PASSWORD, "198.51.100.7"))[0] == 302
+        clock.advance(minutes=services.settings.login_lock_minutes + 1)
+        attempt = await login_form(client)  # signing in gave the browser a new token
+        assert (await attempt("wang", PASSWORD, "203.0.113.9"))[0] == 302
+
+
+async def test_an_address_blocked_through_one_process_is_blocked_in_another(
+    services: Services, settings: Settings, agent: Staff, clock: FakeClock
+) -> None:
+    other_process = await start_services(settings, clock)
+    try:
+        for n in range(settings.login_address_max_failures):
+            refused = await log_in(
+                services.sessions, clock, settings, f"user{n}", "guess", "203.0.113.9"
+            )
+            assert refused.staff is None
+        elsewhere = await log_in(
+            other_process.sessions, clock, settings, "wang", PASSWORD, "203.0.113.9"
+        )
+        assert elsewhere.staff is None
+    finally:
+        await other_process.close()
+
+
+async def test_only_the_address_the_proxy_added_counts(services: Services, agent: Staff) -> None:
+    """A client cannot dodge the block by writing addresses of its own into the header."""
+    services.settings = replace(services.settings, trust_forwarded_for=True)
+    async with TestClient(TestServer(create_app(services))) as client:
+        attempt = await login_form(client)
+        for n in range(services.settings.login_address_max_failures):
+            await attempt(f"user{n}", "123456789a", f"10.0.0.{n}, 203.0.113.9")
+        assert (await attempt("wang", PASSWORD, "10.9.9.9, 203.0.113.9"))[0] == 401
 
 
 async def test_the_session_cookie_is_http_only_and_same_site(
@@ -116,12 +212,6 @@ async def test_the_console_address_without_a_slash_leads_to_the_console(
 async def test_behind_an_https_proxy_the_cookie_can_be_marked_secure(
     services: Services,
 ) -> None:
-    from dataclasses import replace
-
-    from aiohttp.test_utils import TestServer
-
-    from bot.app import create_app
-
     services.settings = replace(services.settings, secure_cookies=True)
     async with TestClient(TestServer(create_app(services))) as client:
         page = await client.get("/console/login")

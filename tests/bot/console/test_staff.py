@@ -50,7 +50,8 @@ async def audited(services: Services) -> list[tuple[str, str, str]]:
 
 
 async def can_log_in(services: Services, name: str, password: str = PASSWORD) -> bool:
-    result = await log_in(services.sessions, services.clock, services.settings, name, password)
+    settings = services.settings
+    result = await log_in(services.sessions, services.clock, settings, name, password, "192.0.2.1")
     return result.staff is not None
 
 
@@ -108,8 +109,13 @@ async def test_an_admin_adds_an_account_that_can_sign_in(
         ({"name": "li ming"}, "用户名须为 1–64 个字符，且不能含空格"),
         ({"name": "wang"}, "用户名 wang 已被使用"),
         ({"role": "owner"}, "请选择有效的角色"),
-        ({"password": "short", "password_again": "short"}, "密码至少需要 8 个字符"),
+        ({"password": "short", "password_again": "short"}, "密码至少需要 10 个字符"),
         ({"password_again": "another one"}, "两次输入的密码不一致"),
+        ({"password": "1q2w3e4r5t", "password_again": "1q2w3e4r5t"}, "这个密码太常见或太简单"),
+        (
+            {"name": "xiaoli", "password": "Xiaoli2026!", "password_again": "Xiaoli2026!"},
+            "密码不能是用户名或店铺名称",
+        ),
     ],
 )
 async def test_an_account_that_cannot_be_added_is_refused_in_chinese(
@@ -155,6 +161,21 @@ async def test_an_admin_resets_a_password(
     refused = await admin_console.post_form(path, different, allow_redirects=False)
     assert refused.status == 400
     assert "两次输入的密码不一致" in await refused.text()
+
+
+@pytest.mark.parametrize("weak", ["iloveyou123", "Wang12345678", "小王小王小王小王小王"])
+async def test_an_admin_cannot_reset_a_password_to_a_weak_one(
+    services: Services, admin_console: Console, agent: Staff, weak: str
+) -> None:
+    path = f"/console/staff/{agent.id}/password"
+
+    refused = await admin_console.post_form(
+        path, {"password": weak, "password_again": weak}, allow_redirects=False
+    )
+
+    assert refused.status == 400
+    assert await can_log_in(services, "wang", PASSWORD)
+    assert await audited(services) == []
 
 
 async def test_an_admin_makes_an_agent_an_admin(

@@ -1,0 +1,37 @@
+"""The demo's first admin: a one-time password kept in a private file of the data folder,
+never in a log, and changed at the first sign-in."""
+
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.settings import Settings
+from bot.staff_accounts import create_first_admin
+
+DEMO_ADMIN = "admin"
+PASSWORD_FILE = "demo_admin_password.txt"
+
+
+async def create_demo_admin(
+    sessions: async_sessionmaker[AsyncSession], clock: Clock, settings: Settings
+) -> Path | None:
+    """With no staff accounts yet, an admin whose one-time password is written to a file only
+    the account running kefu may read; the file's path, None when there are accounts."""
+    password = secrets.token_urlsafe(12)
+    if await create_first_admin(sessions, clock, DEMO_ADMIN, password) is None:
+        return None
+    path = settings.data_dir / PASSWORD_FILE
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # an old file keeps its mode: start from none
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(f"{password}\n")
+    return path
+
+
+def forget_demo_password(settings: Settings) -> None:
+    """Remove the one-time password's file once its password is no longer any use."""
+    (settings.data_dir / PASSWORD_FILE).unlink(missing_ok=True)

@@ -1,0 +1,49 @@
+"""console sign-ins: wrong attempts counted per network address; a password that must be
+changed at the next sign-in
+
+Revision ID: 0008_ops
+Revises: 0007
+Create Date: 2026-12-07
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import storage.types
+
+revision: str = "0008_ops"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "login_throttle",
+        sa.Column("address", sa.String(length=64), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("window_started_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("blocked_until", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("address"),
+    )
+    op.create_index(
+        op.f("ix_login_throttle_window_started_at"),
+        "login_throttle",
+        ["window_started_at"],
+        unique=False,
+    )
+    with op.batch_alter_table("staff", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "must_change_password", sa.Boolean(), server_default=sa.false(), nullable=False
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("staff", schema=None) as batch_op:
+        batch_op.drop_column("must_change_password")
+    op.drop_index(op.f("ix_login_throttle_window_started_at"), table_name="login_throttle")
+    op.drop_table("login_throttle")
