@@ -12,6 +12,7 @@ from aiohttp import web
 
 from bot.app import Services, create_app, prepare_database, start_services
 from bot.channels.console import chat_in_terminal
+from bot.channels.user_ids import InvalidUserId
 from bot.clock import Clock, SystemClock
 from bot.customer_command import add_customer_commands, customers_show
 from bot.demo_admin import DEMO_ADMIN, create_demo_admin
@@ -230,6 +231,9 @@ async def _chat(settings: Settings, user: str) -> int:
     services = await start_services(settings)
     try:
         await chat_in_terminal(services.assistant, services.clock, user)
+    except InvalidUserId as error:
+        print(f"--user: {error}", file=sys.stderr)
+        return 2
     finally:
         await services.close()
     return 0

@@ -91,7 +91,7 @@ async def schedule_order_news(
         news.no_chat = 1
         return news
     if new_parcel:
-        news.notices = await _schedule_notice(repos, order, identity, notices, texts, now)
+        news.notices = await _schedule_notice(repos, order, notices, texts, now)
     if visit_due is not None:
         text = texts.render("followup_visit_delivery", order_no=order.order_no)
         subject = f"order:{order.id}:visit"
@@ -184,12 +184,12 @@ async def _cancel_waiting(repos: Repositories, notices: Sequence[FollowUp], note
 async def _schedule_notice(
     repos: Repositories,
     order: Order,
-    identity: Identity,
     notices: Sequence[FollowUp],
     texts: ReplyTexts,
     now: datetime,
 ) -> int:
-    """Tell the customer the order's parcel; `notices` are the order's earlier ones.
+    """Tell the customer the order's parcel, in each of their chats (`notice_chats`);
+    `notices` are the order's earlier ones.
 
     Numbered by the order's notices, so every change has its own subject (a number corrected
     back to an earlier one included) while two processes making one change schedule it once.
@@ -207,9 +207,19 @@ async def _schedule_notice(
         tracking_no=shipment.tracking_no,
     )
     subject = f"order:{order.id}:shipped:{shipment.tracking_no}:{len(notices) + 1}"
-    return await _schedule_for_order(
-        repos, "shipping_notice", subject, order, identity, text, now, now
-    )
+    scheduled = 0
+    for place, identity in enumerate(await repos.identities.notice_chats(order.customer_id)):
+        scheduled += await _schedule_for_order(
+            repos,
+            "shipping_notice",
+            subject if place == 0 else f"{subject}:chat:{identity.id}",
+            order,
+            identity,
+            text,
+            now,
+            now,
+        )
+    return scheduled
 
 
 async def _schedule_for_order(

@@ -17,6 +17,9 @@ class Incoming:
     time: datetime
     message_id: str | None = None  # the channel's id, used to drop second deliveries
     media: tuple[str, ...] = ()  # references to images or files the customer sent
+    # Where the message came from on the network (the web client's address), when the channel
+    # knows one: failed verifications are counted per address too.
+    address: str = ""
 
 
 @dataclass(frozen=True)

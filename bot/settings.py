@@ -38,6 +38,14 @@ class Settings:
     verify_lock_minutes: int = 30
     # Wrong answers for one customer's orders from any chats before those orders are locked.
     verify_customer_max_attempts: int = 5
+    # Wrong answers from one web client address, and from all chats together, in a window of
+    # `verify_window_minutes`: at the limit that address is refused for `verify_lock_minutes`,
+    # or every chat not yet verified for `verify_global_lock_minutes`, and staff are alerted.
+    # 0 turns a limit off.
+    verify_address_max_failures: int = 10
+    verify_global_max_failures: int = 20
+    verify_window_minutes: int = 60
+    verify_global_lock_minutes: int = 60
     # An open dialog older than this is forgotten; the next message starts afresh.
     dialog_timeout_minutes: int = 30
     # After-sales policy: days after delivery.

@@ -3,17 +3,25 @@
 Nothing about an order is shown before the identity is bound to its customer. A wrong answer,
 an unknown order number and a locked order get the same replies, so a stranger learns
 nothing; only the owner's id and phone are read before that, one query whatever the answer.
+
+Wrong answers count for the chat, for the customer, for the web client's address and for all
+chats together. A locked customer still lets the right digits through from a source that never
+failed (the owner, while a stranger guesses), and guesses during a lock do not prolong it, so
+knowing an order number is not enough to lock its owner out. An address, or every chat not
+verified yet, that fails too often is refused for a while and staff are told.
 """
 
 import hmac
+import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.messages import Reply
 from handlers.context import Context
 from handlers.order_views import order_detail, parcel_detail
 from handlers.patterns import order_references, phone_digits_with_reference, phone_last_four
 from handlers.reorder import reorder_replies
+from storage.repositories.verification_limits import GLOBAL, address_key
 
 FLOW = "verify"
 
@@ -80,8 +88,9 @@ async def reference_access(ctx: Context, reference: str) -> DigitCheck | None:
     order_no = await owned_order_no(ctx, reference)
     if order_no is not None:
         return DigitCheck(True, [], order_no=order_no)
-    if is_locked(ctx):
-        return DigitCheck(False, [_locked(ctx)], locked=True)
+    refusal = await _refusal(ctx, ctx.clock.now())
+    if refusal is not None:
+        return refusal
     digits = phone_digits_with_reference(ctx.text)
     return None if digits is None else await verify_digits(ctx, reference, digits)
 
@@ -89,34 +98,120 @@ async def reference_access(ctx: Context, reference: str) -> DigitCheck | None:
 async def verify_digits(ctx: Context, reference: str, digits: str) -> DigitCheck:
     """Bind the identity if the digits match the phone of the referenced order.
 
-    A wrong answer, an unknown reference and a locked customer get the same replies; every
-    failure counts towards the chat's and the customer's lockouts.
+    A wrong answer, an unknown reference and a locked customer get the same replies. A locked
+    customer's right digits pass only from a source with no failures; a failure counts for
+    the chat, its address and all chats, and for the customer unless locked already.
     """
     settings = ctx.settings
     now = ctx.clock.now()
-    if is_locked(ctx):
-        return DigitCheck(False, [_locked(ctx)], locked=True)
+    refusal = await _refusal(ctx, now)
+    if refusal is not None:
+        return refusal
     owner = await ctx.repos.orders.owner(reference)
-    lock_until = now + timedelta(minutes=settings.verify_lock_minutes)
     customers = ctx.repos.customers
     # The same queries whether the order exists or not, so timing tells nothing either.
     customer_id = owner.customer_id if owner else None
     locked_customer = await customers.is_locked(customer_id, now)
+    clean = await _never_failed(ctx, now)
     expected = owner.phone[-4:] if owner else "----"
-    if hmac.compare_digest(expected.encode(), digits.encode()) and not locked_customer:
+    if hmac.compare_digest(expected.encode(), digits.encode()) and (clean or not locked_customer):
         assert owner is not None
         await ctx.repos.identities.bind(ctx.identity, owner.customer_id)
         await customers.clear_failed_verifications(owner.customer_id)
+        await _tell_other_chats(ctx, owner.customer_id, now)
         return DigitCheck(True, [ctx.say("verify_ok")], order_no=owner.order_no)
+    lock_until = now + timedelta(minutes=settings.verify_lock_minutes)
+    # A lock is never prolonged by the guesses it refuses: else guessing keeps the owner out.
     await customers.record_failed_verification(
-        customer_id, settings.verify_customer_max_attempts, lock_until
+        None if locked_customer else customer_id,
+        settings.verify_customer_max_attempts,
+        lock_until,
     )
     locked = await ctx.repos.identities.record_failed_verification(
         ctx.identity, max_attempts=settings.verify_max_attempts, lock_until=lock_until
     )
-    if locked:
+    address_locked = await _count_for_sources(ctx, now)
+    if locked or address_locked:
         return DigitCheck(False, [_locked(ctx)], locked=True)
     return DigitCheck(False, [ctx.say("verify_failed")])
+
+
+async def _refusal(ctx: Context, now: datetime) -> DigitCheck | None:
+    """The refusal of a chat, or a web address, locked for its wrong answers, or of a chat
+    not verified yet while all chats together failed too often; None when it may try."""
+    if is_locked(ctx):
+        return DigitCheck(False, [_locked(ctx)], locked=True)
+    limits = ctx.repos.verification_limits
+    address = ctx.incoming.address
+    if address and await limits.locked_until(address_key(address), now) is not None:
+        return DigitCheck(False, [_locked(ctx)], locked=True)
+    if ctx.identity.customer_id is None:
+        paused_until = await limits.locked_until(GLOBAL, now)
+        if paused_until is not None:
+            minutes = math.ceil((paused_until - now).total_seconds() / 60)
+            return DigitCheck(False, [ctx.say("verify_paused", minutes=minutes)], locked=True)
+    return None
+
+
+async def _never_failed(ctx: Context, now: datetime) -> bool:
+    """Whether this chat never gave wrong digits (nor was locked for them), and its address
+    gave none lately: then it is not the one guessing."""
+    identity = ctx.identity
+    if identity.failed_verifications or identity.locked_until is not None:
+        return False
+    address = ctx.incoming.address
+    if not address:
+        return True
+    window = timedelta(minutes=ctx.settings.verify_window_minutes)
+    return await ctx.repos.verification_limits.failures(address_key(address), now, window) == 0
+
+
+async def _count_for_sources(ctx: Context, now: datetime) -> bool:
+    """Count a wrong answer for the chat's address and for all chats, alerting staff when a
+    limit is reached; True when the address is locked by it."""
+    settings = ctx.settings
+    limits = ctx.repos.verification_limits
+    window_minutes = settings.verify_window_minutes
+    window = timedelta(minutes=window_minutes)
+    address = ctx.incoming.address
+    address_locked = bool(address) and await limits.count_failure(
+        address_key(address),
+        now,
+        window,
+        settings.verify_address_max_failures,
+        timedelta(minutes=settings.verify_lock_minutes),
+    )
+    if address_locked:
+        alert = (
+            f"验证保护：网络地址 {address} 在{window_minutes}分钟内答错手机号后四位 "
+            f"{settings.verify_address_max_failures} 次，已暂停它的验证"
+            f"{settings.verify_lock_minutes}分钟。可能有人在猜别人的订单。"
+        )
+        await ctx.repos.notifications.add(None, alert, urgent=True, now=now)
+    global_minutes = settings.verify_global_lock_minutes
+    if await limits.count_failure(
+        GLOBAL,
+        now,
+        window,
+        settings.verify_global_max_failures,
+        timedelta(minutes=global_minutes),
+    ):
+        alert = (
+            f"验证保护：所有聊天在{window_minutes}分钟内共答错手机号后四位 "
+            f"{settings.verify_global_max_failures} 次，未验证过的聊天暂停验证"
+            f"{global_minutes}分钟。可能有人在批量猜订单，请留意。"
+        )
+        await ctx.repos.notifications.add(None, alert, urgent=True, now=now)
+    return address_locked
+
+
+async def _tell_other_chats(ctx: Context, customer_id: int, now: datetime) -> None:
+    """Tell the customer's other chats that this one was just verified as theirs: a stranger
+    who guessed right does not go unnoticed (shipping notices go to all of them)."""
+    text = ctx.texts.render("verify_new_chat_linked")
+    for identity, conversation_id in await ctx.repos.customers.chats(customer_id):
+        if identity.id != ctx.identity.id and identity.active and conversation_id is not None:
+            await ctx.repos.outbox.add(identity.id, conversation_id, text, now)
 
 
 async def check_digits(ctx: Context, digits: str) -> list[Reply]:

@@ -60,6 +60,18 @@ class Identity(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
+class VerificationLimit(Base):
+    """Wrong phone digits from one source (a client address) or from every chat at all
+    ("global"), counted in a fixed window; at the limit that source is refused for a while."""
+
+    __tablename__ = "verification_limits"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class ChannelState(Base):
     """A channel's value that must outlive the process, e.g. WeCom's message cursor."""
 
@@ -362,7 +374,8 @@ class StaffNotification(Base):
     __tablename__ = "staff_notifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    # None for an alert about no ticket (verification guessing, say).
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
     reason: Mapped[str] = mapped_column(String(200))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from bot.assistant import Assistant
+from bot.channels.user_ids import chat_user_id
 from bot.clock import Clock
 from bot.messages import Incoming
 
@@ -22,6 +23,7 @@ async def chat_in_terminal(
     write: Callable[[str], None] = print,
 ) -> None:
     """Read the customer's lines and print the replies until end of input or "/quit"."""
+    user = chat_user_id(user)  # as every channel does: one chat however it is spelled
     write("kefu 终端聊天（输入 /quit 或按 Ctrl-D 退出）")
     while True:
         try:

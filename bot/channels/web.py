@@ -1,5 +1,6 @@
 """The web channel: a JSON chat API and the chat page, on the aiohttp server."""
 
+import ipaddress
 import json
 import unicodedata
 from functools import partial
@@ -9,6 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.assistant import Assistant
+from bot.channels.user_ids import InvalidUserId, chat_user_id
 from bot.clock import Clock
 from bot.messages import Incoming, ServiceUnavailable
 from bot.settings import Settings
@@ -41,6 +43,34 @@ def _is_clean_identifier(value: str) -> bool:
     Refused rather than cleaned: two different secret ids must never become one.
     """
     return not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+
+
+def web_user_id(raw: object) -> str:
+    """The web chat's id in its one form; InvalidUserId when it cannot be one.
+
+    Web ids ignore case: the chat page makes lowercase hex ones, and "ATT2" must not be a
+    fresh chat (with fresh verification attempts) beside "att2".
+    """
+    if not isinstance(raw, str):
+        raise InvalidUserId("user is required")
+    if len(raw) > MAX_USER_CHARS:
+        raise InvalidUserId(f"user is longer than {MAX_USER_CHARS} characters")
+    user = chat_user_id(raw, case_insensitive=True)
+    if len(user) > MAX_USER_CHARS:  # NFKC may lengthen it
+        raise InvalidUserId(f"user is longer than {MAX_USER_CHARS} characters")
+    return user
+
+
+def client_address(request: web.Request) -> str:
+    """The client's address as failed verifications are counted: an IPv6 client by its /64,
+    which one subscriber usually holds whole."""
+    try:
+        address = ipaddress.ip_address(request.remote or "")
+    except ValueError:
+        return ""
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def _is_media_reference(value: object) -> bool:
@@ -91,13 +121,10 @@ class WebChannel:
             return _error("body is not valid JSON")
         if not isinstance(data, dict):
             return _error("body must be a JSON object")
-        user = data.get("user")
-        if not isinstance(user, str) or not user.strip():
-            return _error("user is required")
-        if len(user) > MAX_USER_CHARS:
-            return _error(f"user is longer than {MAX_USER_CHARS} characters")
-        if not _is_clean_identifier(user):
-            return _error("user contains invalid characters")
+        try:
+            user = web_user_id(data.get("user"))
+        except InvalidUserId as invalid:
+            return _error(str(invalid))
         text = data.get("text")
         if not isinstance(text, str):
             return _error("text must be a string")
@@ -121,7 +148,13 @@ class WebChannel:
         if len(media) > MAX_MEDIA:
             return _error(f"at most {MAX_MEDIA} media references per message")
         incoming = Incoming(
-            CHANNEL, user, text, self._clock.now(), message_id, tuple(m.strip() for m in media)
+            CHANNEL,
+            user,
+            text,
+            self._clock.now(),
+            message_id,
+            tuple(m.strip() for m in media),
+            address=client_address(request),
         )
         try:
             replies = await self._assistant.handle(incoming)
@@ -133,11 +166,10 @@ class WebChannel:
 
     async def get_messages(self, request: web.Request) -> web.Response:
         """Everything sent to this user after a message id, oldest first."""
-        user = request.query.get("user", "")
-        if not user.strip():
-            return _error("user is required")
-        if not _is_clean_identifier(user):
-            return _error("user contains invalid characters")
+        try:
+            user = web_user_id(request.query.get("user", ""))
+        except InvalidUserId as invalid:
+            return _error(str(invalid))
         try:
             after = int(request.query.get("after", "0"))
         except ValueError:

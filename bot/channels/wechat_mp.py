@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.assistant import Assistant
+from bot.channels.user_ids import InvalidUserId, chat_user_id
 from bot.channels.wechat_crypto import SignatureError, WechatCrypto, signature_ok
 from bot.channels.wechat_mp_api import CustomerServiceApi
 from bot.channels.wechat_mp_delivery import CHANNEL, WindowedSender
@@ -114,9 +115,12 @@ class OfficialAccountChannel:
                 fields = parse_fields(self._decrypt(query, fields.get("Encrypt", "")))
         except XmlRefused as refused:
             raise web.HTTPBadRequest(text="not a plain XML message") from refused
-        user = fields.get("FromUserName", "")
-        if not user or len(user) > MAX_USER_CHARS:
-            raise web.HTTPBadRequest(text="FromUserName missing")
+        try:
+            user = chat_user_id(fields.get("FromUserName", ""))
+        except InvalidUserId as invalid:
+            raise web.HTTPBadRequest(text=f"FromUserName: {invalid}") from invalid
+        if len(user) > MAX_USER_CHARS:
+            raise web.HTTPBadRequest(text="FromUserName too long")
         text = await self._answer(user, fields)
         if text is None:
             return web.Response(text=SUCCESS)

@@ -28,6 +28,7 @@ from aiohttp import ClientError, web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.assistant import Assistant
+from bot.channels.user_ids import InvalidUserId, chat_user_id
 from bot.channels.wechat_crypto import SignatureError, WechatCrypto
 from bot.channels.wechat_xml import XmlRefused, parse_fields, read_body
 from bot.channels.wecom_api import KfMessage, WecomApi, WecomApiError
@@ -226,7 +227,11 @@ class WecomKfChannel:
         """Answer a customer's message the first time it is seen; others are not ours."""
         if message.origin != FROM_CUSTOMER or not (message.msgid and message.external_userid):
             return
-        user = message.external_userid
+        try:
+            user = chat_user_id(message.external_userid)
+        except InvalidUserId:
+            log.warning("a WeCom message with an unusable external_userid was skipped")
+            return
         heard = (
             datetime.fromtimestamp(message.send_time, UTC)
             if message.send_time > 0
@@ -240,7 +245,7 @@ class WecomKfChannel:
             answers, hand_over = await self._answer(incoming)
         else:
             answers = [self._assistant.texts.render("wecom_kf_not_text")]
-        if not await self._first_time(message, heard):
+        if not await self._first_time(message, user, heard):
             return  # pulled before, and answered then
         # Recorded as seen: an answer or handover that fails now is logged, not tried again by
         # a later pull.
@@ -279,9 +284,8 @@ class WecomKfChannel:
             conversation = await repos.conversations.for_identity(identity.id, self._clock.now())
             return conversation.mode in WAITING_FOR_PERSON
 
-    async def _first_time(self, message: KfMessage, heard: datetime) -> bool:
+    async def _first_time(self, message: KfMessage, user: str, heard: datetime) -> bool:
         """Record the message; the first time, it opens the customer's window anew."""
-        user = message.external_userid
         async with self._send_locks.hold(user), self._sessions() as session, session.begin():
             channels = Repositories.for_session(session).channels
             now = self._clock.now()

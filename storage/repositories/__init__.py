@@ -21,6 +21,7 @@ from storage.repositories.outbox import OutboxRepository
 from storage.repositories.products import ProductRepository
 from storage.repositories.staff import StaffRepository
 from storage.repositories.tickets import TicketRepository
+from storage.repositories.verification_limits import VerificationLimitRepository
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Repositories:
     audit: AuditRepository
     followups: FollowUpRepository
     channels: ChannelRepository
+    verification_limits: VerificationLimitRepository
 
     @classmethod
     def for_session(cls, session: AsyncSession) -> "Repositories":
@@ -67,6 +69,7 @@ class Repositories:
             audit=AuditRepository(session),
             followups=FollowUpRepository(session),
             channels=ChannelRepository(session),
+            verification_limits=VerificationLimitRepository(session),
         )
 
 
@@ -90,4 +93,5 @@ __all__ = [
     "StaffRepository",
     "TicketRepository",
     "UnansweredRepository",
+    "VerificationLimitRepository",
 ]

@@ -78,6 +78,24 @@ class IdentityRepository:
             .limit(1)
         )
 
+    async def notice_chats(self, customer_id: int) -> list[Identity]:
+        """Where news of the customer's parcels goes: their chat used most lately, then every
+        other verified chat still on its channel, oldest first. A chat verified later never
+        takes the notices away from the ones before it."""
+        latest = await self.latest_for_customer(customer_id)
+        if latest is None:
+            return []
+        others = await self._session.scalars(
+            select(Identity)
+            .where(
+                Identity.customer_id == customer_id,
+                Identity.active.is_(True),
+                Identity.id != latest.id,
+            )
+            .order_by(Identity.id)
+        )
+        return [latest, *others.all()]
+
     async def latest_active_by_customer(self) -> dict[int, int]:
         """customer id → their active chat used most lately, for every customer with one."""
         ranked = (

@@ -12,7 +12,7 @@ from storage.models import StaffNotification, Ticket
 
 @dataclass(frozen=True)
 class ListedNotification:
-    """A notification with the number of the ticket it is about."""
+    """A notification with the number of the ticket it is about ("" for none)."""
 
     notification: StaffNotification
     ticket_number: str
@@ -22,7 +22,8 @@ class NotificationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, ticket_id: int, reason: str, urgent: bool, now: datetime) -> None:
+    async def add(self, ticket_id: int | None, reason: str, urgent: bool, now: datetime) -> None:
+        """Tell staff; `ticket_id` None for something that is about no ticket."""
         self._session.add(
             StaffNotification(
                 ticket_id=ticket_id, reason=reason[:200], urgent=urgent, created_at=now
@@ -43,11 +44,13 @@ class NotificationRepository:
         """The newest notifications, read or not, each with its ticket's number."""
         rows = await self._session.execute(
             select(StaffNotification, Ticket.number)
-            .join(Ticket, Ticket.id == StaffNotification.ticket_id)
+            .outerjoin(Ticket, Ticket.id == StaffNotification.ticket_id)
             .order_by(StaffNotification.id.desc())
             .limit(limit)
         )
-        return [ListedNotification(notification, number) for notification, number in rows.all()]
+        return [
+            ListedNotification(notification, number or "") for notification, number in rows.all()
+        ]
 
     async def unread_count(self) -> int:
         return (

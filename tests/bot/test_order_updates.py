@@ -177,6 +177,34 @@ async def test_a_corrected_carrier_alone_is_announced(services: Services, chat: 
     assert "圆通速递" in last and "75300000000001" in last
 
 
+async def test_a_newly_verified_chat_is_announced_in_the_earlier_one_and_both_get_notices(
+    services: Services, chat: Chat
+) -> None:
+    await verify(chat)
+    stranger = chat.as_user("stranger-who-guessed")
+    await verify(stranger)
+
+    # The earlier chat is told at once, and nothing of it goes to the new chat.
+    (told,) = await outbox_texts(chat)
+    assert "新的聊天窗口" in told and "转人工" in told
+    assert await outbox_texts(stranger) == []
+
+    update = await ship(services)
+
+    # The notice is not moved to the chat verified last: the earlier one gets it too.
+    assert update.news.notices == 2
+    assert (await send_due(services)).sent == 2
+    for each in (chat, stranger):
+        assert any(TRACKING in text for text in await outbox_texts(each))
+
+
+async def test_one_chat_verified_again_tells_nobody(services: Services, chat: Chat) -> None:
+    await verify(chat)
+    await verify(chat.as_user("bob"), SHIPPED, "8000")  # another customer's chat
+
+    assert await outbox_texts(chat) == []
+
+
 async def test_a_customer_without_a_chat_is_skipped_and_counted(services: Services) -> None:
     update = await ship(services)
 

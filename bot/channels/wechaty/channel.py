@@ -26,6 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.assistant import Assistant
+from bot.channels.user_ids import InvalidUserId, chat_user_id
 from bot.channels.wechaty.compat import (
     Contact,
     ContactType,
@@ -260,7 +261,12 @@ class WechatyChannel:
             if not (await msg.mention_self() or (name and f"@{name}" in text)):
                 return  # group chatter not meant for the bot
             text = _without_mention(text, name)
-        incoming = self._incoming(msg, talker.contact_id, text)
+        try:
+            user = chat_user_id(talker.contact_id)
+        except InvalidUserId:
+            log.warning("wechaty: message %s from an unusable contact id ignored", msg.message_id)
+            return
+        incoming = self._incoming(msg, user, text)
         if incoming is None:
             log.debug("wechaty: message %s of type %s ignored", msg.message_id, msg.type())
             return

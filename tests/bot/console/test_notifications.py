@@ -128,3 +128,15 @@ async def test_marking_read_without_the_csrf_token_is_refused(
 async def test_an_empty_list_says_so(agent_console: Console) -> None:
     shown = await page(agent_console)
     assert "还没有提醒" in shown and "全部标为已读" not in shown
+
+
+async def test_a_guessing_alert_is_listed_without_a_ticket(
+    agent_console: Console, chat: Chat, services: Services
+) -> None:
+    for n in range(services.settings.verify_global_max_failures):
+        guesser = chat.as_user(f"guesser-{n}")
+        await guesser.ask(f"KF20261120001，尾号{1000 + n}")
+
+    (alert,) = rows(await page(agent_console))
+    assert "批量猜订单" in alert and "紧急" in alert and "标为已读" in alert
+    assert "/console/tickets/" not in alert

@@ -1,7 +1,7 @@
 """console sign-ins: wrong attempts counted per network address; a password that must be
 changed at the next sign-in
 
-Revision ID: 0008_ops
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-07
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0008_ops"
+revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
