@@ -1,6 +1,5 @@
 """The web channel: a JSON chat API and the chat page, on the aiohttp server."""
 
-import ipaddress
 import json
 import unicodedata
 from functools import partial
@@ -13,6 +12,7 @@ from bot.assistant import Assistant
 from bot.channels.user_ids import InvalidUserId, chat_user_id
 from bot.clock import Clock
 from bot.messages import Incoming, ServiceUnavailable
+from bot.request_address import client_address
 from bot.settings import Settings
 
 STATIC = Path(__file__).parent / "web_static"
@@ -59,18 +59,6 @@ def web_user_id(raw: object) -> str:
     if len(user) > MAX_USER_CHARS:  # NFKC may lengthen it
         raise InvalidUserId(f"user is longer than {MAX_USER_CHARS} characters")
     return user
-
-
-def client_address(request: web.Request) -> str:
-    """The client's address as failed verifications are counted: an IPv6 client by its /64,
-    which one subscriber usually holds whole."""
-    try:
-        address = ipaddress.ip_address(request.remote or "")
-    except ValueError:
-        return ""
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
 
 
 def _is_media_reference(value: object) -> bool:
@@ -154,7 +142,7 @@ class WebChannel:
             self._clock.now(),
             message_id,
             tuple(m.strip() for m in media),
-            address=client_address(request),
+            address=client_address(request, self._settings.trust_forwarded_for),
         )
         try:
             replies = await self._assistant.handle(incoming)

@@ -19,7 +19,7 @@ from bot.console.session import CSRF_FIELD, session_of
 from bot.console.signed_in import STAFF, SignedIn, signed_in
 from bot.console.templates import render
 from bot.handover import release_all
-from bot.settings import Settings
+from bot.request_address import client_address
 from bot.staff_accounts import log_in
 from storage.models import Staff
 from storage.repositories import Repositories
@@ -112,16 +112,6 @@ async def sign_in_middleware(request: web.Request, handler: Handler) -> web.Stre
     return await handler(request)
 
 
-def client_address(request: web.Request, settings: Settings) -> str:
-    """The address a request came from: the peer's, or behind a trusted reverse proxy the
-    one it added last to X-Forwarded-For (earlier entries are the client's to invent)."""
-    if settings.trust_forwarded_for:
-        forwarded = request.headers.get("X-Forwarded-For", "").rsplit(",", 1)[-1].strip()
-        if forwarded:
-            return forwarded
-    return request.remote or ""
-
-
 def _safe_next(target: str) -> str:
     """Only a console path: never send a signed-in agent to another site."""
     if target.startswith("/console/") and not target.startswith("//"):
@@ -139,7 +129,7 @@ async def login(request: web.Request) -> web.Response:
     name, password = form_text(form, "name"), form_text(form, "password")
     target = _safe_next(str(form.get("next", "")))
     services = request.config_dict[SERVICES]
-    address = client_address(request, services.settings)
+    address = client_address(request, services.settings.trust_forwarded_for)
     result = await log_in(
         services.sessions, services.clock, services.settings, name, password, address
     )
