@@ -1,5 +1,7 @@
 """Engine and session setup, and schema migrations through Alembic."""
 
+import contextlib
+import os
 from pathlib import Path
 
 from alembic import command
@@ -18,6 +20,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 CONNECT_TIMEOUT_SECONDS = 5
 POOL_SIZE = 10  # connections a process keeps, and as many more under load
 POOL_WAIT_SECONDS = 60
+PRIVATE_FILE_MODE = 0o600  # read and write for the account running kefu, nothing for others
+DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -35,7 +39,7 @@ def create_engine(url: str) -> AsyncEngine:
             connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
         )
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        _private_database_file(Path(parsed.database))
     # SQLite has one writer at a time; a single pooled connection queues transactions in
     # asyncio instead of in SQLite's busy handler, which sleeps and makes latency spiky.
     engine = create_async_engine(
@@ -43,6 +47,22 @@ def create_engine(url: str) -> AsyncEngine:
     )
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _private_database_file(path: Path) -> None:
+    """Create the SQLite file (and its folder) readable by its owner alone, and take group and
+    others' access from one created before: it holds customers' phones and addresses.
+
+    SQLite gives its -wal, -shm and -journal files the database file's permissions.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDONLY | os.O_CREAT, PRIVATE_FILE_MODE))
+    for name in (path, *(path.with_name(path.name + s) for s in DATABASE_COMPANIONS)):
+        # Missing, or another account's file: nothing to take away.
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            mode = name.stat().st_mode & 0o777
+            if mode & ~PRIVATE_FILE_MODE:
+                name.chmod(mode & PRIVATE_FILE_MODE)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

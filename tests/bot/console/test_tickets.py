@@ -88,7 +88,7 @@ async def test_the_list_shows_tickets_and_filters_them(
 
     everything = await page(agent_console, "/console/tickets")
     assert complaint in everything and request.number in everything
-    assert "投诉" in everything and "售后" in everything and "web · bob" in everything
+    assert "投诉" in everything and "售后" in everything and "网页 · bob" in everything
 
     complaints = await page(agent_console, "/console/tickets?kind=complaint")
     assert complaint in complaints and request.number not in complaints
