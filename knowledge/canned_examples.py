@@ -25,7 +25,7 @@ def load_canned_examples(path: str | Path = DEFAULT_CANNED_EXAMPLES) -> list[Can
     for number, row in enumerate(data, 1):
         fields = row if isinstance(row, dict) else {}
         title, text = fields.get("title"), fields.get("text")
-        if not (isinstance(title, str) and title.strip() and isinstance(text, str) and text.strip()):
+        if not all(isinstance(value, str) and value.strip() for value in (title, text)):
             raise ValueError(f"{path}: reply {number} needs a title and a text")
-        examples.append(CannedExample(title.strip(), text.strip()))
+        examples.append(CannedExample(str(title).strip(), str(text).strip()))
     return examples
