@@ -12,13 +12,14 @@ from jinja2 import pass_environment
 from jinja2.environment import Environment
 from markupsafe import Markup
 
-# Characters that change how text around them is shown while showing nothing themselves:
-# control characters but tab and line breaks, the soft hyphen, bidi marks, embeddings,
-# overrides and isolates (U+202E shows "订单\u202eKF…" backwards), zero-width spaces and
-# joiners, invisible operators, the byte-order mark, interlinear annotations and tag characters.
+# Characters that change how text around them is shown while showing nothing themselves: bidi
+# marks, embeddings, overrides and isolates (U+202E shows "订单\u202eKF…" backwards), and every
+# character Unicode calls boundary-neutral: controls but tab and line breaks, the soft hyphen,
+# zero-width spaces and joiners, invisible operators, the byte-order mark, tag characters …
 INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e007f]"
 )
 
 LABELS = {

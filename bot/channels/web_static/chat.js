@@ -49,7 +49,7 @@
   }
   // Invisible characters that reorder or hide text (bidi overrides, zero-width spaces …) are
   // not shown, as on the staff console (bot/console/formatting.py, INVISIBLE).
-  var INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g;
+  var INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]|\ud82f[\udca0-\udca3]|\ud834[\udd73-\udd7a]|\udb40[\udc00-\udc7f]/g;
   function visible(text) { return String(text).replace(INVISIBLE, ''); }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
