@@ -1,12 +1,16 @@
 """Canned replies: admins add, change and delete them; agents may only use them."""
 
 import re
+from dataclasses import replace
 
 from aiohttp.test_utils import TestClient
 
-from bot.app import Services
+from bot.app import Services, start_services
+from bot.settings import Settings
+from knowledge.canned_examples import load_canned_examples
 from storage.repositories import Repositories
-from tests.bot.console.conftest import Console
+from tests.bot.console.conftest import Console, taken_over
+from tests.conftest import Chat, FakeClock
 
 
 async def canned(services: Services) -> list[tuple[str, str]]:
@@ -138,3 +142,27 @@ async def test_anonymous_visitors_cannot_post_canned_replies(
     )
     assert response.status == 302
     assert await canned(services) == examples
+
+
+async def test_the_demo_shop_comes_with_example_replies_to_pick_in_a_chat(
+    agent_console: Console, services: Services, chat: Chat
+) -> None:
+    examples = load_canned_examples()
+    assert len(examples) >= 5
+    assert sorted(await canned(services)) == sorted((e.title, e.text) for e in examples)
+
+    path = await taken_over(chat, agent_console)
+    page = await (await agent_console.get(path)).text()
+    picker = page[page.index('id="canned-picker"') : page.index("</select>")]
+    for example in examples:
+        assert f'data-text="{example.text}">{example.title}</option>' in picker
+
+
+async def test_a_shop_without_the_demo_starts_with_no_canned_replies(
+    settings: Settings, clock: FakeClock
+) -> None:
+    services = await start_services(replace(settings, demo=False), clock)
+    try:
+        assert await canned(services) == []
+    finally:
+        await services.close()
