@@ -86,12 +86,15 @@ async def create(request: web.Request) -> web.Response:
     if answered is None:
         return await _form(request, draft, new=True, answered=[], errors=[unanswered.BAD_IDS])
     try:
-        await add_entry(services.sessions, services.clock, draft, signed_in(request).id, answered)
+        item = await add_entry(
+            services.sessions, services.clock, draft, signed_in(request).id, answered
+        )
     except FaqInvalid as invalid:
         return await _form(request, draft, new=True, answered=answered, errors=invalid.errors)
     if answered:
         raise web.HTTPFound("/console/faq/unanswered?notice=created")
-    raise web.HTTPFound("/console/faq?notice=created")
+    # The new entry, wherever it falls among the pages.
+    raise web.HTTPFound(f"/console/faq?notice=created&q={quote(item.id)}")
 
 
 async def edit_page(request: web.Request) -> web.Response:

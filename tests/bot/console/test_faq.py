@@ -88,7 +88,7 @@ async def test_an_added_entry_answers_the_next_customer_message(
     response = await add_store_entry(admin_console, id="store")
 
     assert response.status == 302
-    assert response.headers["Location"] == "/console/faq?notice=created"
+    assert response.headers["Location"] == "/console/faq?notice=created&q=store"
     assert await chat.as_user("bob").ask(STORE_QUESTION) == STORE_ANSWER
     assert await chat.as_user("carol").ask("线下店在哪") == STORE_ANSWER
     listing = await text_of(await admin_console.get("/console/faq?q=实体店"), 200)
