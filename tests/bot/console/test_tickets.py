@@ -123,15 +123,15 @@ async def test_tickets_show_their_customer_and_link_to_their_chat(
     listing = await page(agent_console, "/console/tickets")
     row = row_of(listing, verified)
     assert "张三" in row and "138****8000" in row and "13800138000" not in row
-    assert f"{verified_chat} title=\"打开会话\">网页 · alice</a>" in row
+    assert f'{verified_chat} title="打开会话">网页 · alice</a>' in row
     row = row_of(listing, unverified)
     assert "未验证的客户" in row and "张三" not in row
-    assert f"{stranger_chat} title=\"打开会话\">网页 · c8-allergy</a>" in row
+    assert f'{stranger_chat} title="打开会话">网页 · c8-allergy</a>' in row
     assert "web · " not in listing
 
     detail = await page(agent_console, f"/console/tickets/{verified}")
     assert '<dd class="ticket-customer">张三 <span class="muted">138****8000</span>' in detail
-    assert f"{verified_chat} title=\"打开会话\">网页 · alice</a>" in detail
+    assert f'{verified_chat} title="打开会话">网页 · alice</a>' in detail
     assert "13800138000" not in detail
     detail = await page(agent_console, f"/console/tickets/{unverified}")
     assert "未验证的客户" in detail and f"{stranger_chat}" in detail
