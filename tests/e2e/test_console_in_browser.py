@@ -12,7 +12,15 @@ on the web chat page), proves that:
 - an admin's new FAQ entry answers the very next customer question; agents cannot open or
   post to the FAQ admin pages;
 - customer text that looks like markup is shown as text on the conversation page and the
-  dashboard, and no page ever opens a JavaScript dialog or throws an uncaught error.
+  dashboard, and no page ever opens a JavaScript dialog, throws an uncaught error or has
+  anything blocked by the Content-Security-Policy.
+
+A second scenario, on the demo shop, proves that the chat page and the console cannot be
+framed by another site; that a right-to-left override in a customer's text shows neither on
+the chat page nor in the console; that a ticket names its verified customer (phone masked) and
+links to the chat; that the customer's orders fit inside their card beside the chat; that the
+FAQ editor shows 20 entries a page, searches, and names categories in Chinese; and that an
+agent refused an admin page still has the console's menu.
 
 Screenshots of the console pages are kept in $KEFU_TEST_ARTIFACTS (default
 <repo>/artifacts/console) for a person to look at.
