@@ -15,11 +15,14 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt requirements-wechaty.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt -r requirements-wechaty.txt
 	touch $@
 
+# The demo shop is for trying kefu out: a shop's own server starts without it (KEFU_DEMO=0).
+KEFU_DEMO ?= 1
+
 run: $(VENV)/.runtime
-	$(PY) -m bot run
+	KEFU_DEMO=$(KEFU_DEMO) $(PY) -m bot run
 
 chat: $(VENV)/.runtime
-	$(PY) -m bot chat
+	KEFU_DEMO=$(KEFU_DEMO) $(PY) -m bot chat
 
 # The whole suite runs twice: on SQLite, then on a throwaway PostgreSQL server.
 test: $(VENV)/.dev chromium postgresql

@@ -23,11 +23,13 @@ from bot.followup_delivery import ChannelReach
 from bot.handover import run_handover_jobs_forever
 from bot.importing import import_faq
 from bot.outbox import ChannelSender, deliver_outbox_forever
+from bot.page_headers import protect_pages
 from bot.product_source import ProductSource
 from bot.router import default_router
 from bot.scheduler import running_scheduler
 from bot.settings import Settings
 from handlers.business_hours import shop_texts
+from knowledge.canned_examples import load_canned_examples
 from knowledge.loaders import DEFAULT_FAQ
 from storage.database import check_database, create_engine, create_session_factory, migrate
 from storage.demo import demo_catalogue, demo_orders
@@ -79,7 +81,8 @@ async def prepare_database(
 
 
 async def load_demo_shop(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
-    """Add the demo catalogue and orders once; a database that has them already is left alone.
+    """Add the demo catalogue, orders and example canned replies once; a database that has them
+    already is left alone.
 
     A demo database from before the catalogue existed gets the catalogue alone.
     """
@@ -93,6 +96,9 @@ async def load_demo_shop(sessions: async_sessionmaker[AsyncSession], clock: Cloc
             return
         for record in records:
             await repos.orders.upsert(record)
+        if not await repos.canned.all():
+            for example in load_canned_examples():
+                await repos.canned.save(None, example.title, example.text, clock.now())
     log.info("demo shop loaded: %d orders", len(records))
 
 
@@ -130,6 +136,7 @@ def create_app(
     by hand with a fake clock.
     """
     app = web.Application(client_max_size=1024 * 1024)
+    protect_pages(app)
 
     async def healthz(_request: web.Request) -> web.Response:
         try:

@@ -4,7 +4,7 @@
 # table's revision moves and the assistant answers from the new entries on the next message.
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -92,19 +92,31 @@ def check_draft(draft: FaqDraft) -> FaqItem:
     return FaqItem(entry_id, question, answer, tuple(alternates), category)
 
 
-async def find_entries(sessions: async_sessionmaker[AsyncSession], query: str) -> list[FaqItem]:
-    """Entries whose id, question, answer, phrasings or category contain the query."""
+async def find_entries(
+    sessions: async_sessionmaker[AsyncSession],
+    query: str,
+    category_names: Mapping[str, str] | None = None,
+) -> list[FaqItem]:
+    """Entries whose id, question, answer, phrasings or category (its code or its name in
+    `category_names`) contain the query."""
     async with sessions() as session:
         items = [item_of(row) for row in await Repositories.for_session(session).faq.all()]
     needle = query.strip().casefold()
     if not needle:
         return items
+    names = category_names or {}
     return [
         item
         for item in items
         if any(
             needle in text.casefold()
-            for text in (item.id, item.answer, item.category, *item.phrasings)
+            for text in (
+                item.id,
+                item.answer,
+                item.category,
+                names.get(item.category, ""),
+                *item.phrasings,
+            )
         )
     ]
 

@@ -22,7 +22,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     database_url: str = "sqlite+aiosqlite:///data/kefu.db"
-    demo: bool = True
+    demo: bool = False  # the demo shop: `make run` and `make chat` ask for it (KEFU_DEMO=1)
     timezone: str = "Asia/Shanghai"
     faq_file: Path | None = None  # None: the bundled default FAQ
     replies_file: Path | None = None  # None: the bundled reply texts

@@ -1,5 +1,6 @@
 """Engine and session setup, schema migrations through Alembic, and the health check."""
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -22,6 +23,8 @@ POOL_SIZE = 10  # connections a process keeps, and as many more under load
 POOL_WAIT_SECONDS = 60
 # Where a SQLite connection keeps the identity of the file it opened.
 OPENED_FILE = "kefu_opened_file"
+PRIVATE_FILE_MODE = 0o600  # read and write for the account running kefu, nothing for others
+DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 class DatabaseFileChanged(RuntimeError):
@@ -51,7 +54,7 @@ def create_engine(url: str) -> AsyncEngine:
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     if parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_database_file(path)
         _guard_file(engine, path)
     return engine
 
@@ -109,6 +112,22 @@ async def check_database(engine: AsyncEngine) -> None:
             # Every migrated database has this one-row table; the change is never kept.
             await connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
             await transaction.rollback()
+
+
+def _private_database_file(path: Path) -> None:
+    """Create the SQLite file (and its folder) readable by its owner alone, and take group and
+    others' access from one created before: it holds customers' phones and addresses.
+
+    SQLite gives its -wal, -shm and -journal files the database file's permissions.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDONLY | os.O_CREAT, PRIVATE_FILE_MODE))
+    for name in (path, *(path.with_name(path.name + s) for s in DATABASE_COMPANIONS)):
+        # Missing, or another account's file: nothing to take away.
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            mode = name.stat().st_mode & 0o777
+            if mode & ~PRIVATE_FILE_MODE:
+                name.chmod(mode & PRIVATE_FILE_MODE)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -22,6 +22,7 @@ from bot.console.secret import console_secret
 from bot.console.services import SERVICES
 from bot.console.session import session_middleware
 from bot.console.templates import TEMPLATES, template_environment
+from knowledge.faq_categories import load_category_names
 
 if TYPE_CHECKING:  # bot.app imports this package
     from bot.app import Services
@@ -44,6 +45,7 @@ def mount_console(app: web.Application, services: "Services") -> None:
     )
     console[SERVICES] = services
     console[TEMPLATES] = template_environment(settings.zone)
+    console[faq.CATEGORY_NAMES] = load_category_names()
     console.router.add_get("/login", login_page)
     console.router.add_post("/login", login)
     console.router.add_post("/logout", logout)

@@ -44,7 +44,8 @@ def admin_only(handler: Handler) -> Handler:
 
     async def checked(request: web.Request) -> web.StreamResponse:
         if not signed_in(request).is_admin:
-            raise web.HTTPForbidden(text="只有管理员可以使用这个页面")
+            # The console's own page with its menu, so the agent can go on from there.
+            return render(request, "admin_only.html", {"section": ""}, status=403)
         return await handler(request)
 
     return checked

@@ -9,6 +9,7 @@ from multidict import MultiMapping
 from bot.console import unanswered
 from bot.console.auth import admin_only
 from bot.console.forms import form_text
+from bot.console.paging import page_of
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render
@@ -30,6 +31,9 @@ from storage.repositories import Repositories
 
 SEARCH_LIMIT = 100  # characters of a search query that are used
 MATCHES_SHOWN = 3
+PAGE_SIZE = 20  # entries a page: the whole default FAQ is several thousand pixels long
+# Category code → Chinese name (knowledge/data/faq_categories.yaml), read when the console starts.
+CATEGORY_NAMES: web.AppKey[dict[str, str]] = web.AppKey("faq_category_names", dict)
 NOTICES = {
     "created": "已新建条目，客户下一条消息起生效",
     "saved": "已保存，客户下一条消息起生效",
@@ -38,10 +42,12 @@ NOTICES = {
 
 
 async def list_page(request: web.Request) -> web.Response:
-    """GET /console/faq?q=: the entries containing the text, and what the bot would answer."""
+    """GET /console/faq?q=&page=: the entries containing the text, a page at a time, and what
+    the bot would answer."""
     services = request.config_dict[SERVICES]
+    names = request.config_dict[CATEGORY_NAMES]
     query = request.query.get("q", "").strip()[:SEARCH_LIMIT]
-    entries = await find_entries(services.sessions, query)
+    entries = await find_entries(services.sessions, query, names)
     matches = []
     if query:
         async with services.sessions() as session:
@@ -50,7 +56,8 @@ async def list_page(request: web.Request) -> web.Response:
     context = {
         "section": "faq",
         "query": query,
-        "entries": entries,
+        "entries": page_of(entries, request.query.get("page", ""), PAGE_SIZE),
+        "category_names": names,
         "matches": matches,
         "outcome": customer_outcome(matches, services.settings) if query else "",
         "answer_confidence": services.settings.faq_answer_confidence,
@@ -74,17 +81,20 @@ async def create(request: web.Request) -> web.Response:
     """POST /console/faq/new: store a new entry."""
     services = request.config_dict[SERVICES]
     form = await request.post()
-    draft = draft_from(form)
+    draft = draft_from(request, form)
     answered = unanswered.question_ids(form)
     if answered is None:
         return await _form(request, draft, new=True, answered=[], errors=[unanswered.BAD_IDS])
     try:
-        await add_entry(services.sessions, services.clock, draft, signed_in(request).id, answered)
+        item = await add_entry(
+            services.sessions, services.clock, draft, signed_in(request).id, answered
+        )
     except FaqInvalid as invalid:
         return await _form(request, draft, new=True, answered=answered, errors=invalid.errors)
     if answered:
         raise web.HTTPFound("/console/faq/unanswered?notice=created")
-    raise web.HTTPFound("/console/faq?notice=created")
+    # The new entry, wherever it falls among the pages.
+    raise web.HTTPFound(f"/console/faq?notice=created&q={quote(item.id)}")
 
 
 async def edit_page(request: web.Request) -> web.Response:
@@ -101,7 +111,7 @@ async def save(request: web.Request) -> web.Response:
     """POST /console/faq/{id}: replace the entry's question, answer, phrasings, category."""
     services = request.config_dict[SERVICES]
     entry_id = request.match_info["id"]
-    draft = draft_from(await request.post(), entry_id)
+    draft = draft_from(request, await request.post(), entry_id)
     try:
         await edit_entry(services.sessions, services.clock, entry_id, draft, signed_in(request).id)
     except FaqNotFound:
@@ -133,18 +143,23 @@ async def delete(request: web.Request) -> web.Response:
     raise web.HTTPFound("/console/faq?notice=deleted")
 
 
-def draft_from(form: MultiMapping[Any], entry_id: str | None = None) -> FaqDraft:
-    """The form's fields as typed; an edit's id comes from the path, not the form."""
+def draft_from(
+    request: web.Request, form: MultiMapping[Any], entry_id: str | None = None
+) -> FaqDraft:
+    """The form's fields as typed, a category's Chinese name as its code; an edit's id comes
+    from the path, not the form."""
 
     def field(name: str) -> str:
         return form_text(form, name)
 
+    codes = {name: code for code, name in request.config_dict[CATEGORY_NAMES].items()}
+    category = field("category")
     return FaqDraft(
         id=field("id") if entry_id is None else entry_id,
         question=field("question"),
         answer=field("answer"),
         alternates=field("alternates"),
-        category=field("category"),
+        category=codes.get(category.strip(), category),
     )
 
 
@@ -166,6 +181,7 @@ async def _form(
         "answered": answered or [],
         "errors": errors or [],
         "categories": sorted({row.category for row in rows if row.category}),
+        "category_names": request.config_dict[CATEGORY_NAMES],
         "limits": {
             "question": QUESTION_LIMIT,
             "answer": ANSWER_LIMIT,

@@ -1,5 +1,7 @@
-"""Template filters: times in the shop's zone, Chinese labels for stored codes."""
+"""Template filters: times in the shop's zone, Chinese labels for stored codes, and text
+cleaned of invisible characters."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,6 +10,17 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import pass_environment
 from jinja2.environment import Environment
+from markupsafe import Markup
+
+# Characters that change how text around them is shown while showing nothing themselves: bidi
+# marks, embeddings, overrides and isolates (U+202E shows "订单\u202eKF…" backwards), and every
+# character Unicode calls boundary-neutral: controls but tab and line breaks, the soft hyphen,
+# zero-width spaces and joiners, invisible operators, the byte-order mark, tag characters …
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e007f]"
+)
 
 LABELS = {
     # conversation modes
@@ -86,6 +99,16 @@ def _is_web_address(reference: str) -> bool:
     except ValueError:  # e.g. a broken IPv6 host: shown as text
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def visible(value: object) -> object:
+    """Text as shown on a console page: customers' text and ids without invisible characters
+    that would reorder or hide what staff read; other values as they are."""
+    if isinstance(value, Markup):  # already-safe HTML (a macro, a chart) stays HTML
+        return Markup(INVISIBLE.sub("", value))
+    if isinstance(value, str):
+        return INVISIBLE.sub("", value)
+    return value
 
 
 FILTERS = {"label": label, "local_time": local_time}

@@ -1,4 +1,5 @@
-"""Rendering the console's Jinja2 templates (autoescaped: customers' text is shown as text)."""
+"""Rendering the console's Jinja2 templates: autoescaped, so customers' text is shown as text,
+and every value cleaned of invisible characters (formatting.visible) on its way out."""
 
 from pathlib import Path
 from typing import Any
@@ -6,7 +7,7 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
-from bot.console.formatting import FILTERS
+from bot.console.formatting import FILTERS, visible
 from bot.console.session import csrf_token
 from bot.console.signed_in import signed_in_or_none
 
@@ -23,6 +24,8 @@ def template_environment(zone: object) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Every {{ value }}, not a filter per place: no page can forget it.
+        finalize=visible,
     )
     environment.filters.update(FILTERS)
     environment.globals["zone"] = zone

@@ -12,11 +12,13 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from bot.console.conversation_views import chat_label
 from bot.console.formatting import media_references
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render
+from bot.customer_profiles import masked_phone
 from bot.tickets import (
     ReturnNotApprovable,
     TicketDetail,
@@ -26,9 +28,9 @@ from bot.tickets import (
     show_ticket,
     update_ticket,
 )
-from storage.models import TICKET_KINDS, TICKET_STATUSES
+from storage.models import TICKET_KINDS, TICKET_STATUSES, Ticket
 from storage.repositories import Repositories
-from storage.repositories.tickets import ACTIVE_STATUSES, ListedTicket
+from storage.repositories.tickets import ACTIVE_STATUSES, ListedTicket, TicketParties
 
 LIST_LIMIT = 100
 NOTE_LIMIT = 2000
@@ -47,12 +49,34 @@ APPROVAL_REFUSALS = {
 
 
 @dataclass(frozen=True)
+class TicketCustomer:
+    """Whom a ticket is with, as staff read it: the verified customer's name and masked phone,
+    the chat it came from and that chat's conversation page."""
+
+    name: str | None  # None until the chat is verified as a customer
+    phone: str
+    chat: str  # "网页 · c8-allergy"
+    conversation_id: int | None
+
+
+@dataclass(frozen=True)
 class TicketRow:
-    """A listed ticket with the chat it came from and its order's number."""
+    """A listed ticket with its customer and its order's number."""
 
     listed: ListedTicket
-    chat: str
+    customer: TicketCustomer
     order_no: str | None
+
+
+def ticket_customer(parties: TicketParties) -> TicketCustomer:
+    """The ticket's customer as the pages show it: the phone masked, the chat by name."""
+    customer = parties.customer
+    return TicketCustomer(
+        name=customer.name if customer else None,
+        phone=masked_phone(customer.phone) if customer else "",
+        chat=chat_label(parties.identity.channel, parties.identity.external_id),
+        conversation_id=parties.conversation_id,
+    )
 
 
 @dataclass(frozen=True)
@@ -94,7 +118,7 @@ async def list_page(request: web.Request) -> web.Response:
             overdue=overdue,
             limit=LIST_LIMIT,
         )
-        rows = await _with_chats(request, listed)
+        rows = await _with_customers(request, listed)
     context = {
         "section": "tickets",
         "rows": rows,
@@ -222,10 +246,12 @@ async def _detail_page(
         detail = await show_ticket(services.sessions, request.match_info["number"])
     except TicketNotFound:
         return _not_found(request)
+    parties = (await _parties(request, [detail.ticket]))[detail.ticket.id]
     context: dict[str, Any] = {
         "section": "tickets",
         "detail": detail,
         "ticket": detail.ticket,
+        "customer": ticket_customer(parties),
         "media": media_references(detail.ticket.media),
         "overdue": _overdue(detail, services.clock.now()),
         "statuses": TICKET_STATUSES,
@@ -245,17 +271,17 @@ def _not_found(request: web.Request) -> web.Response:
     return render(request, "tickets_not_found.html", context, status=404)
 
 
-async def _with_chats(request: web.Request, listed: Sequence[ListedTicket]) -> list[TicketRow]:
-    services = request.config_dict[SERVICES]
-    rows: list[TicketRow] = []
-    async with services.sessions() as session:
-        found = await Repositories.for_session(session).tickets.chats_and_orders(
-            [item.ticket for item in listed]
-        )
-    for item in listed:
-        identity, order_no = found[item.ticket.id]
-        rows.append(TicketRow(item, f"{identity.channel} · {identity.external_id}", order_no))
-    return rows
+async def _parties(request: web.Request, tickets: Sequence[Ticket]) -> dict[int, TicketParties]:
+    async with request.config_dict[SERVICES].sessions() as session:
+        return await Repositories.for_session(session).tickets.parties(tickets)
+
+
+async def _with_customers(request: web.Request, listed: Sequence[ListedTicket]) -> list[TicketRow]:
+    found = await _parties(request, [item.ticket for item in listed])
+    return [
+        TicketRow(item, ticket_customer(found[item.ticket.id]), found[item.ticket.id].order_no)
+        for item in listed
+    ]
 
 
 def _overdue(detail: TicketDetail, now: datetime) -> list[str]:

@@ -9,7 +9,15 @@ from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import FollowUp, Identity, Order, Ticket, TicketEvent
+from storage.models import (
+    Conversation,
+    Customer,
+    FollowUp,
+    Identity,
+    Order,
+    Ticket,
+    TicketEvent,
+)
 from storage.repositories.dialect import hold_locks
 from storage.repositories.lookups import chats_and_customers
 
@@ -24,6 +32,17 @@ RETURN_REQUEST_TYPES = ("return", "exchange")
 RETURN_APPROVED = "approved"
 
 Query = TypeVar("Query", bound=Select[Any])
+
+
+@dataclass(frozen=True)
+class TicketParties:
+    """Whom a ticket concerns: the chat it came from and that chat's conversation, the
+    customer (the ticket's, or the chat's once verified) and the order."""
+
+    identity: Identity
+    conversation_id: int | None
+    customer: Customer | None
+    order_no: str | None
 
 
 @dataclass(frozen=True)
@@ -128,19 +147,23 @@ class TicketRepository:
             return None
         return await self._session.scalar(select(Order.order_no).where(Order.id == ticket.order_id))
 
-    async def chats_and_orders(
-        self, tickets: Sequence[Ticket]
-    ) -> dict[int, tuple[Identity, str | None]]:
-        """Each ticket's chat identity and order number, by ticket id, in one query."""
+    async def parties(self, tickets: Sequence[Ticket]) -> dict[int, TicketParties]:
+        """Each ticket's chat, conversation, customer and order number, by ticket id, in one
+        query."""
         if not tickets:
             return {}
         rows = await self._session.execute(
-            select(Ticket.id, Identity, Order.order_no)
+            select(Ticket.id, Identity, Conversation.id, Customer, Order.order_no)
             .join(Identity, Identity.id == Ticket.identity_id)
+            .outerjoin(Conversation, Conversation.identity_id == Identity.id)
+            # A chat verified after the ticket was opened shows its customer too.
+            .outerjoin(
+                Customer, Customer.id == func.coalesce(Ticket.customer_id, Identity.customer_id)
+            )
             .outerjoin(Order, Order.id == Ticket.order_id)
             .where(Ticket.id.in_([t.id for t in tickets]))
         )
-        return {ticket_id: (identity, order_no) for ticket_id, identity, order_no in rows.all()}
+        return {ticket_id: TicketParties(*found) for ticket_id, *found in rows.all()}
 
     async def complaints_since(self, identity_id: int, since: datetime) -> int:
         """How many complaints this chat opened since a time."""

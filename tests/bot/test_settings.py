@@ -15,7 +15,7 @@ def test_defaults_match_the_documented_ones() -> None:
     assert settings.host == "127.0.0.1"
     assert settings.port == 8080
     assert settings.database_url == "sqlite+aiosqlite:///data/kefu.db"
-    assert settings.demo is True
+    assert settings.demo is False  # a shop's own server starts without the demo shop
     assert settings.max_message_chars == 4000
     assert settings.verify_max_attempts == 3
     assert settings.verify_lock_minutes == 30
@@ -42,7 +42,7 @@ def test_environment_variables_override_the_defaults() -> None:
     ("raw", "demo"),
     [("0", False), ("false", False), ("no", False), ("OFF", False), ("1", True), ("yes", True)],
 )
-def test_demo_can_be_switched_off(raw: str, demo: bool) -> None:
+def test_demo_can_be_switched_on_and_off(raw: str, demo: bool) -> None:
     assert Settings.from_env({"KEFU_DEMO": raw}).demo is demo
 
 

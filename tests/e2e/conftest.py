@@ -23,6 +23,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# The demo shop's orders and customers: a server asks for them, as `make run` does.
+DEMO_SHOP = {"KEFU_DEMO": "1"}
 
 
 def free_port() -> int:
@@ -78,7 +80,7 @@ async def running_kefu(folder: Path, extra_env: Mapping[str, str] = {}) -> Async
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[str]:
-    async with running_kefu(tmp_path) as base:
+    async with running_kefu(tmp_path, DEMO_SHOP) as base:
         yield base
 
 

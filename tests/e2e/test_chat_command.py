@@ -5,11 +5,13 @@ import os
 import sys
 from pathlib import Path
 
+from tests.e2e.conftest import DEMO_SHOP
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_chat_answers_lines_typed_in_the_terminal(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **DEMO_SHOP}  # as `make chat` starts it
     env.pop("KEFU_DATABASE_URL", None)
     process = await asyncio.create_subprocess_exec(
         sys.executable,

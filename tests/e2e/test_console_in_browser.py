@@ -12,7 +12,15 @@ on the web chat page), proves that:
 - an admin's new FAQ entry answers the very next customer question; agents cannot open or
   post to the FAQ admin pages;
 - customer text that looks like markup is shown as text on the conversation page and the
-  dashboard, and no page ever opens a JavaScript dialog or throws an uncaught error.
+  dashboard, and no page ever opens a JavaScript dialog, throws an uncaught error or has
+  anything blocked by the Content-Security-Policy.
+
+A second scenario, on the demo shop, proves that the chat page and the console cannot be
+framed by another site; that a right-to-left override in a customer's text shows neither on
+the chat page nor in the console; that a ticket names its verified customer (phone masked) and
+links to the chat; that the customer's orders fit inside their card beside the chat; that the
+FAQ editor shows 20 entries a page, searches, and names categories in Chinese; and that an
+agent refused an admin page still has the console's menu.
 
 Screenshots of the console pages are kept in $KEFU_TEST_ARTIFACTS (default
 <repo>/artifacts/console) for a person to look at.
@@ -29,15 +37,17 @@ from pathlib import Path
 from playwright.async_api import (
     Browser,
     BrowserContext,
+    ConsoleMessage,
     Dialog,
     Locator,
     Page,
     Request,
+    Response,
     expect,
 )
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.e2e.conftest import ROOT, kefu_environment, running_kefu
+from tests.e2e.conftest import DEMO_SHOP, ROOT, kefu_environment, running_kefu
 
 WAIT = 15_000  # ms: the server assigns every 2 s, delivers every 1 s, the chat page polls every 3 s
 AROUND_THE_CLOCK = {"KEFU_BUSINESS_HOURS": "00:00-00:00"}  # staff "at work" at any hour
@@ -50,19 +60,26 @@ NEW_ANSWER = "支持的亲，下单时选择花呗分期即可，3期免息哦�
 
 
 class Watched:
-    """Pages opened through it report JavaScript dialogs and uncaught script errors."""
+    """Pages opened through it report JavaScript dialogs, uncaught script errors and anything
+    the Content-Security-Policy blocked."""
 
     def __init__(self) -> None:
         self.dialogs: list[str] = []
         self.errors: list[str] = []
+        self.blocked: list[str] = []
 
     async def open(self, context: BrowserContext, path: str = "") -> Page:
         page = await context.new_page()
         page.on("dialog", self._dialog)
         page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        page.on("console", lambda message: self._console(page, message))
         if path:
             await page.goto(path)
         return page
+
+    def _console(self, page: Page, message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            self.blocked.append(f"{page.url}: {message.text}")
 
     async def _dialog(self, dialog: Dialog) -> None:
         self.dialogs.append(f"{dialog.type} on {dialog.page and dialog.page.url}: {dialog.message}")
@@ -260,6 +277,7 @@ async def test_staff_console_serves_a_customer_end_to_end(browser: Browser, tmp_
             response = await tab.goto(path)
             assert response is not None and response.status == 403, path
             await expect(tab.locator("body")).to_contain_text("只有管理员", timeout=WAIT)
+            await expect(tab.locator("header.top nav")).to_contain_text("工单", timeout=WAIT)
             await expect(tab.locator("body")).not_to_contain_text(NEW_ANSWER, timeout=WAIT)
             await expect(tab.locator(".faq-list, .faq-form")).to_have_count(0, timeout=WAIT)
         token = await agent.locator('meta[name="csrf-token"]').get_attribute("content")
@@ -302,3 +320,117 @@ async def test_staff_console_serves_a_customer_end_to_end(browser: Browser, tmp_
 
         assert watched.dialogs == [], "a JavaScript dialog opened"
         assert watched.errors == [], "a page threw an uncaught error"
+        assert watched.blocked == [], "the Content-Security-Policy blocked part of a page"
+
+
+BIDI_TEXT = "订单\u202eKF20261120001\u202c到哪了\u200b"  # shown backwards if the override stays
+BIDI_SHOWN = "订单KF20261120001到哪了"
+
+
+def assert_page_headers(response: Response | None) -> None:
+    """The response forbids framing and runs only this server's scripts and styles."""
+    assert response is not None and response.ok
+    assert response.headers.get("x-frame-options") == "DENY", response.url
+    policy = response.headers.get("content-security-policy", "")
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy, response.url
+
+
+async def test_console_pages_are_safe_and_readable_in_the_browser(
+    browser: Browser, tmp_path: Path
+) -> None:
+    await add_staff(tmp_path, AGENT, "agent", AGENT_PASSWORD)
+    await add_staff(tmp_path, ADMIN, "admin", ADMIN_PASSWORD)
+    watched = Watched()
+    environment = {**AROUND_THE_CLOCK, **DEMO_SHOP}
+    async with running_kefu(tmp_path, environment) as base, contextlib.AsyncExitStack() as s:
+        agents, admins, customers, elsewhere = [
+            await s.enter_async_context(await browser.new_context(base_url=base)) for _ in range(4)
+        ]
+
+        # 1. The chat page and the console refuse to be framed, and Chromium obeys.
+        customer = await watched.open(customers)
+        assert_page_headers(await customer.goto("/"))
+        outsider = await elsewhere.new_page()
+        await outsider.set_content(f'<iframe src="{base}/console/login"></iframe>')
+        framed = outsider.frames[-1]
+        assert framed is not outsider.main_frame
+        assert await framed.locator('input[name="password"]').count() == 0, framed.url
+
+        # 2. A customer complains, then verifies the chat as 张三's, then sends text with a
+        # right-to-left override in it.
+        await send(customer, "快递太慢了，我要投诉")
+        opened = bot_bubbles(customer).filter(has_text=re.compile(r"CP\d{8}-\d{4}"))
+        await expect(opened).to_have_count(1, timeout=WAIT)
+        found = re.search(r"CP\d{8}-\d{4}", await opened.inner_text())
+        assert found is not None
+        number = found.group()
+        await send(customer, "KF20261120001")
+        await expect(bot_bubbles(customer).last).to_contain_text("手机号", timeout=WAIT)
+        await send(customer, "8000")
+        await expect(bot_bubbles(customer).last).to_contain_text("SF1234567890123", timeout=WAIT)
+        await send(customer, BIDI_TEXT)
+        own = customer.locator(".row.me .bubble").filter(has_text=BIDI_SHOWN)
+        await expect(own).to_have_count(1, timeout=WAIT)  # his own echo, shown in order
+
+        # 3. The admin's ticket list names the customer (phone masked) and links to the chat.
+        admin = await watched.open(admins)
+        await log_in(admin, ADMIN, ADMIN_PASSWORD)
+        assert_page_headers(await admin.goto("/console/tickets"))
+        row = admin.locator("table.tickets tbody tr").filter(has_text=number)
+        await expect(row).to_contain_text("张三", timeout=WAIT)
+        await expect(row).to_contain_text("138****8000", timeout=WAIT)
+        await expect(row).not_to_contain_text("13800138000", timeout=WAIT)
+        await screenshot(admin, "tickets-with-customers")
+        await row.locator("a.ticket-chat").click()
+        await expect(admin).to_have_url(re.compile(r"/console/conversations/\d+$"), timeout=WAIT)
+        await expect(admin.locator("h1")).to_contain_text("张三", timeout=WAIT)
+
+        # 4. There the override is gone: the order number reads as sent; the customer's orders
+        # fit inside their card beside the chat.
+        shown = message(admin, "customer", BIDI_SHOWN)
+        await expect(shown).to_have_count(1, timeout=WAIT)
+        assert "\u202e" not in await shown.text_content()
+        orders = admin.locator("#customer-orders")
+        await expect(orders).to_contain_text("KF20261120001", timeout=WAIT)
+        overflow = await orders.evaluate(
+            "table => table.getBoundingClientRect().right"
+            " - table.closest('.card').getBoundingClientRect().right"
+        )
+        assert overflow <= 0.5, f"the order table sticks out of its card by {overflow}px"
+        await screenshot(admin, "conversation-orders")
+
+        # 5. The FAQ editor: 20 entries a page, pages to turn, a search, Chinese categories.
+        await admin.goto("/console/faq")
+        entries = admin.locator(".faq-list tbody tr")
+        await expect(entries).to_have_count(20, timeout=WAIT)
+        await expect(admin.locator(".pager")).to_contain_text(re.compile(r"第 1 / \d+ 页"))
+        first = await entries.first.inner_text()
+        await admin.locator(".pager").get_by_role("link", name="下一页").click()
+        await expect(admin).to_have_url(re.compile(r"page=2$"), timeout=WAIT)
+        await expect(admin.locator(".pager")).to_contain_text("第 2 /", timeout=WAIT)
+        await expect(entries).to_have_count(20, timeout=WAIT)
+        assert await entries.first.inner_text() != first
+        english = admin.locator(".faq-category").filter(has_text=re.compile(r"^[a-z]+$"))
+        await expect(english).to_have_count(0, timeout=WAIT)
+        await admin.fill('input[name="q"]', "发票")
+        await admin.get_by_role("button", name="搜索").click()
+        await expect(admin.locator("main h2").last).to_contain_text("包含「发票」", timeout=WAIT)
+        await expect(admin.locator(".faq-category").filter(has_text="发票").first).to_be_visible()
+        assert 0 < await entries.count() < 20
+        await expect(admin.locator(".pager")).to_have_count(0, timeout=WAIT)
+        await screenshot(admin, "faq-search")
+
+        # 6. An agent opening an admin page gets the console, its menu and a clear refusal.
+        agent = await watched.open(agents)
+        await log_in(agent, AGENT, AGENT_PASSWORD)
+        for path in ("/console/staff", "/console/canned"):
+            response = await agent.goto(path)
+            assert response is not None and response.status == 403, path
+            await expect(agent.locator("header.top nav")).to_contain_text("会话", timeout=WAIT)
+            await expect(agent.locator("header.top nav")).not_to_contain_text("员工")
+            await expect(agent.locator("main")).to_contain_text("只有管理员", timeout=WAIT)
+        await screenshot(agent, "admin-only")
+
+        assert watched.dialogs == [], "a JavaScript dialog opened"
+        assert watched.errors == [], "a page threw an uncaught error"
+        assert watched.blocked == [], "the Content-Security-Policy blocked part of a page"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.async_api import Browser, expect
 
-from tests.e2e.conftest import running_kefu
+from tests.e2e.conftest import DEMO_SHOP, running_kefu
 from tests.e2e.test_console_in_browser import (
     AGENT,
     AGENT_PASSWORD,
@@ -32,6 +32,7 @@ NOW_AND_ALWAYS = {
     "KEFU_QUIET_HOURS": "",  # the test may run at night
     "KEFU_SCHEDULER_TICK_SECONDS": "1",
     "KEFU_VISIT_AFTER_DELIVERY_DAYS": "0",
+    **DEMO_SHOP,
 }
 
 

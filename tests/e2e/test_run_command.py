@@ -1,8 +1,12 @@
 """`python -m bot run` as a shop starts it: a real process, a real port, a database file."""
 
+import os
+import subprocess
 from pathlib import Path
 
 import aiohttp
+
+from tests.e2e.conftest import ROOT
 
 
 async def test_run_serves_chat_on_a_fresh_database(server: str, tmp_path: Path) -> None:
@@ -23,3 +27,14 @@ async def test_run_serves_chat_on_a_fresh_database(server: str, tmp_path: Path) 
         async with session.get(f"{server}/api/chat/messages?user=e2e&after=0") as response:
             messages = (await response.json())["messages"]
         assert [m["text"] for m in messages][-1] == text
+
+
+def test_make_run_and_make_chat_ask_for_the_demo_shop() -> None:
+    """`python -m bot run` starts a shop without the demo; the README's `make run` has it."""
+    env = {name: value for name, value in os.environ.items() if name != "KEFU_DEMO"}
+    for target in ("run", "chat"):
+        planned = subprocess.run(
+            ["make", "--dry-run", target], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert planned.returncode == 0, planned.stderr
+        assert f"KEFU_DEMO=1 .venv/bin/python -m bot {target}" in planned.stdout

@@ -47,6 +47,10 @@
     return (d.getFullYear() === now.getFullYear() ? '' : d.getFullYear() + '年') +
       (d.getMonth() + 1) + '月' + d.getDate() + '日 ' + hm;
   }
+  // Invisible characters that reorder or hide text (bidi overrides, zero-width spaces …) are
+  // not shown, as on the staff console (bot/console/formatting.py, INVISIBLE).
+  var INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]|\ud82f[\udca0-\udca3]|\ud834[\udd73-\udd7a]|\udb40[\udc00-\udc7f]/g;
+  function visible(text) { return String(text).replace(INVISIBLE, ''); }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -62,7 +66,7 @@
     var row = el('div', 'row ' + m.from), box = el('div', 'box');
     if (m.from !== 'me') row.appendChild(el('div', 'avatar', m.from === 'staff' ? '人' : '客'));
     if (m.from === 'staff') box.appendChild(el('div', 'label', '人工客服'));
-    box.appendChild(el('div', 'bubble', m.text));
+    box.appendChild(el('div', 'bubble', visible(m.text)));
     row.appendChild(box);
     listEl.insertBefore(row, typingEl);
     scrollDown();

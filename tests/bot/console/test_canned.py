@@ -1,18 +1,27 @@
 """Canned replies: admins add, change and delete them; agents may only use them."""
 
 import re
+from dataclasses import replace
 
 from aiohttp.test_utils import TestClient
 
-from bot.app import Services
+from bot.app import Services, start_services
+from bot.settings import Settings
+from knowledge.canned_examples import load_canned_examples
 from storage.repositories import Repositories
-from tests.bot.console.conftest import Console
+from tests.bot.console.conftest import Console, taken_over
+from tests.conftest import Chat, FakeClock
 
 
 async def canned(services: Services) -> list[tuple[str, str]]:
     async with services.sessions() as session:
         replies = await Repositories.for_session(session).canned.all()
     return [(reply.title, reply.text) for reply in replies]
+
+
+async def added(services: Services, before: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The canned replies there are now and were not `before` (the demo shop's examples)."""
+    return [reply for reply in await canned(services) if reply not in before]
 
 
 async def add(console: Console, title: str, text: str) -> int:
@@ -30,8 +39,9 @@ async def add(console: Console, title: str, text: str) -> int:
 async def test_an_admin_adds_changes_and_deletes_a_canned_reply(
     admin_console: Console, services: Services
 ) -> None:
+    examples = await canned(services)
     reply_id = await add(admin_console, "发货时间", "一般 48 小时内发货哦")
-    assert await canned(services) == [("发货时间", "一般 48 小时内发货哦")]
+    assert await added(services, examples) == [("发货时间", "一般 48 小时内发货哦")]
     listing = await (await admin_console.get("/console/canned?done=added")).text()
     assert "快捷回复已添加" in listing and "一般 48 小时内发货哦" in listing
 
@@ -43,13 +53,13 @@ async def test_an_admin_adds_changes_and_deletes_a_canned_reply(
         allow_redirects=False,
     )
     assert response.status == 303
-    assert await canned(services) == [("发货时间", "付款后 24 小时内发货")]
+    assert await added(services, examples) == [("发货时间", "付款后 24 小时内发货")]
 
     response = await admin_console.post_form(
         f"/console/canned/{reply_id}/delete", {}, allow_redirects=False
     )
     assert response.status == 303
-    assert await canned(services) == []
+    assert await canned(services) == examples
     assert (await admin_console.get(f"/console/canned/{reply_id}")).status == 404
 
     async with services.sessions() as session:
@@ -61,6 +71,7 @@ async def test_an_admin_adds_changes_and_deletes_a_canned_reply(
 async def test_missing_and_too_long_fields_are_explained(
     admin_console: Console, services: Services
 ) -> None:
+    examples = await canned(services)
     response = await admin_console.post_form("/console/canned", {"title": " ", "text": ""})
     assert response.status == 400
     page = await response.text()
@@ -80,7 +91,7 @@ async def test_missing_and_too_long_fields_are_explained(
     )
     assert response.status == 400
     assert "请填写回复内容" in await response.text()
-    assert await canned(services) == [("问候", "您好")]
+    assert await added(services, examples) == [("问候", "您好")]
 
 
 async def test_canned_text_is_escaped(admin_console: Console) -> None:
@@ -93,6 +104,7 @@ async def test_canned_text_is_escaped(admin_console: Console) -> None:
 async def test_agents_may_not_manage_canned_replies(
     agent_console: Console, services: Services
 ) -> None:
+    examples = await canned(services)
     async with services.sessions() as session, session.begin():
         reply = await Repositories.for_session(session).canned.save(
             None, "问候", "您好", services.clock.now()
@@ -106,25 +118,51 @@ async def test_agents_may_not_manage_canned_replies(
     edit = await agent_console.post_form(f"/console/canned/{reply.id}", {"title": "x", "text": "y"})
     assert edit.status == 403
     assert (await agent_console.post_form(f"/console/canned/{reply.id}/delete", {})).status == 403
-    assert await canned(services) == [("问候", "您好")]
+    assert await added(services, examples) == [("问候", "您好")]
     assert "快捷回复" not in await (await agent_console.get("/console/")).text()
 
 
 async def test_a_canned_post_without_the_csrf_token_is_refused(
     admin_console: Console, services: Services
 ) -> None:
+    examples = await canned(services)
     response = await admin_console.client.post(
         "/console/canned", data={"title": "问候", "text": "您好"}
     )
     assert response.status == 403
-    assert await canned(services) == []
+    assert await canned(services) == examples
 
 
 async def test_anonymous_visitors_cannot_post_canned_replies(
     client: TestClient, services: Services
 ) -> None:
+    examples = await canned(services)
     response = await client.post(
         "/console/canned", data={"title": "问候", "text": "您好"}, allow_redirects=False
     )
     assert response.status == 302
-    assert await canned(services) == []
+    assert await canned(services) == examples
+
+
+async def test_the_demo_shop_comes_with_example_replies_to_pick_in_a_chat(
+    agent_console: Console, services: Services, chat: Chat
+) -> None:
+    examples = load_canned_examples()
+    assert len(examples) >= 5
+    assert sorted(await canned(services)) == sorted((e.title, e.text) for e in examples)
+
+    path = await taken_over(chat, agent_console)
+    page = await (await agent_console.get(path)).text()
+    picker = page[page.index('id="canned-picker"') : page.index("</select>")]
+    for example in examples:
+        assert f'data-text="{example.text}">{example.title}</option>' in picker
+
+
+async def test_a_shop_without_the_demo_starts_with_no_canned_replies(
+    settings: Settings, clock: FakeClock
+) -> None:
+    services = await start_services(replace(settings, demo=False), clock)
+    try:
+        assert await canned(services) == []
+    finally:
+        await services.close()

@@ -5,7 +5,7 @@ import re
 from aiohttp import ClientResponse
 
 from bot.app import Services, create_app
-from bot.faq_admin import get_entry
+from bot.faq_admin import find_entries, get_entry
 from bot.unanswered_questions import unanswered_groups
 from tests.bot.console.conftest import Console
 from tests.conftest import Chat, FakeClock
@@ -63,6 +63,20 @@ async def test_agents_are_refused_every_faq_page_and_change(
         assert response.status == 403, (method, path)
 
 
+async def test_an_agent_refused_an_admin_page_gets_the_console_with_its_menu(
+    agent_console: Console,
+) -> None:
+    for path in ("/console/faq", "/console/canned", "/console/staff", "/console/faq/unanswered"):
+        response = await agent_console.get(path)
+        page = await response.text()
+        assert response.status == 403, path
+        assert "这个页面只有管理员可以使用" in page, path
+        menu = page[page.index('<header class="top">') : page.index("</header>")]
+        assert 'href="/console/tickets"' in menu and "小王" in menu, path
+        assert 'href="/console/faq"' not in menu, path  # still no link to what is refused
+        assert "<title>没有权限 · kefu</title>" in page
+
+
 # --- entries -------------------------------------------------------------------------------------
 
 
@@ -74,7 +88,7 @@ async def test_an_added_entry_answers_the_next_customer_message(
     response = await add_store_entry(admin_console, id="store")
 
     assert response.status == 302
-    assert response.headers["Location"] == "/console/faq?notice=created"
+    assert response.headers["Location"] == "/console/faq?notice=created&q=store"
     assert await chat.as_user("bob").ask(STORE_QUESTION) == STORE_ANSWER
     assert await chat.as_user("carol").ask("线下店在哪") == STORE_ANSWER
     listing = await text_of(await admin_console.get("/console/faq?q=实体店"), 200)
@@ -119,6 +133,75 @@ async def test_search_shows_matching_entries_and_what_a_customer_would_get(
     # Between two entries: choices, with how sure the bot was and how sure it must be.
     page = await text_of(await admin_console.get("/console/faq?q=快递"), 200)
     assert "请客户从相近的问题中选择" in page and "需要 31）" in page
+
+
+def listed_ids(page: str) -> list[str]:
+    """The entries on a page of the list, by id, top to bottom."""
+    return re.findall(r'<tr>\s*<td><a href="/console/faq/([^"/]+)">', page)
+
+
+async def test_the_list_is_shown_twenty_entries_a_page(
+    admin_console: Console, services: Services
+) -> None:
+    every = [entry.id for entry in await find_entries(services.sessions, "")]
+    pages = -(-len(every) // 20)
+    assert pages >= 3  # the default FAQ
+
+    first = await text_of(await admin_console.get("/console/faq"), 200)
+    assert f"全部条目（{len(every)}）" in first and f"第 1 / {pages} 页" in first
+    assert 'href="/console/faq?page=2" rel="next"' in first and 'rel="prev"' not in first
+    shown = listed_ids(first)
+    for number in range(2, pages + 1):
+        page = await text_of(await admin_console.get(f"/console/faq?page={number}"), 200)
+        assert f"第 {number} / {pages} 页" in page
+        assert f'href="/console/faq?page={number - 1}" rel="prev"' in page
+        shown += listed_ids(page)
+    assert shown == every  # each entry once, on one page or another
+    assert len(listed_ids(first)) == 20
+
+    last = await text_of(await admin_console.get(f"/console/faq?page={pages}"), 200)
+    assert 'rel="next"' not in last
+    assert listed_ids(await text_of(await admin_console.get("/console/faq?page=999"), 200)) == (
+        listed_ids(last)
+    )
+    for bad in ("abc", "0", "-3", ""):
+        page = await text_of(await admin_console.get(f"/console/faq?page={bad}"), 200)
+        assert listed_ids(page) == listed_ids(first), bad
+
+
+async def test_search_finds_question_answer_and_category_text_and_keeps_it_across_pages(
+    admin_console: Console, services: Services
+) -> None:
+    page = await text_of(await admin_console.get("/console/faq?q=顺丰"), 200)  # in answers
+    assert "shipping-carrier" in listed_ids(page) and "invoice-electronic" not in page
+    page = await text_of(await admin_console.get("/console/faq?q=能开发票"), 200)  # a question
+    assert "invoice-electronic" in listed_ids(page)
+
+    # 发货 is the Chinese name of the category "shipping": its entries are all found.
+    found = await text_of(await admin_console.get("/console/faq?q=发货"), 200)
+    shipping = [e.id for e in await find_entries(services.sessions, "") if e.category == "shipping"]
+    assert set(shipping) <= set(listed_ids(found))
+
+    # A search with more than a page of results pages through them, the search kept.
+    pages = await text_of(await admin_console.get("/console/faq?q=亲"), 200)
+    assert len(listed_ids(pages)) == 20
+    assert 'href="/console/faq?q=%E4%BA%B2&amp;page=2" rel="next"' in pages
+    second = await text_of(await admin_console.get("/console/faq?q=亲&page=2"), 200)
+    assert 'value="亲"' in second and not set(listed_ids(second)) & set(listed_ids(pages))
+
+
+async def test_categories_are_shown_and_typed_by_their_chinese_names(
+    admin_console: Console, services: Services
+) -> None:
+    page = await text_of(await admin_console.get("/console/faq?q=shipping-time"), 200)
+    assert '<td class="faq-category">发货</td>' in page
+    assert '<td class="faq-category">shipping</td>' not in page
+    form = await text_of(await admin_console.get("/console/faq/new"), 200)
+    assert '<option value="shipping">发货</option>' in form
+
+    response = await add_store_entry(admin_console, id="store", category="物流")
+    assert response.status == 302, await response.text()
+    assert (await get_entry(services.sessions, "store")).category == "logistics"
 
 
 async def test_bad_input_is_a_400_page_with_the_errors_and_what_was_typed(

@@ -88,7 +88,7 @@ async def test_the_list_shows_tickets_and_filters_them(
 
     everything = await page(agent_console, "/console/tickets")
     assert complaint in everything and request.number in everything
-    assert "投诉" in everything and "售后" in everything and "web · bob" in everything
+    assert "投诉" in everything and "售后" in everything and "网页 · bob" in everything
 
     complaints = await page(agent_console, "/console/tickets?kind=complaint")
     assert complaint in complaints and request.number not in complaints
@@ -101,6 +101,40 @@ async def test_the_list_shows_tickets_and_filters_them(
     overdue = await page(agent_console, "/console/tickets?overdue=1")
     assert complaint in overdue and request.number not in overdue
     assert "响应超时" in overdue
+
+
+def row_of(page: str, number: str) -> str:
+    """The ticket's row in the list."""
+    start = page.rindex("<tr>", 0, page.index(f">{number}</a>"))
+    return page[start : page.index("</tr>", start)]
+
+
+async def test_tickets_show_their_customer_and_link_to_their_chat(
+    agent_console: Console, chat: Chat
+) -> None:
+    await chat.ask("KF20261120001")
+    assert "验证成功" in await chat.ask("8000")  # the demo shop's 张三
+    verified = await complain(chat)
+    stranger = chat.as_user("c8-allergy")
+    unverified = await complain(stranger, "用了你们的面膜过敏了，我要投诉")
+    verified_chat = f'href="/console/conversations/{(await chat.conversation()).id}"'
+    stranger_chat = f'href="/console/conversations/{(await stranger.conversation()).id}"'
+
+    listing = await page(agent_console, "/console/tickets")
+    row = row_of(listing, verified)
+    assert "张三" in row and "138****8000" in row and "13800138000" not in row
+    assert f'{verified_chat} title="打开会话">网页 · alice</a>' in row
+    row = row_of(listing, unverified)
+    assert "未验证的客户" in row and "张三" not in row
+    assert f'{stranger_chat} title="打开会话">网页 · c8-allergy</a>' in row
+    assert "web · " not in listing
+
+    detail = await page(agent_console, f"/console/tickets/{verified}")
+    assert '<dd class="ticket-customer">张三 <span class="muted">138****8000</span>' in detail
+    assert f'{verified_chat} title="打开会话">网页 · alice</a>' in detail
+    assert "13800138000" not in detail
+    detail = await page(agent_console, f"/console/tickets/{unverified}")
+    assert "未验证的客户" in detail and f"{stranger_chat}" in detail
 
 
 async def test_an_unknown_filter_is_a_clear_400(agent_console: Console) -> None:
