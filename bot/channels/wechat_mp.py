@@ -15,10 +15,16 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.assistant import Assistant
-from bot.channels.wechat_crypto import SignatureError, WechatCrypto, signature_ok
+from bot.channels.wechat_crypto import NotText, SignatureError, WechatCrypto, signature_ok
 from bot.channels.wechat_mp_api import CustomerServiceApi
 from bot.channels.wechat_mp_delivery import CHANNEL, WindowedSender
-from bot.channels.wechat_xml import XmlRefused, parse_fields, read_body, to_xml
+from bot.channels.wechat_xml import (
+    XmlRefused,
+    encrypted_part,
+    parse_fields,
+    read_body,
+    to_xml,
+)
 from bot.messages import Incoming, Reply
 from bot.outbox import WindowClosed
 from storage.repositories import Repositories
@@ -104,10 +110,11 @@ class OfficialAccountChannel:
         if not encrypted:
             self._check_signature(query)
         body = await read_body(request)
+        # Signed before parsed: in safe mode the signature covers the Encrypt value, the one
+        # thing read from the envelope.
+        document = self._decrypt(query, encrypted_part(body)) if encrypted else body
         try:
-            fields = parse_fields(body)
-            if encrypted:
-                fields = parse_fields(self._decrypt(query, fields.get("Encrypt", "")))
+            fields = parse_fields(document)
         except XmlRefused as refused:
             raise web.HTTPBadRequest(text="not a plain XML message") from refused
         user = fields.get("FromUserName", "")
@@ -148,6 +155,8 @@ class OfficialAccountChannel:
             raise web.HTTPForbidden(text="bad msg_signature")
         try:
             return self._crypto.decrypt(encrypted)
+        except NotText as error:
+            raise web.HTTPBadRequest(text="not a UTF-8 message") from error
         except SignatureError as error:
             raise web.HTTPForbidden(text="message not for this account") from error
 

@@ -27,7 +27,7 @@ from handlers.context import Context
 from storage.models import Identity, Message, OutboxMessage
 from storage.repositories import Repositories
 from tests.bot.channels.fake_wechat_api import APPID, SECRET, FakeWechatApi, SentText
-from tests.bot.channels.test_wechat_xml import BILLION_LAUGHS, EXTERNAL_ENTITY
+from tests.bot.channels.test_wechat_xml import BILLION_LAUGHS, EXTERNAL_ENTITY, UNREADABLE_XML
 from tests.conftest import Chat, FakeClock
 
 TOKEN = "mp-callback-token"
@@ -395,6 +395,34 @@ async def test_xml_with_entities_or_broken_xml_is_refused(
 ) -> None:
     response = await wechat.client.post(PATH, params=wechat.signed(), data=body)
     assert response.status == 400
+    assert await incoming(services) == []
+
+
+@pytest.mark.parametrize("body", UNREADABLE_XML.values(), ids=UNREADABLE_XML.keys())
+async def test_a_signed_message_in_another_encoding_or_broken_is_a_bad_request(
+    wechat: WechatServer, safe: WechatServer, services: Services, body: bytes
+) -> None:
+    assert (await wechat.client.post(PATH, params=wechat.signed(), data=body)).status == 400
+
+    query = safe.signed()
+    assert safe.crypto is not None
+    encrypted, signature = safe.crypto.encrypt(body, query["nonce"], query["timestamp"])
+    query |= {"encrypt_type": "aes", "msg_signature": signature}
+    envelope = to_xml({"ToUserName": ACCOUNT, "Encrypt": encrypted}).encode()
+    assert (await safe.client.post(PATH, params=query, data=envelope)).status == 400
+    assert await incoming(services) == []
+
+
+@pytest.mark.parametrize("body", UNREADABLE_XML.values(), ids=UNREADABLE_XML.keys())
+async def test_an_unsigned_body_is_refused_before_it_is_parsed(
+    wechat: WechatServer, safe: WechatServer, services: Services, body: bytes
+) -> None:
+    forged = wechat.signed(signature="0" * 40)
+    assert (await wechat.client.post(PATH, params=forged, data=body)).status == 403
+    # Safe mode: the envelope itself, or an Encrypt value nobody signed.
+    query = safe.signed(encrypt_type="aes", msg_signature="0" * 40)
+    for sent in (body, b"<xml><Encrypt>" + body + b"</Encrypt></xml>"):
+        assert (await safe.client.post(PATH, params=query, data=sent)).status == 403
     assert await incoming(services) == []
 
 
