@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.assistant import Assistant
+from bot.channels.replay_guard import ReplayGuard
 from bot.channels.wechat_crypto import NotText, SignatureError, WechatCrypto, signature_ok
 from bot.channels.wechat_mp_api import CustomerServiceApi
 from bot.channels.wechat_mp_delivery import CHANNEL, WindowedSender
@@ -49,6 +50,16 @@ def _joined(replies: list[Reply]) -> str:
     return "\n".join(reply.text for reply in replies if reply.text)
 
 
+def _signed_url(query: Mapping[str, str]) -> tuple[str, ...]:
+    return tuple(query.get(name, "") for name in ("timestamp", "nonce", "signature"))
+
+
+def _message_identity(fields: Mapping[str, str]) -> tuple[str, ...]:
+    """The message field for field, in any order and layout: WeChat's retry is the same
+    message (the same MsgId, and everything else the same too)."""
+    return tuple(part for field in sorted(fields.items()) for part in field)
+
+
 class OfficialAccountChannel:
     """Translates the Official Account's callbacks into `Incoming` and answers back."""
 
@@ -66,6 +77,7 @@ class OfficialAccountChannel:
         self._crypto = crypto
         self._passive_reply_seconds = passive_reply_seconds
         self._sender = WindowedSender(api, assistant.sessions, assistant.clock)
+        self._replays = ReplayGuard(assistant.sessions, assistant.clock, CHANNEL, MAX_CLOCK_SKEW)
         self._handling: dict[str, asyncio.Task[list[Reply]]] = {}  # by MsgId
         self._answered_later: dict[str, None] = {}  # an ordered set of MsgIds
         self._late_answers: set[asyncio.Task[None]] = set()
@@ -101,7 +113,7 @@ class OfficialAccountChannel:
     async def receive(self, request: web.Request) -> web.Response:
         """POST: a message or event, in plain or safe (encrypted) mode."""
         query = request.query
-        self._check_fresh(query)
+        signed_at = self._check_fresh(query)
         encrypted = query.get("encrypt_type", "raw").lower() == "aes"
         # With a key, WeChat encrypts everything (safe and compatible mode): a plain message
         # then is a forgery by someone who knows only the token.
@@ -120,6 +132,12 @@ class OfficialAccountChannel:
         user = fields.get("FromUserName", "")
         if not user or len(user) > MAX_USER_CHARS:
             raise web.HTTPBadRequest(text="FromUserName missing")
+        # Safe mode signs the message itself; plain mode only the URL, so it is bound to the
+        # message it carried first.
+        if not encrypted and not await self._replays.admits(
+            signed_at, _signed_url(query), _message_identity(fields)
+        ):
+            raise web.HTTPForbidden(text="this signed URL carried another message")
         text = await self._answer(user, fields)
         if text is None:
             return web.Response(text=SUCCESS)
@@ -128,15 +146,17 @@ class OfficialAccountChannel:
             xml = self._encrypt(xml, query.get("nonce", ""))
         return web.Response(text=xml, content_type="application/xml")
 
-    def _check_fresh(self, query: Mapping[str, str]) -> None:
-        """403 for a timestamp more than MAX_CLOCK_SKEW away: an old request replayed."""
+    def _check_fresh(self, query: Mapping[str, str]) -> datetime:
+        """When the request was signed; 403 for a timestamp more than MAX_CLOCK_SKEW away
+        (an old request replayed)."""
         try:
             sent_at = int(query.get("timestamp", ""))
         except ValueError:
             raise web.HTTPForbidden(text="bad timestamp") from None
-        now = self._assistant.clock.now().timestamp()
-        if abs(now - sent_at) > MAX_CLOCK_SKEW.total_seconds():
+        now = self._assistant.clock.now()
+        if abs(now.timestamp() - sent_at) > MAX_CLOCK_SKEW.total_seconds():
             raise web.HTTPForbidden(text="timestamp too far from now")
+        return datetime.fromtimestamp(sent_at, now.tzinfo)
 
     def _check_signature(self, query: Mapping[str, str]) -> None:
         parts = (self._token, query.get("timestamp", ""), query.get("nonce", ""))

@@ -24,7 +24,7 @@ from bot.messages import Reply
 from bot.outbox import WindowClosed, deliver_outbox
 from bot.router import Router
 from handlers.context import Context
-from storage.models import Identity, Message, OutboxMessage
+from storage.models import Identity, Message, OutboxMessage, SignedRequest
 from storage.repositories import Repositories
 from tests.bot.channels.fake_wechat_api import APPID, SECRET, FakeWechatApi, SentText
 from tests.bot.channels.test_wechat_xml import BILLION_LAUGHS, EXTERNAL_ENTITY, UNREADABLE_XML
@@ -78,18 +78,23 @@ class WechatServer:
         }
         return query | overrides
 
-    async def post(self, fields: dict[str, str | int], **overrides: str) -> ClientResponse:
-        """Post a message or event as WeChat does in the channel's mode."""
-        query, body = self.signed(), to_xml(fields)
+    async def post(
+        self, fields: dict[str, str | int], query: dict[str, str] | None = None, **overrides: str
+    ) -> ClientResponse:
+        """Post a message or event as WeChat does in the channel's mode, on a freshly signed
+        URL unless `query` is one signed before."""
+        query, body = query or self.signed(), to_xml(fields)
         if self.crypto is not None:
             encrypted, signature = self.crypto.encrypt(body, query["nonce"], query["timestamp"])
             query |= {"encrypt_type": "aes", "msg_signature": signature}
             body = to_xml({"ToUserName": ACCOUNT, "Encrypt": encrypted})
         return await self.client.post(PATH, params=query | overrides, data=body.encode())
 
-    async def reply(self, fields: dict[str, str | int]) -> str | None:
+    async def reply(
+        self, fields: dict[str, str | int], query: dict[str, str] | None = None
+    ) -> str | None:
         """The passive reply's text; None when the callback answered "success"."""
-        response = await self.post(fields)
+        response = await self.post(fields, query)
         assert response.status == 200, await response.text()
         body = await response.text()
         if body == "success":
@@ -387,6 +392,66 @@ async def test_a_request_replayed_later_is_refused(
     clock.advance(minutes=6)
     assert (await safe.client.post(PATH, params=query, data=body)).status == 403
     assert len(await incoming(services)) == 1
+
+
+async def test_a_signed_url_used_again_for_another_message_is_refused(
+    wechat: WechatServer, services: Services
+) -> None:
+    url = wechat.signed()
+    assert await wechat.reply(text_message("你们几点上班", 51), url)
+
+    stranger = "o_someone_who_read_the_url_in_a_log"
+    replays = [
+        text_message("帮我查一下订单 20261128001", 52, user=stranger),
+        text_message("我要退款", 53),  # as the same customer, another message
+        text_message("我要退款", 51),  # the same message id with other words
+        event("unsubscribe"),
+    ]
+    for replayed in replays:
+        assert (await wechat.post(replayed, url)).status == 403
+    assert await incoming(services, stranger) == []
+    assert [m.text for m in await incoming(services)] == ["你们几点上班"]
+    assert (await identity(services)).active
+
+
+async def test_wechat_retrying_on_the_same_signed_url_gets_the_same_answer_once(
+    wechat: WechatServer, services: Services
+) -> None:
+    url = wechat.signed()
+    answers = [await wechat.reply(text_message("怎么退货", 61), url) for _ in range(3)]
+
+    assert answers[0] and answers == [answers[0]] * 3
+    assert len(await incoming(services)) == 1
+    # An event retried on its URL: welcomed once, the retries get "success".
+    follow = wechat.signed()
+    welcome = services.assistant.texts.render("mp_welcome")
+    assert await wechat.reply(event("subscribe", 1764385300), follow) == welcome
+    assert await wechat.reply(event("subscribe", 1764385300), follow) is None
+
+
+async def test_every_bot_process_knows_the_signed_urls_used_on_another(
+    connect: Connect, services: Services
+) -> None:
+    first, second = await connect(), await connect()
+    url = first.signed()
+    answer = await first.reply(text_message("运费谁出", 71), url)
+
+    assert (await second.post(text_message("我要退款", 72), url)).status == 403
+    assert await second.reply(text_message("运费谁出", 71), url) == answer
+    assert [m.text for m in await incoming(services)] == ["运费谁出"]
+
+
+async def test_signed_urls_are_forgotten_once_too_old_to_be_accepted(
+    wechat: WechatServer, services: Services, clock: FakeClock
+) -> None:
+    for n in range(3):
+        await wechat.say("你好", 80 + n)
+    clock.advance(minutes=11)
+    await wechat.say("你好", 90)
+
+    async with services.sessions() as session:
+        kept = (await session.scalars(select(SignedRequest))).all()
+    assert [row.expires_at for row in kept] == [clock.now() + timedelta(minutes=10)]
 
 
 @pytest.mark.parametrize("body", [BILLION_LAUGHS, EXTERNAL_ENTITY, b"<xml><Content>"])
