@@ -323,6 +323,24 @@ async def test_a_slow_answer_goes_through_the_customer_service_api_once(
     assert len(api.sent) == 1 and len(await incoming(services)) == 1
 
 
+async def test_a_retry_joining_a_slow_answer_binds_its_signed_url_too(
+    connect: Connect, services: Services, api: FakeWechatApi
+) -> None:
+    slow = SlowRule()
+    assistant = replace(services.assistant, router=Router([], [], slow))
+    wechat = await connect(assistant=assistant, passive_reply_seconds=0.05)
+    assert await wechat.say("我的快递呢", 33) is None
+    retry_url = wechat.signed()
+    assert await wechat.reply(text_message("我的快递呢", 33), retry_url) is None
+
+    slow.go.set()
+    assert (await api.next_sent()).text
+    await wechat.channel.close()  # waits for the retry's URL to be remembered
+    stranger = text_message("我要退款", 34, user="o_stranger")
+    assert (await wechat.post(stranger, retry_url)).status == 403
+    assert await incoming(services, "o_stranger") == []
+
+
 # Refusals
 
 
