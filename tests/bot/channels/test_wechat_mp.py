@@ -83,7 +83,7 @@ class WechatServer:
     ) -> ClientResponse:
         """Post a message or event as WeChat does in the channel's mode, on a freshly signed
         URL unless `query` is one signed before."""
-        query, body = query or self.signed(), to_xml(fields)
+        query, body = dict(query or self.signed()), to_xml(fields)
         if self.crypto is not None:
             encrypted, signature = self.crypto.encrypt(body, query["nonce"], query["timestamp"])
             query |= {"encrypt_type": "aes", "msg_signature": signature}
