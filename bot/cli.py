@@ -10,6 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.access_log import RedactingAccessLogger
 from bot.app import Services, create_app, prepare_database, start_services
 from bot.channels.console import chat_in_terminal
 from bot.channels.user_ids import InvalidUserId
@@ -199,7 +200,7 @@ async def _run(settings: Settings, host: str | None, port: int | None) -> int:
         handover_jobs_every=HANDOVER_JOBS_EVERY_SECONDS,
         followups_every=settings.scheduler_tick_seconds,
     )
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, access_log_class=RedactingAccessLogger)
     await runner.setup()
     site = web.TCPSite(runner, host or settings.host, port or settings.port)
     await site.start()

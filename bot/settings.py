@@ -3,7 +3,9 @@
 A leaf module with no project imports, so handlers may read the policy values.
 """
 
+import base64
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import time
@@ -15,6 +17,12 @@ MAX_PROMISE_HOURS = 24 * 366
 MAX_DAYS = 366
 # Settings where an empty value means "none" rather than "the default".
 EMPTY_ALLOWED = ("quiet_hours", "return_address", "secret_key")
+# KEFU_SECRET_KEY: at least this many random bytes, written as url-safe base64 or hex.
+SECRET_KEY_BYTES = 32
+SECRET_KEY_HOWTO = (
+    'generate one with: python -c "import secrets; print(secrets.token_urlsafe(32))", '
+    "or leave it unset to have one generated into KEFU_DATA_DIR"
+)
 
 
 @dataclass(frozen=True)
@@ -149,6 +157,21 @@ class Settings:
         return time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip())
 
     @property
+    def secret_key_bytes(self) -> bytes | None:
+        """KEFU_SECRET_KEY decoded, None when unset; a short or patterned key is refused."""
+        if not self.secret_key:
+            return None
+        key = _decode_key(self.secret_key.strip())
+        # A passphrase or a repeated pattern would let a visitor guess the key offline from
+        # any cookie; random bytes have (almost) all different values.
+        if key is None or len(key) < SECRET_KEY_BYTES or len(set(key)) < SECRET_KEY_BYTES // 2:
+            raise ValueError(
+                f"KEFU_SECRET_KEY: too weak, a key of at least {SECRET_KEY_BYTES} random bytes "
+                f"(url-safe base64 or hex) is needed; {SECRET_KEY_HOWTO}"
+            )
+        return key
+
+    @property
     def quiet_window(self) -> tuple[time, time] | None:
         """Quiet hours as (start, end) local times, None when there are none."""
         if not self.quiet_hours.strip():
@@ -200,7 +223,19 @@ class Settings:
             raise ValueError(
                 f"KEFU_QUIET_HOURS: expected HH:MM-HH:MM or nothing, got {settings.quiet_hours!r}"
             ) from None
+        settings.secret_key_bytes  # noqa: B018 - refuse a weak console key at start
         return settings
+
+
+def _decode_key(text: str) -> bytes | None:
+    """Hex or (url-safe or standard) base64, padding optional; None when it is neither."""
+    try:
+        if re.fullmatch(r"(?:[0-9a-fA-F]{2})+", text):
+            return bytes.fromhex(text)
+        standard = text.replace("-", "+").replace("_", "/").rstrip("=")
+        return base64.b64decode(standard + "=" * (-len(standard) % 4), validate=True)
+    except ValueError:  # binascii.Error included
+        return None
 
 
 def _convert(name: str, raw: str, default: object) -> object:

@@ -94,6 +94,20 @@ class ChannelEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class SignedRequest(Base):
+    """A platform's signed callback URL already used, and for which message: the same URL
+    with another message is a replay. Kept while the URL's timestamp is still accepted."""
+
+    __tablename__ = "signed_requests"
+    __table_args__ = (UniqueConstraint("channel", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(64))  # sha256 of timestamp, nonce, signature
+    message_key: Mapped[str] = mapped_column(String(64))  # sha256 of what makes the message
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
 class Order(Base):
     __tablename__ = "orders"
 

@@ -23,6 +23,10 @@ class SignatureError(Exception):
     """The message is not from the platform: bad signature, wrong receiver id or padding."""
 
 
+class NotText(SignatureError):
+    """The message is for us, but not UTF-8 text: a bad request rather than a forgery."""
+
+
 def sha1_signature(*parts: str) -> str:
     """Hex sha1 of the parts, sorted and joined, as WeChat signs its callbacks."""
     return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
@@ -84,11 +88,11 @@ class WechatCrypto:
         try:
             return message.decode()
         except UnicodeDecodeError as error:
-            raise SignatureError("message is not UTF-8") from error
+            raise NotText("message is not UTF-8") from error
 
-    def encrypt(self, plaintext: str, nonce: str, timestamp: str) -> tuple[str, str]:
-        """(Encrypt, MsgSignature) for a reply."""
-        message = plaintext.encode()
+    def encrypt(self, plaintext: str | bytes, nonce: str, timestamp: str) -> tuple[str, str]:
+        """(Encrypt, MsgSignature) for a reply (text goes as UTF-8)."""
+        message = plaintext.encode() if isinstance(plaintext, str) else plaintext
         plain = os.urandom(16) + struct.pack(">I", len(message)) + message
         plain += self.receiver_id.encode()
         encryptor = self._cipher().encryptor()

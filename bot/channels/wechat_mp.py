@@ -8,18 +8,25 @@ at once, so WeChat neither retries nor shows the customer an error.
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from bot.assistant import Assistant
+from bot.channels.replay_guard import ReplayGuard
 from bot.channels.user_ids import InvalidUserId, chat_user_id
-from bot.channels.wechat_crypto import SignatureError, WechatCrypto, signature_ok
+from bot.channels.wechat_crypto import NotText, SignatureError, WechatCrypto, signature_ok
 from bot.channels.wechat_mp_api import CustomerServiceApi
 from bot.channels.wechat_mp_delivery import CHANNEL, WindowedSender
-from bot.channels.wechat_xml import XmlRefused, parse_fields, read_body, to_xml
+from bot.channels.wechat_xml import (
+    XmlRefused,
+    encrypted_part,
+    parse_fields,
+    read_body,
+    to_xml,
+)
 from bot.messages import Incoming, Reply
 from bot.outbox import WindowClosed
 from storage.repositories import Repositories
@@ -44,6 +51,16 @@ def _joined(replies: list[Reply]) -> str:
     return "\n".join(reply.text for reply in replies if reply.text)
 
 
+def _signed_url(query: Mapping[str, str]) -> tuple[str, ...]:
+    return tuple(query.get(name, "") for name in ("timestamp", "nonce", "signature"))
+
+
+def _message_identity(fields: Mapping[str, str]) -> tuple[str, ...]:
+    """The message field for field, in any order and layout: WeChat's retry is the same
+    message (the same MsgId, and everything else the same too)."""
+    return tuple(part for field in sorted(fields.items()) for part in field)
+
+
 class OfficialAccountChannel:
     """Translates the Official Account's callbacks into `Incoming` and answers back."""
 
@@ -63,9 +80,11 @@ class OfficialAccountChannel:
         self._crypto = crypto
         self._passive_reply_seconds = passive_reply_seconds
         self._sender = WindowedSender(api, assistant.sessions, assistant.clock)
+        self._replays = ReplayGuard(assistant.sessions, assistant.clock, CHANNEL, MAX_CLOCK_SKEW)
         self._handling: dict[str, asyncio.Task[list[Reply]]] = {}  # by MsgId
+        self._handled_as: dict[str, tuple[str, ...]] = {}  # each one's message identity
         self._answered_later: dict[str, None] = {}  # an ordered set of MsgIds
-        self._late_answers: set[asyncio.Task[None]] = set()
+        self._background: set[asyncio.Task[None]] = set()  # late answers, URLs to record
 
     def mount(self, app: web.Application) -> None:
         """Serve the callback on `app`, and close the API client when it stops."""
@@ -85,8 +104,8 @@ class OfficialAccountChannel:
 
     async def close(self) -> None:
         """Let answers still being worked out go out (for a while), then close the client."""
-        if self._late_answers:
-            _, unfinished = await asyncio.wait(self._late_answers, timeout=CLOSE_GRACE_SECONDS)
+        if self._background:
+            _, unfinished = await asyncio.wait(self._background, timeout=CLOSE_GRACE_SECONDS)
             for task in unfinished:
                 task.cancel()
         await self._api.close()
@@ -100,7 +119,7 @@ class OfficialAccountChannel:
     async def receive(self, request: web.Request) -> web.Response:
         """POST: a message or event, in plain or safe (encrypted) mode."""
         query = request.query
-        self._check_fresh(query)
+        signed_at = self._check_fresh(query)
         encrypted = query.get("encrypt_type", "raw").lower() == "aes"
         # With a key, WeChat encrypts everything (safe and compatible mode): a plain message
         # then is a forgery by someone who knows only the token.
@@ -109,10 +128,11 @@ class OfficialAccountChannel:
         if not encrypted:
             self._check_signature(query)
         body = await read_body(request)
+        # Signed before parsed: in safe mode the signature covers the Encrypt value, the one
+        # thing read from the envelope.
+        document = self._decrypt(query, encrypted_part(body)) if encrypted else body
         try:
-            fields = parse_fields(body)
-            if encrypted:
-                fields = parse_fields(self._decrypt(query, fields.get("Encrypt", "")))
+            fields = parse_fields(document)
         except XmlRefused as refused:
             raise web.HTTPBadRequest(text="not a plain XML message") from refused
         try:
@@ -121,6 +141,10 @@ class OfficialAccountChannel:
             raise web.HTTPBadRequest(text=f"FromUserName: {invalid}") from invalid
         if len(user) > MAX_USER_CHARS:
             raise web.HTTPBadRequest(text="FromUserName too long")
+        # Safe mode signs the message itself; plain mode only the URL, so it is bound to the
+        # message it carried first.
+        if not encrypted:
+            await self._admit(signed_at, query, fields)
         text = await self._answer(user, fields)
         if text is None:
             return web.Response(text=SUCCESS)
@@ -129,15 +153,46 @@ class OfficialAccountChannel:
             xml = self._encrypt(xml, query.get("nonce", ""))
         return web.Response(text=xml, content_type="application/xml")
 
-    def _check_fresh(self, query: Mapping[str, str]) -> None:
-        """403 for a timestamp more than MAX_CLOCK_SKEW away: an old request replayed."""
+    def _check_fresh(self, query: Mapping[str, str]) -> datetime:
+        """When the request was signed; 403 for a timestamp more than MAX_CLOCK_SKEW away
+        (an old request replayed)."""
         try:
             sent_at = int(query.get("timestamp", ""))
         except ValueError:
             raise web.HTTPForbidden(text="bad timestamp") from None
-        now = self._assistant.clock.now().timestamp()
-        if abs(now - sent_at) > MAX_CLOCK_SKEW.total_seconds():
+        now = self._assistant.clock.now()
+        if abs(now.timestamp() - sent_at) > MAX_CLOCK_SKEW.total_seconds():
             raise web.HTTPForbidden(text="timestamp too far from now")
+        return datetime.fromtimestamp(sent_at, now.tzinfo)
+
+    async def _admit(
+        self, signed_at: datetime, query: Mapping[str, str], fields: Mapping[str, str]
+    ) -> None:
+        """403 when the URL carried another message before.
+
+        A retry of a message this process is still handling joins it at once, as it did
+        before URLs were remembered: the database may be busy with that very message. Its URL
+        is recorded meanwhile, before anyone could have read it in a log.
+        """
+        url, message, msg_id = _signed_url(query), _message_identity(fields), fields.get("MsgId")
+        if msg_id in self._handling and self._handled_as.get(msg_id) == message:
+            self._in_background(self._record_url(signed_at, url, message))
+        elif not await self._replays.admits(signed_at, url, message):
+            raise web.HTTPForbidden(text="this signed URL carried another message")
+
+    async def _record_url(
+        self, signed_at: datetime, url: tuple[str, ...], message: tuple[str, ...]
+    ) -> None:
+        try:
+            if not await self._replays.admits(signed_at, url, message):
+                log.warning("%s: a retry came on a signed URL used for another message", CHANNEL)
+        except Exception:
+            log.exception("%s: remembering a signed URL failed", CHANNEL)
+
+    def _in_background(self, job: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(job)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     def _check_signature(self, query: Mapping[str, str]) -> None:
         parts = (self._token, query.get("timestamp", ""), query.get("nonce", ""))
@@ -156,6 +211,8 @@ class OfficialAccountChannel:
             raise web.HTTPForbidden(text="bad msg_signature")
         try:
             return self._crypto.decrypt(encrypted)
+        except NotText as error:
+            raise web.HTTPBadRequest(text="not a UTF-8 message") from error
         except SignatureError as error:
             raise web.HTTPForbidden(text="message not for this account") from error
 
@@ -193,7 +250,7 @@ class OfficialAccountChannel:
         now = self._assistant.clock.now()
         message_id = fields.get("MsgId") or None
         incoming = Incoming(CHANNEL, user, text, now, message_id, tuple(m for m in media if m))
-        return await self._reply_in_time(incoming)
+        return await self._reply_in_time(incoming, _message_identity(fields))
 
     async def _on_event(self, user: str, fields: Mapping[str, str]) -> str | None:
         """Follows are welcomed and unfollows recorded, once each; other events ignored."""
@@ -218,7 +275,7 @@ class OfficialAccountChannel:
                 await session.commit()
         return await self._assistant.handle(incoming)
 
-    async def _reply_in_time(self, incoming: Incoming) -> str | None:
+    async def _reply_in_time(self, incoming: Incoming, message: tuple[str, ...]) -> str | None:
         """The answer if ready within the passive-reply time; else None, and it goes later.
 
         A retried delivery joins the handling of the first, so the message is handled once;
@@ -231,8 +288,8 @@ class OfficialAccountChannel:
         if task is None:
             task = asyncio.create_task(self._handle(incoming))
             if key is not None:
-                self._handling[key] = task
-                task.add_done_callback(lambda _task: self._handling.pop(key, None))
+                self._handling[key], self._handled_as[key] = task, message
+                task.add_done_callback(lambda _task: self._forget_handling(key))
         done, _ = await asyncio.wait({task}, timeout=self._passive_reply_seconds)
         if key is not None and key in self._answered_later:
             return None  # another delivery gave up waiting: the API sends the answer
@@ -242,10 +299,12 @@ class OfficialAccountChannel:
             self._answered_later[key] = None
             if len(self._answered_later) > ANSWERED_LATER_KEPT:
                 del self._answered_later[next(iter(self._answered_later))]
-        late = asyncio.create_task(self._answer_later(incoming.user, task))
-        self._late_answers.add(late)
-        late.add_done_callback(self._late_answers.discard)
+        self._in_background(self._answer_later(incoming.user, task))
         return None
+
+    def _forget_handling(self, key: str) -> None:
+        self._handling.pop(key, None)
+        self._handled_as.pop(key, None)
 
     async def _answer_later(self, user: str, handling: asyncio.Task[list[Reply]]) -> None:
         try:

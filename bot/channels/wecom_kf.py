@@ -29,8 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.assistant import Assistant
 from bot.channels.user_ids import InvalidUserId, chat_user_id
-from bot.channels.wechat_crypto import SignatureError, WechatCrypto
-from bot.channels.wechat_xml import XmlRefused, parse_fields, read_body
+from bot.channels.wechat_crypto import NotText, SignatureError, WechatCrypto
+from bot.channels.wechat_xml import XmlRefused, encrypted_part, parse_fields, read_body
 from bot.channels.wecom_api import KfMessage, WecomApi, WecomApiError
 from bot.channels.window import ReplyWindow
 from bot.clock import Clock
@@ -165,19 +165,16 @@ class WecomKfChannel:
 
     async def receive(self, request: web.Request) -> web.Response:
         """An event: answer `success` at once, pull the messages in the background."""
-        body = await read_body(request)
-        try:
-            encrypted = parse_fields(body).get("Encrypt", "")
-        except XmlRefused as error:
-            raise web.HTTPBadRequest(text="bad XML") from error
+        # Nothing of an unsigned body is parsed: only its Encrypt value is looked at.
+        encrypted = encrypted_part(await read_body(request))
         if not encrypted or not self._signed(request.query, encrypted):
             raise web.HTTPForbidden(text="bad signature")
         try:
             event = parse_fields(self._crypto.decrypt(encrypted))
+        except (NotText, XmlRefused) as error:
+            raise web.HTTPBadRequest(text="bad XML") from error
         except SignatureError as error:
             raise web.HTTPForbidden(text="bad message") from error
-        except XmlRefused as error:
-            raise web.HTTPBadRequest(text="bad XML") from error
         open_kfid = event.get("OpenKfId", "")
         if event.get("Event") == "kf_msg_or_event" and open_kfid:
             task = asyncio.create_task(self._pull(event.get("Token", ""), open_kfid))

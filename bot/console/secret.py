@@ -1,30 +1,63 @@
 """The key that encrypts console session cookies."""
 
 import base64
-import hashlib
 import os
 import secrets
+from pathlib import Path
 
-from bot.settings import Settings
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from bot.settings import SECRET_KEY_BYTES, SECRET_KEY_HOWTO, Settings
 
 KEY_FILE = "console_secret.key"
+# Binds the configured key to this one use: the same key elsewhere gives other bytes.
+KEY_PURPOSE = b"kefu console session cookie"
 
 
 def console_secret(settings: Settings) -> bytes:
     """32 bytes from KEFU_SECRET_KEY, or generated once and kept in the data folder.
 
-    Kept so that a restart does not log every agent out.
+    Kept so that a restart does not log every agent out. A weak KEFU_SECRET_KEY raises
+    ValueError (Settings.from_env refuses it at start already).
     """
-    if settings.secret_key:
-        # Any passphrase works: it is stretched to the 32 bytes the cipher needs.
-        return hashlib.sha256(settings.secret_key.encode()).digest()
+    configured = settings.secret_key_bytes
+    if configured is not None:
+        # Any length of at least 32 random bytes: the cipher takes exactly 32.
+        hkdf = HKDF(hashes.SHA256(), length=SECRET_KEY_BYTES, salt=None, info=KEY_PURPOSE)
+        return hkdf.derive(configured)
     path = settings.data_dir / KEY_FILE
-    if path.exists():
-        return base64.urlsafe_b64decode(path.read_bytes().strip())
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(32)
-    # Created private: only the account running kefu may read it.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as file:
-        file.write(base64.urlsafe_b64encode(key))
+    if not path.exists():
+        _write_new_key(path)
+    key = _read_key(path)
+    if key is None:
+        raise ValueError(
+            f"{path}: not a console key; delete the file to have a new one generated "
+            f"(every agent signs in again), or set KEFU_SECRET_KEY ({SECRET_KEY_HOWTO})"
+        )
     return key
+
+
+def _write_new_key(path: Path) -> None:
+    """A new random key, created private (only kefu's account may read it); the first of
+    several processes starting together wins, and the others read its key."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{KEY_FILE}.{secrets.token_hex(8)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(base64.urlsafe_b64encode(secrets.token_bytes(SECRET_KEY_BYTES)))
+        # Linking a complete file: nobody ever reads a half-written key.
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        key = base64.urlsafe_b64decode(path.read_bytes().strip())
+    except ValueError:
+        return None
+    return key if len(key) == SECRET_KEY_BYTES else None

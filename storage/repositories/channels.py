@@ -1,11 +1,12 @@
-"""What channels keep between runs: a platform's cursor, and the events already handled."""
+"""What channels keep between runs: a platform's cursor, the events already handled, and the
+signed callback URLs already used."""
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChannelEvent, ChannelState, Identity
+from storage.models import ChannelEvent, ChannelState, Identity, SignedRequest
 from storage.repositories.dialect import insert_for
 
 
@@ -37,6 +38,31 @@ class ChannelRepository:
             statement.on_conflict_do_nothing(index_elements=["channel", "key"])
         )
         return result.rowcount == 1
+
+    async def use_signed_request(
+        self, channel: str, key: str, message_key: str, expires_at: datetime
+    ) -> bool:
+        """Bind a signed URL to the first message it carries; True for that message (again,
+        when retried), False for any other."""
+        statement = insert_for(self._session)(SignedRequest).values(
+            channel=channel, key=key, message_key=message_key, expires_at=expires_at
+        )
+        await self._session.execute(
+            statement.on_conflict_do_nothing(index_elements=["channel", "key"])
+        )
+        used_for = await self._session.scalar(
+            select(SignedRequest.message_key).where(
+                SignedRequest.channel == channel, SignedRequest.key == key
+            )
+        )
+        return used_for == message_key
+
+    async def forget_signed_requests(self, now: datetime) -> int:
+        """Drop the signed URLs too old to be accepted anyway; how many."""
+        result = await self._session.execute(
+            delete(SignedRequest).where(SignedRequest.expires_at < now)
+        )
+        return result.rowcount
 
     async def set_active(self, channel: str, external_id: str, active: bool) -> None:
         """Mark a channel user as still there or gone (e.g. unfollowed)."""

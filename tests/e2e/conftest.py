@@ -55,27 +55,31 @@ async def wait_until_healthy(url: str, process: asyncio.subprocess.Process) -> N
 
 
 @asynccontextmanager
-async def running_kefu(folder: Path, extra_env: Mapping[str, str] = {}) -> AsyncIterator[str]:
-    """`python -m bot run` in `folder` on a free port; its base URL while it runs."""
+async def running_kefu(
+    folder: Path, extra_env: Mapping[str, str] = {}, output: Path | None = None
+) -> AsyncIterator[str]:
+    """`python -m bot run` in `folder` on a free port; its base URL while it runs. What it
+    prints and logs goes to `output` when given."""
     port = free_port()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=folder,
-        env=kefu_environment({"KEFU_PORT": str(port), **extra_env}),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        await wait_until_healthy(f"{base}/healthz", process)
-        yield base
-    finally:
-        if process.returncode is None:
-            process.terminate()
-        await process.wait()
+    with open(output or os.devnull, "wb") as printed:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=folder,
+            env=kefu_environment({"KEFU_PORT": str(port), **extra_env}),
+            stdout=printed,
+            stderr=printed,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            await wait_until_healthy(f"{base}/healthz", process)
+            yield base
+        finally:
+            if process.returncode is None:
+                process.terminate()
+            await process.wait()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, running_kefu
 
 
 async def test_run_serves_chat_on_a_fresh_database(server: str, tmp_path: Path) -> None:
@@ -38,3 +38,18 @@ def test_make_run_and_make_chat_ask_for_the_demo_shop() -> None:
         )
         assert planned.returncode == 0, planned.stderr
         assert f"KEFU_DEMO=1 .venv/bin/python -m bot {target}" in planned.stdout
+
+
+async def test_the_access_log_of_a_running_server_shows_no_chat_id(tmp_path: Path) -> None:
+    chat_id, output = "9c4f1e2d3b4a59687766554433221100", tmp_path / "kefu.log"
+    async with running_kefu(tmp_path, output=output) as server, aiohttp.ClientSession() as session:
+        body = {"user": chat_id, "text": "你好"}
+        async with session.post(f"{server}/api/chat", json=body) as response:
+            assert response.status == 200
+        url = f"{server}/api/chat/messages?user={chat_id}&after=0"
+        async with session.get(url) as response:
+            assert response.status == 200
+
+    logged = output.read_text(encoding="utf-8")
+    assert '"GET /api/chat/messages?user=***&after=0 HTTP/1.1" 200' in logged
+    assert chat_id not in logged

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import Browser, Locator, Page, Request, expect
 
 
 @pytest.fixture
@@ -57,6 +57,22 @@ async def test_the_chat_id_is_random_kept_and_history_survives_a_reload(page: Pa
     assert await page.evaluate("localStorage.getItem('kefu.user')") == user
     await expect(bot_bubbles(page)).to_have_count(1)
     await expect(page.locator(".row.me .bubble")).to_have_text(["可以开发票吗"])
+
+
+async def test_the_chat_id_never_goes_in_a_url(page: Page) -> None:
+    user = await page.evaluate("localStorage.getItem('kefu.user')")
+    requests: list[Request] = []
+    page.on("request", lambda request: requests.append(request))
+    await send(page, "可以开发票吗")
+    await expect(bot_bubbles(page)).to_have_count(1)
+    async with page.expect_response(lambda r: "/api/chat/messages" in r.url) as polled:
+        await page.evaluate("window.dispatchEvent(new Event('focus'))")
+    assert (await polled.value).ok
+
+    polls = [r for r in requests if "/api/chat/messages" in r.url]
+    assert polls, "the page fetched its messages"
+    assert all(r.headers.get("x-kefu-user") == user for r in polls)
+    assert not [r.url for r in requests if user in r.url]
 
 
 async def test_message_text_is_shown_as_text_not_markup(page: Page) -> None:

@@ -88,8 +88,9 @@
     pollPromise = (async function () {
       do {
         pollAgain = false;
-        var r = await fetch('/api/chat/messages?user=' + encodeURIComponent(user) + '&after=' + lastSeenId,
-          { cache: 'no-store' });
+        // The id goes in a header: URLs end up in access logs, and the id is a secret.
+        var r = await fetch('/api/chat/messages?after=' + lastSeenId,
+          { cache: 'no-store', headers: { 'X-Kefu-User': encodeURIComponent(user) } });
         if (!r.ok) return;
         var data = await r.json(), items = [];
         (data.messages || []).forEach(function (m) {

@@ -5,6 +5,7 @@ import io
 import json
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -434,6 +435,33 @@ async def test_messages_without_a_user_is_a_400(client: TestClient, query: dict[
 
     assert status == 400
     assert "user" in answer["error"]
+
+
+async def test_the_chat_id_may_come_in_a_header_instead_of_the_url(client: TestClient) -> None:
+    alice = await replies(client, "alice", "你好")
+    bob = await replies(client, "bob 李", "退款多久到账")
+
+    async def by_header(chat_id: str, **query: str) -> list[str]:
+        headers = {"X-Kefu-User": quote(chat_id, safe="")}
+        response = await client.get("/api/chat/messages", params=query, headers=headers)
+        assert response.status == 200, await response.text()
+        assert response.headers["Cache-Control"] == "no-store"
+        return [m["text"] for m in (await response.json())["messages"]]
+
+    assert await by_header("alice", after="0") == alice
+    assert await by_header("bob 李") == bob
+    # The header is the page's: it wins over a `?user=` in the same request.
+    assert await by_header("alice", user="bob 李") == alice
+    # And the documented query form keeps working.
+    assert [m["text"] for m in await fetch_messages(client, user="bob 李")] == bob
+
+
+@pytest.mark.parametrize("header", ["%ff", "%00", "%20"], ids=["not utf-8", "nul", "blank"])
+async def test_a_bad_chat_id_header_is_a_400(client: TestClient, header: str) -> None:
+    response = await client.get("/api/chat/messages", headers={"X-Kefu-User": header})
+
+    assert response.status == 400
+    assert "user" in (await response.json())["error"].lower()
 
 
 @pytest.mark.parametrize(

@@ -24,10 +24,10 @@ from bot.messages import Reply
 from bot.outbox import INTERRUPTED, LEASE, WindowClosed, deliver_outbox
 from bot.router import Router
 from handlers.context import Context
-from storage.models import Identity, Message, OutboxMessage
+from storage.models import Identity, Message, OutboxMessage, SignedRequest
 from storage.repositories import Repositories
 from tests.bot.channels.fake_wechat_api import APPID, SECRET, FakeWechatApi, SentText
-from tests.bot.channels.test_wechat_xml import BILLION_LAUGHS, EXTERNAL_ENTITY
+from tests.bot.channels.test_wechat_xml import BILLION_LAUGHS, EXTERNAL_ENTITY, UNREADABLE_XML
 from tests.bot.killed_delivery import deliver_and_die
 from tests.conftest import Chat, FakeClock
 
@@ -79,18 +79,23 @@ class WechatServer:
         }
         return query | overrides
 
-    async def post(self, fields: dict[str, str | int], **overrides: str) -> ClientResponse:
-        """Post a message or event as WeChat does in the channel's mode."""
-        query, body = self.signed(), to_xml(fields)
+    async def post(
+        self, fields: dict[str, str | int], query: dict[str, str] | None = None, **overrides: str
+    ) -> ClientResponse:
+        """Post a message or event as WeChat does in the channel's mode, on a freshly signed
+        URL unless `query` is one signed before."""
+        query, body = dict(query or self.signed()), to_xml(fields)
         if self.crypto is not None:
             encrypted, signature = self.crypto.encrypt(body, query["nonce"], query["timestamp"])
             query |= {"encrypt_type": "aes", "msg_signature": signature}
             body = to_xml({"ToUserName": ACCOUNT, "Encrypt": encrypted})
         return await self.client.post(PATH, params=query | overrides, data=body.encode())
 
-    async def reply(self, fields: dict[str, str | int]) -> str | None:
+    async def reply(
+        self, fields: dict[str, str | int], query: dict[str, str] | None = None
+    ) -> str | None:
         """The passive reply's text; None when the callback answered "success"."""
-        response = await self.post(fields)
+        response = await self.post(fields, query)
         assert response.status == 200, await response.text()
         body = await response.text()
         if body == "success":
@@ -319,6 +324,24 @@ async def test_a_slow_answer_goes_through_the_customer_service_api_once(
     assert len(api.sent) == 1 and len(await incoming(services)) == 1
 
 
+async def test_a_retry_joining_a_slow_answer_binds_its_signed_url_too(
+    connect: Connect, services: Services, api: FakeWechatApi
+) -> None:
+    slow = SlowRule()
+    assistant = replace(services.assistant, router=Router([], [], slow))
+    wechat = await connect(assistant=assistant, passive_reply_seconds=0.05)
+    assert await wechat.say("我的快递呢", 33) is None
+    retry_url = wechat.signed()
+    assert await wechat.reply(text_message("我的快递呢", 33), retry_url) is None
+
+    slow.go.set()
+    assert (await api.next_sent()).text
+    await wechat.channel.close()  # waits for the retry's URL to be remembered
+    stranger = text_message("我要退款", 34, user="o_stranger")
+    assert (await wechat.post(stranger, retry_url)).status == 403
+    assert await incoming(services, "o_stranger") == []
+
+
 # Refusals
 
 
@@ -390,12 +413,100 @@ async def test_a_request_replayed_later_is_refused(
     assert len(await incoming(services)) == 1
 
 
+async def test_a_signed_url_used_again_for_another_message_is_refused(
+    wechat: WechatServer, services: Services
+) -> None:
+    url = wechat.signed()
+    assert await wechat.reply(text_message("你们几点上班", 51), url)
+
+    stranger = "o_someone_who_read_the_url_in_a_log"
+    replays = [
+        text_message("帮我查一下订单 20261128001", 52, user=stranger),
+        text_message("我要退款", 53),  # as the same customer, another message
+        text_message("我要退款", 51),  # the same message id with other words
+        event("unsubscribe"),
+    ]
+    for replayed in replays:
+        assert (await wechat.post(replayed, url)).status == 403
+    assert await incoming(services, stranger) == []
+    assert [m.text for m in await incoming(services)] == ["你们几点上班"]
+    assert (await identity(services)).active
+
+
+async def test_wechat_retrying_on_the_same_signed_url_gets_the_same_answer_once(
+    wechat: WechatServer, services: Services
+) -> None:
+    url = wechat.signed()
+    answers = [await wechat.reply(text_message("怎么退货", 61), url) for _ in range(3)]
+
+    assert answers[0] and answers == [answers[0]] * 3
+    assert len(await incoming(services)) == 1
+    # An event retried on its URL: welcomed once, the retries get "success".
+    follow = wechat.signed()
+    welcome = services.assistant.texts.render("mp_welcome")
+    assert await wechat.reply(event("subscribe", 1764385300), follow) == welcome
+    assert await wechat.reply(event("subscribe", 1764385300), follow) is None
+
+
+async def test_every_bot_process_knows_the_signed_urls_used_on_another(
+    connect: Connect, services: Services
+) -> None:
+    first, second = await connect(), await connect()
+    url = first.signed()
+    answer = await first.reply(text_message("运费谁出", 71), url)
+
+    assert (await second.post(text_message("我要退款", 72), url)).status == 403
+    assert await second.reply(text_message("运费谁出", 71), url) == answer
+    assert [m.text for m in await incoming(services)] == ["运费谁出"]
+
+
+async def test_signed_urls_are_forgotten_once_too_old_to_be_accepted(
+    wechat: WechatServer, services: Services, clock: FakeClock
+) -> None:
+    for n in range(3):
+        await wechat.say("你好", 80 + n)
+    clock.advance(minutes=11)
+    await wechat.say("你好", 90)
+
+    async with services.sessions() as session:
+        kept = (await session.scalars(select(SignedRequest))).all()
+    assert [row.expires_at for row in kept] == [clock.now() + timedelta(minutes=10)]
+
+
 @pytest.mark.parametrize("body", [BILLION_LAUGHS, EXTERNAL_ENTITY, b"<xml><Content>"])
 async def test_xml_with_entities_or_broken_xml_is_refused(
     wechat: WechatServer, services: Services, body: bytes
 ) -> None:
     response = await wechat.client.post(PATH, params=wechat.signed(), data=body)
     assert response.status == 400
+    assert await incoming(services) == []
+
+
+@pytest.mark.parametrize("body", UNREADABLE_XML.values(), ids=UNREADABLE_XML.keys())
+async def test_a_signed_message_in_another_encoding_or_broken_is_a_bad_request(
+    wechat: WechatServer, safe: WechatServer, services: Services, body: bytes
+) -> None:
+    assert (await wechat.client.post(PATH, params=wechat.signed(), data=body)).status == 400
+
+    query = safe.signed()
+    assert safe.crypto is not None
+    encrypted, signature = safe.crypto.encrypt(body, query["nonce"], query["timestamp"])
+    query |= {"encrypt_type": "aes", "msg_signature": signature}
+    envelope = to_xml({"ToUserName": ACCOUNT, "Encrypt": encrypted}).encode()
+    assert (await safe.client.post(PATH, params=query, data=envelope)).status == 400
+    assert await incoming(services) == []
+
+
+@pytest.mark.parametrize("body", UNREADABLE_XML.values(), ids=UNREADABLE_XML.keys())
+async def test_an_unsigned_body_is_refused_before_it_is_parsed(
+    wechat: WechatServer, safe: WechatServer, services: Services, body: bytes
+) -> None:
+    forged = wechat.signed(signature="0" * 40)
+    assert (await wechat.client.post(PATH, params=forged, data=body)).status == 403
+    # Safe mode: the envelope itself, or an Encrypt value nobody signed.
+    query = safe.signed(encrypt_type="aes", msg_signature="0" * 40)
+    for sent in (body, b"<xml><Encrypt>" + body + b"</Encrypt></xml>"):
+        assert (await safe.client.post(PATH, params=query, data=sent)).status == 403
     assert await incoming(services) == []
 
 

@@ -2,7 +2,14 @@
 
 import pytest
 
-from bot.channels.wechat_xml import MAX_BODY_BYTES, XmlRefused, cdata, parse_fields, to_xml
+from bot.channels.wechat_xml import (
+    MAX_BODY_BYTES,
+    XmlRefused,
+    cdata,
+    encrypted_part,
+    parse_fields,
+    to_xml,
+)
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -16,6 +23,17 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <!DOCTYPE xml [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
 <xml><Content>&secret;</Content></xml>"""
 DTD_ONLY = b"""<!DOCTYPE xml SYSTEM "http://example.com/x.dtd"><xml><A>1</A></xml>"""
+# Documents no callback may carry: each is refused, and none is an error of the server's.
+UNREADABLE_XML = {
+    "xml bomb": BILLION_LAUGHS,
+    "GBK": '<?xml version="1.0" encoding="GBK"?><xml><Content>客服</Content></xml>'.encode("gbk"),
+    "Shift_JIS": '<?xml version="1.0" encoding="Shift_JIS"?><xml><A>は</A></xml>'.encode("sjis"),
+    "bogus encoding": b'<?xml version="1.0" encoding="no-such-thing"?><xml><A>1</A></xml>',
+    "a codec that is no text encoding": b'<?xml version="1.0" encoding="rot13"?><xml/>',
+    "Latin-1": '<?xml version="1.0" encoding="ISO-8859-1"?><xml><A>é</A></xml>'.encode("latin-1"),
+    "UTF-16 declared, UTF-8 sent": b'<?xml version="1.0" encoding="UTF-16"?><xml/>',
+    "broken": b"<xml><Content>kf_msg_or_event",
+}
 
 
 def test_fields_are_read_by_tag_with_cdata_unwrapped() -> None:
@@ -40,6 +58,27 @@ def test_documents_with_a_dtd_or_entities_are_refused(body: bytes) -> None:
 def test_broken_documents_are_refused(body: bytes) -> None:
     with pytest.raises(XmlRefused):
         parse_fields(body)
+
+
+@pytest.mark.parametrize("body", UNREADABLE_XML.values(), ids=UNREADABLE_XML.keys())
+def test_documents_in_another_encoding_than_utf_8_are_refused(body: bytes) -> None:
+    with pytest.raises(XmlRefused):
+        parse_fields(body)
+    with pytest.raises(XmlRefused):
+        parse_fields(body.decode("latin-1"))  # as text decrypted from a safe-mode message
+
+
+def test_utf_8_may_be_declared_or_not() -> None:
+    for declaration in ("", '<?xml version="1.0"?>', "<?xml version='1.0' encoding='utf-8'?>"):
+        body = f"{declaration}<xml><Content>你好</Content></xml>".encode()
+        assert parse_fields(body) == {"Content": "你好"}
+
+
+def test_a_safe_mode_envelope_gives_its_encrypt_value_without_parsing() -> None:
+    assert encrypted_part(b"<xml><Encrypt><![CDATA[YWJj+/==]]></Encrypt></xml>") == "YWJj+/=="
+    assert encrypted_part(b"<xml><Encrypt>YWJj</Encrypt><A>1</A></xml>") == "YWJj"
+    assert encrypted_part(BILLION_LAUGHS) == ""
+    assert encrypted_part(b"<xml><Encrypt>&lol;</Encrypt></xml>") == ""
 
 
 def test_a_body_over_64_kb_is_refused_before_parsing() -> None:

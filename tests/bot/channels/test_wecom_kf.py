@@ -31,6 +31,7 @@ from tests.bot.channels.fake_wecom_api import (
     kf_callback,
     signed_query,
 )
+from tests.bot.channels.test_wechat_xml import UNREADABLE_XML
 from tests.bot.killed_delivery import deliver_and_die
 from tests.conftest import Chat, FakeClock
 
@@ -214,12 +215,27 @@ async def test_an_oversized_body_is_refused(shop: Shop, clock: FakeClock) -> Non
     assert response.status == 413
 
 
-async def test_an_xml_bomb_is_refused(shop: Shop, fake: FakeWecom, clock: FakeClock) -> None:
-    bomb = (
-        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
-        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><xml><Encrypt>&b;</Encrypt></xml>'
-    )
-    response = await shop.client.post(PATH, params=signed_query("x", clock.now()), data=bomb)
+@pytest.mark.parametrize("document", UNREADABLE_XML.values(), ids=UNREADABLE_XML.keys())
+async def test_an_unsigned_body_is_refused_without_being_parsed(
+    shop: Shop, fake: FakeWecom, clock: FakeClock, document: bytes
+) -> None:
+    # As the envelope itself, or in the Encrypt value of an envelope nobody signed.
+    signed_for_another, _ = CRYPTO.encrypt("<xml/>", "n", "0")
+    query = signed_query(signed_for_another, clock.now())
+    for body in (document, b"<xml><Encrypt>" + document + b"</Encrypt></xml>"):
+        response = await shop.client.post(PATH, params=query, data=body)
+        assert response.status == 403
+    assert fake.sync_calls == []
+
+
+@pytest.mark.parametrize("document", UNREADABLE_XML.values(), ids=UNREADABLE_XML.keys())
+async def test_a_signed_event_that_is_not_readable_xml_is_a_bad_request(
+    shop: Shop, fake: FakeWecom, clock: FakeClock, document: bytes
+) -> None:
+    encrypted, _ = CRYPTO.encrypt(document, "n", "0")
+    body = to_xml({"ToUserName": CORP_ID, "Encrypt": encrypted})
+    response = await shop.client.post(PATH, params=signed_query(encrypted, clock.now()), data=body)
+    await shop.kf.settled()
     assert response.status == 400
     assert fake.sync_calls == []
 
