@@ -1,13 +1,13 @@
 """The demo's first admin: a one-time password kept in a private file of the data folder,
 never in a log, and changed at the first sign-in."""
 
-import os
 import secrets
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.private_files import write_private_file
 from bot.settings import Settings
 from bot.staff_accounts import create_first_admin
 
@@ -24,11 +24,8 @@ async def create_demo_admin(
     if await create_first_admin(sessions, clock, DEMO_ADMIN, password) is None:
         return None
     path = settings.data_dir / PASSWORD_FILE
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)  # an old file keeps its mode: start from none
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(f"{password}\n")
+    write_private_file(path, f"{password}\n".encode())
     return path
 
 

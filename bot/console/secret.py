@@ -1,13 +1,13 @@
 """The key that encrypts console session cookies."""
 
 import base64
-import os
 import secrets
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bot.private_files import write_private_file
 from bot.settings import SECRET_KEY_BYTES, SECRET_KEY_HOWTO, Settings
 
 KEY_FILE = "console_secret.key"
@@ -28,7 +28,7 @@ def console_secret(settings: Settings) -> bytes:
         return hkdf.derive(configured)
     path = settings.data_dir / KEY_FILE
     if not path.exists():
-        _write_new_key(path)
+        write_private_file(path, base64.urlsafe_b64encode(secrets.token_bytes(SECRET_KEY_BYTES)))
     key = _read_key(path)
     if key is None:
         raise ValueError(
@@ -36,23 +36,6 @@ def console_secret(settings: Settings) -> bytes:
             f"(every agent signs in again), or set KEFU_SECRET_KEY ({SECRET_KEY_HOWTO})"
         )
     return key
-
-
-def _write_new_key(path: Path) -> None:
-    """A new random key, created private (only kefu's account may read it); the first of
-    several processes starting together wins, and the others read its key."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    draft = path.with_name(f".{KEY_FILE}.{secrets.token_hex(8)}")
-    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(base64.urlsafe_b64encode(secrets.token_bytes(SECRET_KEY_BYTES)))
-        # Linking a complete file: nobody ever reads a half-written key.
-        os.link(draft, path)
-    except FileExistsError:
-        pass
-    finally:
-        draft.unlink()
 
 
 def _read_key(path: Path) -> bytes | None:
