@@ -38,9 +38,10 @@ _POWERS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _UNITS = "天日号个件次年月周星期小时分钟元块毛角瓶盒支只套包单斤克毫升折期岁"
 _NUMBER = re.compile(f"[零〇一二两三四五六七八九十百千万]+(?=[{_UNITS}])")
 # Matching reads at most this many characters of a text. A question is a sentence or two (the
-# longest of thousands of real ones is under 60 characters, an FAQ question at most 200), and a
-# pasted essay must cost the event loop no more than that. The text itself is stored whole.
-MATCHED_CHARS = 500
+# longest of thousands of real ones is under 60 characters; an FAQ question is at most 200),
+# and a pasted essay must cost the event loop a few milliseconds, not hundreds. The text itself
+# is stored whole.
+MATCHED_CHARS = 200
 
 
 @lru_cache(maxsize=1)
