@@ -1,16 +1,20 @@
 """Unanswered questions grouped for staff (bot.unanswered_questions)."""
 
 import random
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from rapidfuzz import fuzz
 
+from bot import unanswered_questions
 from bot.app import Services
 from bot.unanswered_questions import (
     GROUPED_CHARS,
     UNANSWERED_ROWS,
+    UnansweredGroup,
     dismiss_unanswered,
     group_questions,
     unanswered_groups,
@@ -97,3 +101,21 @@ def test_grouping_500_long_random_questions_compares_only_their_starts(
     assert sorted(len(group.text) for group in groups) == [4000] * UNANSWERED_ROWS
     pairs = UNANSWERED_ROWS * (UNANSWERED_ROWS - 1) // 2
     assert 0 < len(compared) <= pairs
+
+
+async def test_grouping_leaves_the_event_loop_free(
+    services: Services, chat: Chat, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await chat.ask("你们有实体店吗")
+    threads: list[threading.Thread] = []
+    group = unanswered_questions.group_questions
+
+    def recorded(*args: Any) -> list[UnansweredGroup]:
+        threads.append(threading.current_thread())
+        return group(*args)
+
+    monkeypatch.setattr(unanswered_questions, "group_questions", recorded)
+    [store] = await unanswered_groups(services.sessions, clock.now())
+    assert store.text == "你们有实体店吗"
+    # Customers' messages are answered on the event loop's thread meanwhile.
+    assert threads and threading.main_thread() not in threads
