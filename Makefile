@@ -52,6 +52,7 @@ bench: $(VENV)/.runtime postgresql
 	$(PY) bench/faq_bench.py
 	$(PY) bench/product_bench.py
 	$(PY) bench/load_bench.py
+	$(PY) bench/long_message_bench.py
 
 clean:
 	rm -rf $(VENV)

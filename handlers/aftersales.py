@@ -14,6 +14,7 @@ from handlers.aftersales_flow import (
     AFTERSALES_CATEGORIES,
     MAX_DESCRIPTION_CHARS,
     advance,
+    description_of,
     intro,
     question,
     recent_media,
@@ -54,7 +55,7 @@ class AfterSalesRule:
         return {
             "type": said.request_type(text),
             "reason": said.reason(text),
-            "description": text.strip()[:MAX_DESCRIPTION_CHARS] if said.has_details(text) else "",
+            "description": description_of(ctx) if said.has_details(text) else "",
             "reference": references[0] if references else "",
         }
 
@@ -64,7 +65,7 @@ class AfterSalesRule:
             slots = dict(ctx.dialog)
             ctx.dialog = slots
             if found["description"] and not slots.get("description"):
-                note_description(slots, ctx.text)  # "质量问题 有一片是空的"
+                note_description(ctx, slots)  # "质量问题 有一片是空的"
             if not _adds_to(slots, found):
                 # Nothing new ("换货" for "what happened?"): the question stands.
                 return [ctx.say(slots["prompt"] + "_again")]

@@ -304,6 +304,12 @@ def already_open(ctx: Context, ticket: Ticket, order: Order, item: OrderItem | N
     )
 
 
+def description_of(ctx: Context) -> str:
+    """The message as the request's description: what the customer wrote, not only the part
+    the rules read, up to MAX_DESCRIPTION_CHARS."""
+    return ctx.whole_text.strip()[:MAX_DESCRIPTION_CHARS]
+
+
 def recent_media(ctx: Context) -> list[str]:
     """Photos the customer sent on their own just before, to go with the request."""
     return list(ctx.memory.get(RECENT_MEDIA, []))

@@ -9,9 +9,9 @@ from typing import Any
 from bot.messages import Reply
 from handlers import aftersales_text as said
 from handlers.aftersales_flow import (
-    MAX_DESCRIPTION_CHARS,
     advance,
     choose_item,
+    description_of,
     forget_media,
     item_named,
     item_of,
@@ -43,15 +43,16 @@ async def _order_step(ctx: Context, text: str) -> list[Reply] | None:
         reason = said.reason(text)
         if ctx.dialog.get("reason") is None and reason in REASON_CHOICES:
             ctx.dialog["reason"] = reason
-        note_description(ctx.dialog, text)
+        note_description(ctx, ctx.dialog)
     return await take_reference(ctx, references[0])
 
 
-def note_description(slots: dict[str, Any], text: str) -> None:
-    """Keep what the text tells as the description, when there is none yet: once given, a
+def note_description(ctx: Context, slots: dict[str, Any]) -> None:
+    """Keep what the message tells as the description, when there is none yet: once given, a
     description is never asked for again."""
+    text = ctx.text
     if not slots.get("description") and said.has_details(text) and not said.corrects(text):
-        slots["description"] = text.strip()[:MAX_DESCRIPTION_CHARS]
+        slots["description"] = description_of(ctx)
 
 
 async def _order_confirm_step(ctx: Context, text: str) -> list[Reply] | None:
@@ -109,7 +110,7 @@ async def _type_step(ctx: Context, text: str) -> list[Reply] | None:
     slots["type"] = request_type
     if reason is not None and slots.get("reason") in (None, USAGE):
         slots["reason"] = reason
-    note_description(slots, text)
+    note_description(ctx, slots)
     return await advance(ctx)
 
 
@@ -120,7 +121,7 @@ async def _reason_step(ctx: Context, text: str) -> list[Reply] | None:
     if reason is None:
         return None
     ctx.dialog["reason"] = QUALITY if reason == USAGE else reason  # "用不了" is a fault here
-    note_description(ctx.dialog, text)
+    note_description(ctx, ctx.dialog)
     return await advance(ctx)
 
 
@@ -133,7 +134,7 @@ async def _insist_step(ctx: Context, text: str) -> list[Reply] | None:
         ctx.end_dialog()
         return [ctx.say("aftersales_insist_declined")]
     ctx.dialog["insisted"] = True
-    note_description(ctx.dialog, text)  # "要，盒子都压扁了"
+    note_description(ctx, ctx.dialog)  # "要，盒子都压扁了"
     return await advance(ctx)
 
 
@@ -148,7 +149,7 @@ async def _description_step(ctx: Context, text: str) -> list[Reply] | None:
         return await advance(ctx)
     if not said.describes(text):
         return None  # "换货", "确认", "阿巴阿巴": no description, the question stands
-    slots["description"] = text.strip()[:MAX_DESCRIPTION_CHARS]
+    slots["description"] = description_of(ctx)
     reason = said.reason(text)
     if slots.get("reason") == USAGE and reason == QUALITY:
         # "按压泵坏了": not a usage question after all, a fault to return or exchange.

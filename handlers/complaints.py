@@ -39,7 +39,7 @@ from handlers.patterns import asks_ticket_progress, contains_any, order_referenc
 from handlers.ticketing import deadlines, new_ticket_notice, open_ticket
 from handlers.verification import open_order
 from knowledge import FaqItem
-from knowledge.normalize import clean
+from knowledge.normalize import clean, matched_part
 from storage.models import Order, Ticket
 
 DETAIL_FLOW = "complaint_detail"
@@ -128,7 +128,7 @@ async def add_to_ticket(ctx: Context, ticket: Ticket, text: str) -> None:
     ticket.description = f"{ticket.description}\n{text}".strip()
     await ctx.repos.tickets.add_event(ticket, ctx.clock.now(), "note", text=text, author="customer")
     if ticket.category in (None, "other"):
-        ticket.category = classify(ticket.description)
+        ticket.category = classify(matched_part(ticket.description))
 
 
 async def escalate(ctx: Context, ticket: Ticket, reasons: list[str]) -> None:
@@ -249,7 +249,7 @@ class ComplaintRule:
             # is urgent (a second complaint within a day); staff hear of it again only when
             # it becomes urgent or the message is severe.
             ticket = active
-            await add_to_ticket(ctx, ticket, ctx.text.strip())
+            await add_to_ticket(ctx, ticket, ctx.whole_text.strip())
             if order is not None and ticket.order_id is None:
                 ticket.order_id = order.id
             if ticket.severity != "urgent" or found.severe:
@@ -261,7 +261,7 @@ class ComplaintRule:
                 "complaint",
                 category=category,
                 severity="urgent" if reasons else "normal",
-                description=ctx.text,
+                description=ctx.whole_text,
                 order_id=order.id if order is not None else None,
                 notice=urgent_notice(reasons)
                 if reasons
@@ -274,7 +274,7 @@ class ComplaintRule:
         replies.extend(await follow_up(ctx, ticket, order))
         # While interrupting another dialog, that dialog is kept: no question of our own; nor
         # when a dialog was just started to follow up (the request or the verification).
-        if not interrupting and ctx.dialog is None and is_unclear(ticket.description):
+        if not interrupting and ctx.dialog is None and is_unclear(matched_part(ticket.description)):
             ctx.start_dialog(DETAIL_FLOW, prompt="complaint_ask_detail", ticket=ticket.number)
             replies.append(ctx.say("complaint_ask_detail"))
         return replies
@@ -289,7 +289,7 @@ class ComplaintRule:
         ctx.end_dialog()
         if ticket is None:
             return None
-        await add_to_ticket(ctx, ticket, text)
+        await add_to_ticket(ctx, ticket, ctx.whole_text.strip())
         order = await verified_order(ctx)
         # An order named in the answer is what the complaint is about, more than the topic.
         if order is not None and (ticket.order_id is None or order_references(ctx.text)):

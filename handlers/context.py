@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.messages import Incoming, Reply
 from bot.settings import Settings
 from knowledge import KnowledgeBase, ReplyTexts
+from knowledge.normalize import matched_part
 from knowledge.product_catalogue import ProductCatalogue
 from storage.models import Conversation, Identity
 from storage.repositories import Repositories
@@ -39,6 +40,13 @@ class Context:
 
     @property
     def text(self) -> str:
+        """The message as the rules read it: its start (`matched_part`), so that a pasted
+        essay costs no more to understand than a long question."""
+        return matched_part(self.incoming.text)
+
+    @property
+    def whole_text(self) -> str:
+        """The message as the customer wrote it, for what is kept (a ticket's description)."""
         return self.incoming.text
 
     def say(self, name: str, **fields: Any) -> Reply:

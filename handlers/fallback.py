@@ -17,7 +17,7 @@ class FallbackRule:
     async def handle(self, ctx: Context, found: object) -> list[Reply]:
         best = best_match(ctx)
         await ctx.repos.unanswered.add(
-            ctx.message_id, ctx.text, best.score if best else 0.0, ctx.clock.now()
+            ctx.message_id, ctx.whole_text, best.score if best else 0.0, ctx.clock.now()
         )
         offered = suggestions(ctx)
         if offered:

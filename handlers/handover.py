@@ -127,7 +127,8 @@ async def request_person(ctx: Context, reason: str, description: str = "") -> Re
         ctx.conversation.mode = "queued"
         return None if quiet else await _queue_reply(ctx, current, "handover_still_queued")
     if not is_open(now, ctx.settings):
-        return None if quiet else await _callback(ctx, reason, description or ctx.text.strip())
+        description = description or ctx.whole_text.strip()
+        return None if quiet else await _callback(ctx, reason, description)
     handover = await ctx.repos.handovers.start(ctx.conversation.id, reason, now)
     ctx.conversation.mode = "queued"
     return None if quiet else await _queue_reply(ctx, handover, "handover_queued")
@@ -146,7 +147,8 @@ async def leave_queue(ctx: Context) -> list[Reply]:
 
 def offer_person(ctx: Context, resume: dict[str, Any] | None = None) -> Reply:
     """Offer a person in a soft yes/no dialog; `resume` is the dialog to carry on after it."""
-    ctx.start_dialog(OFFER_FLOW, prompt="", soft=True, resume=resume, question=ctx.text.strip())
+    question = ctx.whole_text.strip()
+    ctx.start_dialog(OFFER_FLOW, prompt="", soft=True, resume=resume, question=question)
     if is_open(ctx.clock.now(), ctx.settings):
         return ctx.say("offer_person")
     return ctx.say("offer_person_closed", back=back_time(ctx.texts, ctx.clock.now(), ctx.settings))

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from handlers.ticket_numbers import TICKET_NUMBER
 from knowledge.normalize import CHINESE_DIGITS, clean
@@ -24,6 +25,8 @@ _NAMED_PHONE_DIGITS = re.compile(
 _ANY_MOBILE = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
 
 
+# Like `clean`, called many times on one message by the rules: fold it once.
+@lru_cache(maxsize=256)
 def fold(text: str) -> str:
     """Letters and digits folded to ASCII where Unicode allows: "ＫＦ２０２６" and "٢٠٢٦" too."""
     folded = unicodedata.normalize("NFKC", text)

@@ -32,7 +32,7 @@ from handlers.product_words import (
 )
 from handlers.reorder import reorder_replies
 from handlers.ticketing import new_ticket_notice, open_ticket
-from knowledge.normalize import clean
+from knowledge.normalize import clean, matched_part
 from knowledge.product_catalogue import ProductItem
 from storage.models import Product
 
@@ -118,12 +118,12 @@ class ProductRule:
         if len(found.skus) == 1:
             if not products:
                 return [ctx.say("product_not_sold")]
-            return [await _answer_about(ctx, found.wants, products[0], ctx.text)]
+            return [await _answer_about(ctx, found.wants, products[0], ctx.whole_text)]
         if ctx.dialog is not None and products:
             # Another dialog is waiting for its answer: answer for each rather than ask back.
             answers = [await _answer(ctx, found.wants, p, question="") for p in products]
             return [Reply("\n".join(answers))]
-        return _ask_which(ctx, found.wants, products, ctx.text)
+        return _ask_which(ctx, found.wants, products, ctx.whole_text)
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
         """A number or a name picks the product asked about; anything else drops the question."""
@@ -211,10 +211,12 @@ async def _answer(ctx: Context, wants: frozenset[str], product: Product, questio
 
 
 async def _price(ctx: Context, product: Product, question: str) -> str:
-    quoted = quoted_amount(question)
+    """The price; a lower one someone quoted is a price complaint, the whole question kept."""
+    said = matched_part(question)
+    quoted = quoted_amount(said)
     if product.price is None or quoted is None or quoted >= product.price:
         return price_text(ctx, product)
-    if not quotes_someone(question):
+    if not quotes_someone(said):
         return price_text(ctx, product)  # bargaining: the price is the price
     since = ctx.clock.now() - REPEAT_WINDOW
     ticket = await ctx.repos.tickets.active_complaint_since(ctx.identity.id, since, "price")

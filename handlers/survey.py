@@ -109,7 +109,7 @@ class SurveyRule:
         visit = await ctx.repos.followups.get(int(dialog["followup_id"]))
         if visit is None:
             return None
-        comment = ctx.text.strip()
+        comment = ctx.whole_text.strip()
         visit.comment = comment[:MAX_COMMENT_CHARS]
         ticket_id = visit.followup_ticket_id
         ticket = await ctx.repos.tickets.get(ticket_id) if ticket_id is not None else None

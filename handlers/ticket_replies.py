@@ -90,7 +90,7 @@ class TicketReplyRule:
     async def handle(self, ctx: Context, found: CustomerAnswer) -> list[Reply]:
         ticket, now = found.ticket, ctx.clock.now()
         media = list(ctx.incoming.media)
-        text = ctx.text.strip()
+        text = ctx.whole_text.strip()
         if media:
             ticket.media = [*ticket.media, *(m for m in media if m not in ticket.media)]
             text = "\n".join(filter(None, (text, f"media: {', '.join(media)}")))

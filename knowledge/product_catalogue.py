@@ -51,8 +51,6 @@ NEAR_GAP = 20.0
 ONLY_NAME_RATIO = 80.0
 # How many products the index hands on to the exact score; more than a customer can be asked.
 CANDIDATES = 12
-# A product question is a sentence or two: the cap bounds the work for a pasted essay.
-MAX_TEXT = 500
 
 # Latin letters and digits go as runs (30ml, vc); everything else one character at a time.
 _TOKEN = re.compile(r"\d+[a-z]*|[a-z]+|.", re.DOTALL)
@@ -81,7 +79,8 @@ class ProductMatch:
 def matching_form(text: str) -> str:
     """As the FAQ reads questions: width, case, script and Chinese numbers folded, punctuation,
     filler words (请问, 亲) and closing particles gone; names are read the same way, so a
-    name that holds a filler word loses it on both sides."""
+    name that holds a filler word loses it on both sides. Only the start of a long text is
+    read (`MATCHED_CHARS`), which bounds the work a pasted essay costs."""
     return normalize(text)
 
 
@@ -154,7 +153,7 @@ class ProductCatalogue:
         named = self.named(text)
         if len(named) != 1:
             return None
-        _, sounds = self._spell(matching_form(text[:MAX_TEXT]), learn=False)
+        _, sounds = self._spell(matching_form(text), learn=False)
         item = named[0]
         forms = _view_forms(ProductItem(item.sku, item.name, item.aliases))  # not the category
         spelt = (self._spell(form, learn=False)[1] for form in forms)
@@ -166,7 +165,7 @@ class ProductCatalogue:
         """Products whose tags the text names ("敏感肌用哪个好" → products tagged 敏感肌),
         most matching tags first, narrowed to a category when the text names one
         ("敏感肌用哪个面膜好" → masks only); [] when the text names no tag."""
-        form = self._synonyms.fold(matching_form(text[:MAX_TEXT]))
+        form = self._synonyms.fold(matching_form(text))
         named_tags = [tag for tag in self._tagged if tag in form]
         if not named_tags or limit <= 0:
             return []
@@ -198,7 +197,7 @@ class ProductCatalogue:
 
     def _read(self, text: str) -> _Query | None:
         """The text's grams that some product has; None when it has none."""
-        chars, sounds = self._spell(matching_form(text[:MAX_TEXT]), learn=False)
+        chars, sounds = self._spell(matching_form(text), learn=False)
         said: dict[str, set[str]] = {}
         for start in range(len(sounds)):
             for end in (start + 1, start + 2):  # a single token may be a one-token view

@@ -2,6 +2,7 @@
 assistant, a transcript-style chat and an HTTP client for the web application."""
 
 import os
+import random
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -87,6 +88,11 @@ def example_product(**changes: Any) -> dict[str, Any]:
         "restock_date": None,
         **changes,
     }
+
+
+def random_chinese(rng: random.Random, length: int) -> str:
+    """Characters drawn from the whole CJK block: a flood of text no cache has seen."""
+    return "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(length))
 
 
 @pytest.fixture

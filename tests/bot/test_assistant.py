@@ -1,11 +1,17 @@
 """The message path: every message stored once, answered, and nothing lost on bad input."""
 
+import random
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select
 
 from bot.app import Services
+from bot.unanswered_questions import unanswered_groups
+from knowledge import pinyin
+from knowledge.normalize import MATCHED_CHARS
 from storage.models import Message
-from tests.conftest import Chat, FakeClock
+from tests.conftest import Chat, FakeClock, random_chinese
 
 
 async def stored(services: Services, direction: str = "in") -> list[Message]:
@@ -128,3 +134,29 @@ async def test_a_retried_delivery_after_a_failure_is_answered_properly(
     monkeypatch.setattr(router, "route", working)
     assert "发票" in await chat.ask_with_id("可以开发票吗", "retry-1")
     assert [m.text for m in await stored(services)] == ["可以开发票吗", "可以开发票吗"]
+
+
+async def test_a_long_message_costs_what_its_start_costs_and_is_kept_whole(
+    chat: Chat, services: Services, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await chat.ask("你好")  # the FAQ and the catalogue are read
+    # Issue 17: 4,000 random characters cost up to 740 ms, mostly a pinyin conversion each.
+    converted: list[str] = []
+    convert = pinyin.lazy_pinyin
+
+    def counted(text: str, **options: Any) -> list[str]:
+        converted.append(text)
+        return convert(text, **options)
+
+    monkeypatch.setattr(pinyin, "lazy_pinyin", counted)
+    pinyin._hanzi_syllable.cache_clear()  # no character known yet
+    text = random_chinese(random.Random(17), 4000)
+
+    assert await chat.as_user("flood").ask(text) == services.assistant.texts.render(
+        "not_understood"
+    )
+    assert 0 < len(converted) <= MATCHED_CHARS
+    # Nothing lost: the message and the unanswered question are whole.
+    assert text in [m.text for m in await stored(services)]
+    [unanswered] = await unanswered_groups(services.sessions, clock.now())
+    assert unanswered.text == text

@@ -1,11 +1,25 @@
 """Unanswered questions grouped for staff (bot.unanswered_questions)."""
 
+import random
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
+from rapidfuzz import fuzz
+
+from bot import unanswered_questions
 from bot.app import Services
-from bot.unanswered_questions import dismiss_unanswered, group_questions, unanswered_groups
-from tests.conftest import Chat, FakeClock
+from bot.unanswered_questions import (
+    GROUPED_CHARS,
+    UNANSWERED_ROWS,
+    UnansweredGroup,
+    dismiss_unanswered,
+    group_questions,
+    unanswered_groups,
+)
+from tests.conftest import Chat, FakeClock, random_chinese
 
 T0 = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 
@@ -64,3 +78,44 @@ async def test_dismissed_and_old_questions_are_not_listed(
     [group] = await unanswered_groups(services.sessions, clock.now())
     await dismiss_unanswered(services.sessions, clock, list(group.ids), staff_id)
     assert await unanswered_groups(services.sessions, clock.now()) == []
+
+
+def test_grouping_500_long_random_questions_compares_only_their_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(17)
+    texts = [random_chinese(rng, 4000) for _ in range(UNANSWERED_ROWS)]
+    compared: list[int] = []
+    ratio = fuzz.ratio
+
+    def counted_ratio(a: str, b: str, **options: float) -> float:
+        # Checked on every comparison: comparing whole questions took minutes.
+        assert max(len(a), len(b)) <= GROUPED_CHARS
+        compared.append(max(len(a), len(b)))
+        return ratio(a, b, **options)
+
+    monkeypatch.setattr(fuzz, "ratio", counted_ratio)
+    groups = group_questions(asked(*texts))
+
+    # Nothing alike: each its own group, shown whole.
+    assert sorted(len(group.text) for group in groups) == [4000] * UNANSWERED_ROWS
+    pairs = UNANSWERED_ROWS * (UNANSWERED_ROWS - 1) // 2
+    assert 0 < len(compared) <= pairs
+
+
+async def test_grouping_leaves_the_event_loop_free(
+    services: Services, chat: Chat, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await chat.ask("你们有实体店吗")
+    threads: list[threading.Thread] = []
+    group = unanswered_questions.group_questions
+
+    def recorded(*args: Any) -> list[UnansweredGroup]:
+        threads.append(threading.current_thread())
+        return group(*args)
+
+    monkeypatch.setattr(unanswered_questions, "group_questions", recorded)
+    [store] = await unanswered_groups(services.sessions, clock.now())
+    assert store.text == "你们有实体店吗"
+    # Customers' messages are answered on the event loop's thread meanwhile.
+    assert threads and threading.main_thread() not in threads

@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.messages import Incoming
+from handlers.aftersales_flow import MAX_DESCRIPTION_CHARS
+from knowledge.normalize import MATCHED_CHARS
 from storage.models import Conversation, Identity, Order, OrderItem, Ticket
 from storage.repositories import Repositories
 from tests.conftest import Chat, FakeClock
@@ -403,6 +405,21 @@ async def set_status(chat: Chat, number: str, status: str) -> None:
         ticket = await session.scalar(select(Ticket).where(Ticket.number == number))
         assert ticket is not None
         ticket.status = status
+
+
+async def test_a_long_description_is_kept_beyond_what_the_rules_read(chat: Chat) -> None:
+    description = "收到时面霜的瓶子就裂了，" + "膏体漏得到处都是，" * 40
+    assert len(description) > MATCHED_CHARS
+    await chat.ask("我要退货")
+    await chat.ask(DELIVERED)
+    await chat.ask("8000")
+    await chat.ask("2")
+    assert "描述" in await chat.ask("1")
+    assert "照片" in await chat.ask(description)
+    await chat.ask("没有照片")
+    await chat.ask("确认")
+    [ticket] = await tickets(chat)
+    assert ticket.description == description.strip()[:MAX_DESCRIPTION_CHARS]
 
 
 async def test_a_description_that_says_nothing_is_asked_again(chat: Chat) -> None:

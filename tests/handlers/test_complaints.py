@@ -48,6 +48,17 @@ async def order_id(services: Services, order_no: str) -> int:
         return found
 
 
+async def test_a_long_complaint_is_read_by_its_start_and_kept_whole(chat: Chat) -> None:
+    # The rules read the first MATCHED_CHARS characters; staff get every word.
+    text = "你们客服态度太差了，问了三遍都不回我。" + "那天我等了一下午，" * 150 + "最后也没人管。"
+    answer = await chat.ask(text)
+    [ticket] = await complaints(chat.services)
+    assert ticket.category == "service" and NUMBER.findall(answer) == [ticket.number]
+    assert ticket.description == text
+    await chat.ask("还有，" + text)
+    assert await notes(chat.services, ticket) == ["还有，" + text]
+
+
 async def test_a_complaint_is_recorded_and_its_number_and_time_given(chat: Chat) -> None:
     text = "你们客服态度太差了，问了三遍都不回我"
     answer = await chat.ask(text)

@@ -1,5 +1,6 @@
 """Asking for a person in a chat, as transcripts: the queue, leaving it, out of hours, offers."""
 
+import random
 import re
 from datetime import timedelta
 
@@ -13,7 +14,7 @@ from handlers.business_hours import is_open, next_opening
 from handlers.handover import REASON_NAMES
 from storage.models import HANDOVER_REASONS, Handover, StaffNotification, Ticket
 from storage.repositories import Repositories
-from tests.conftest import START, Chat, FakeClock
+from tests.conftest import START, Chat, FakeClock, random_chinese
 
 CALLBACK = re.compile(r"CB\d{8}-\d{4}")
 
@@ -217,6 +218,16 @@ async def test_the_offer_at_night_opens_a_callback(chat: Chat, clock: FakeClock)
     assert "明天 9:00" in await chat.ask("？？？")
     [number] = CALLBACK.findall(await chat.ask("可以"))
     assert await notices(chat.services) == [f"新回电 {number}（机器人未能理解，非营业时间）"]
+
+
+async def test_the_callback_keeps_a_long_question_whole(chat: Chat, clock: FakeClock) -> None:
+    at_night(clock)
+    question = random_chinese(random.Random(5), 1000)  # more than the rules read
+    await chat.ask("？？？")
+    assert "明天 9:00" in await chat.ask(question)
+    await chat.ask("可以")
+    [ticket] = await callbacks(chat.services)
+    assert ticket.description == question
 
 
 async def test_an_urgent_complaint_queues_for_a_person(chat: Chat) -> None:

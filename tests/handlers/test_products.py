@@ -114,6 +114,17 @@ async def test_a_lower_price_from_an_agent_gets_the_official_price_and_a_price_t
     assert ticket.number in answer and "120" in ticket.description
 
 
+async def test_a_long_message_with_a_lower_price_is_kept_whole_on_the_ticket(
+    chat: Chat,
+) -> None:
+    # More than the rules read.
+    text = "你们代理说小白瓶只要120，" + "截图我都留着，朋友圈里天天在发，" * 20
+    answer = await chat.ask(text)
+    assert "¥168.00" in answer and "¥120.00" in answer
+    (ticket,) = await tickets(chat)
+    assert ticket.category == "price" and ticket.description == text
+
+
 async def test_the_same_lower_price_said_twice_is_one_ticket(chat: Chat) -> None:
     await chat.ask("你们代理说小白瓶只要120")
     answer = await chat.ask("朋友说玻尿酸面膜只要39")

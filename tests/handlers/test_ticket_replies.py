@@ -173,6 +173,17 @@ async def test_only_the_text_or_only_a_photo_is_an_answer(
     assert (status, history[-2][2]) == ("in_progress", f"media: {PHOTO}")
 
 
+async def test_a_long_answer_goes_on_the_ticket_whole(
+    services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    ticket = await new_ticket(chat)
+    await ask_customer(services, clock, ticket)
+    answer = "瓶底没有批号，" + "只有一串看不清的字母和数字，" * 60  # more than the rules read
+    assert await chat.say(answer) == [received(ticket)]
+    _, history = await state(services, ticket)
+    assert ("note", None, answer, "customer") in history
+
+
 async def test_the_ticket_asked_last_gets_the_answer(
     services: Services, chat: Chat, clock: FakeClock
 ) -> None:

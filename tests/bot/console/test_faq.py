@@ -1,14 +1,19 @@
 """The console's FAQ pages: search, add, edit, delete, unanswered questions; admins only."""
 
+import random
 import re
+import time
+from datetime import timedelta
 
 from aiohttp import ClientResponse
 
 from bot.app import Services, create_app
+from bot.console.unanswered import GROUPS_SHOWN
 from bot.faq_admin import find_entries, get_entry
-from bot.unanswered_questions import unanswered_groups
+from bot.unanswered_questions import UNANSWERED_ROWS, unanswered_groups
+from storage.repositories import Repositories
 from tests.bot.console.conftest import Console
-from tests.conftest import Chat, FakeClock
+from tests.conftest import Chat, FakeClock, random_chinese
 
 STORE_QUESTION = "你们有实体店吗？"
 STORE_ANSWER = "我们只在网上卖<b>哦</b>～"
@@ -331,3 +336,23 @@ async def test_a_dismissed_group_leaves_the_list(
         admin_console, "/console/faq/unanswered/dismiss", [("unanswered", "x")]
     )
     assert response.status == 400
+
+
+async def test_the_page_stays_quick_with_500_long_random_questions(
+    admin_console: Console, services: Services, chat: Chat, clock: FakeClock
+) -> None:
+    # Issue 17's attack: hundreds of customers post 4,000 random characters each.
+    rng = random.Random(17)
+    await chat.ask(random_chinese(rng, 4000))
+    async with services.sessions() as session, session.begin():
+        unanswered = Repositories.for_session(session).unanswered
+        [first] = await unanswered.recent(clock.now() - timedelta(days=1))
+        for _ in range(UNANSWERED_ROWS - 1):
+            await unanswered.add(first.message_id, random_chinese(rng, 4000), 0.0, clock.now())
+
+    started = time.monotonic()
+    page = await text_of(await admin_console.get("/console/faq/unanswered"), 200)
+    # Under a second on a quiet machine; grouping whole questions took minutes.
+    assert time.monotonic() - started < 30
+    assert len(group_texts(page)) == GROUPS_SHOWN
+    assert f"还有 {UNANSWERED_ROWS - GROUPS_SHOWN} 组未显示" in page
