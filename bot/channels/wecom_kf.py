@@ -108,8 +108,10 @@ def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
 class WecomKfChannel:
     """The channel: `mount` its routes; `stop()` (or the `running` cleanup context) at the end."""
 
-    # Outbox rows go with a msgid of their own: WeCom refuses a second message with it.
-    dedupes = True
+    # Each piece goes with a msgid of its own, the same on every try, but what WeCom answers to a
+    # msgid it has seen is not documented (nor whether it refuses the later pieces of a row cut
+    # short): a row interrupted mid-delivery is not sent again, as on the Official Account.
+    dedupes = False
 
     def __init__(
         self,

@@ -1,11 +1,9 @@
 """The key that encrypts console session cookies."""
 
 import base64
+import hashlib
 import secrets
 from pathlib import Path
-
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bot.private_files import write_private_file
 from bot.settings import SECRET_KEY_BYTES, SECRET_KEY_HOWTO, Settings
@@ -13,6 +11,9 @@ from bot.settings import SECRET_KEY_BYTES, SECRET_KEY_HOWTO, Settings
 KEY_FILE = "console_secret.key"
 # Binds the configured key to this one use: the same key elsewhere gives other bytes.
 KEY_PURPOSE = b"kefu console session cookie"
+# scrypt's cost, once at start: a key that is really a long passphrase written in base64
+# characters passes the checks, and each guess at it from a cookie must cost what this costs.
+SCRYPT_COST = {"n": 2**14, "r": 8, "p": 1}
 
 
 def console_secret(settings: Settings) -> bytes:
@@ -24,8 +25,7 @@ def console_secret(settings: Settings) -> bytes:
     configured = settings.secret_key_bytes
     if configured is not None:
         # Any length of at least 32 random bytes: the cipher takes exactly 32.
-        hkdf = HKDF(hashes.SHA256(), length=SECRET_KEY_BYTES, salt=None, info=KEY_PURPOSE)
-        return hkdf.derive(configured)
+        return hashlib.scrypt(configured, salt=KEY_PURPOSE, dklen=SECRET_KEY_BYTES, **SCRYPT_COST)
     path = settings.data_dir / KEY_FILE
     if not path.exists():
         write_private_file(path, base64.urlsafe_b64encode(secrets.token_bytes(SECRET_KEY_BYTES)))

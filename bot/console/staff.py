@@ -230,8 +230,9 @@ async def reset_password(request: web.Request) -> web.Response:
     password_hash = await hash_password(password)
 
     async def change(repos: Repositories, target: Staff, me: SignedIn) -> tuple[str, str]:
-        target.password_hash = password_hash
-        await repos.staff.end_sessions(target.id)
+        # A password someone else chose opens only the change-password page until its owner
+        # picks one of their own.
+        await repos.staff.set_password(target.id, password_hash, must_change=target.id != me.id)
         return "password_reset", ""
 
     return await _releasing_chats(request, change_account(request, change, "password"))

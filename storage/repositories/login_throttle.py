@@ -3,11 +3,12 @@ serving the console sees the same count."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import LoginThrottle
 from storage.repositories.dialect import insert_for
+from storage.types import UTCDateTime
 
 MAX_ADDRESS_CHARS = 64
 
@@ -43,7 +44,9 @@ class LoginThrottleRepository:
             index_elements=["address"],
             set_={
                 "failures": case((stale, 1), else_=LoginThrottle.failures + 1),
-                "window_started_at": case((stale, now), else_=LoginThrottle.window_started_at),
+                "window_started_at": case(
+                    (stale, literal(now, UTCDateTime())), else_=LoginThrottle.window_started_at
+                ),
             },
         ).returning(LoginThrottle.failures)
         failures = await self._session.scalar(statement)

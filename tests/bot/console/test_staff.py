@@ -155,7 +155,10 @@ async def test_an_admin_resets_a_password(
 
     assert response.status == 303
     assert not await can_log_in(services, "wang", PASSWORD)
-    assert await can_log_in(services, "wang", NEW_PASSWORD)
+    settings, clock = services.settings, services.clock
+    signed = await log_in(services.sessions, clock, settings, "wang", NEW_PASSWORD, "192.0.2.1")
+    # A password the admin chose opens only the change-password page for its owner.
+    assert signed.staff is not None and signed.staff.must_change_password
     assert await audited(services) == [("password_reset", "wang", "")]
     different = {"password": NEW_PASSWORD, "password_again": "something else"}
     refused = await admin_console.post_form(path, different, allow_redirects=False)
