@@ -9,7 +9,7 @@ from aiohttp import ClientResponse
 
 from bot.app import Services, create_app
 from bot.console.unanswered import GROUPS_SHOWN
-from bot.faq_admin import find_entries, get_entry
+from bot.faq_admin import QUESTION_LIMIT, find_entries, get_entry
 from bot.unanswered_questions import UNANSWERED_ROWS, unanswered_groups
 from storage.repositories import Repositories
 from tests.bot.console.conftest import Console
@@ -356,3 +356,5 @@ async def test_the_page_stays_quick_with_500_long_random_questions(
     assert time.monotonic() - started < 30
     assert len(group_texts(page)) == GROUPS_SHOWN
     assert f"还有 {UNANSWERED_ROWS - GROUPS_SHOWN} 组未显示" in page
+    # Each question is shown by its start: the page is not megabytes of pasted text.
+    assert not re.search(f"[\u4e00-\u9fff]{{{QUESTION_LIMIT + 1},}}", page)
