@@ -9,7 +9,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, insert, inspect, select
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -207,3 +207,29 @@ async def test_a_shops_database_with_data_is_upgraded_and_keeps_it(engine: Async
         assert ticket.response_reminded == 0
         identity = await session.scalar(select(Identity))
         assert identity is not None and identity.active
+
+
+async def test_web_chats_stored_under_another_spelling_are_found_after_the_upgrade(
+    engine: AsyncEngine,
+) -> None:
+    await migrate(engine, "0010")
+    spelled = {
+        "web": ["C8-Allergy", " ｂｏｂ\u200b", "carol", "Carol", "dave"],
+        "wechat_mp": ["o6_BmjrPTlm6"],  # platform ids keep their case
+    }
+    created = datetime(2026, 12, 1, tzinfo=UTC)
+    rows = [
+        {"channel": channel, "external_id": external_id, "created_at": created}
+        for channel, ids in spelled.items()
+        for external_id in ids
+    ]
+    async with engine.begin() as connection:
+        await connection.execute(insert(Identity), rows)
+
+    await migrate(engine)
+
+    sessions = create_session_factory(engine)
+    async with sessions() as session:
+        stored = (await session.scalars(select(Identity.external_id))).all()
+    # "carol" already holds the one form of "Carol": both stay as they were.
+    assert sorted(stored) == sorted(["c8-allergy", "bob", "carol", "Carol", "dave", "o6_BmjrPTlm6"])
