@@ -5,12 +5,13 @@ from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot.customer_profiles import masked_phone
 from bot.reports import ComplaintReport
 from bot.satisfaction_report import LOW_RATING, SatisfactionReport, VisitFigures
 from bot.service_report import Ratio
 from bot.terminal_text import table, when
 from bot.tickets import TicketDetail, TicketUpdate
-from storage.models import TicketEvent
+from storage.models import Customer, TicketEvent
 from storage.repositories.tickets import RETURN_APPROVED, ListedTicket
 
 
@@ -59,12 +60,19 @@ def print_ticket_list(tickets: Sequence[ListedTicket], zone: ZoneInfo) -> None:
     print(f"{len(tickets)} ticket{'s' if len(tickets) != 1 else ''}")
 
 
+def customer_line(customer: Customer | None) -> str:
+    """Who the customer is, as staff tell customers apart: name, masked phone and id."""
+    if customer is None:
+        return "not verified"
+    return f"{customer.name} {masked_phone(customer.phone)} (#{customer.id})"
+
+
 def print_ticket(detail: TicketDetail, zone: ZoneInfo) -> None:
     ticket = detail.ticket
     fields = [
         ("ticket", f"{ticket.number}  {ticket.kind}  {ticket.status}"),
         ("chat", f"{detail.channel} {detail.user}"),
-        ("customer", str(ticket.customer_id) if ticket.customer_id else "not verified"),
+        ("customer", customer_line(detail.customer)),
         ("order", detail.order_no or "-"),
         ("type", ticket.request_type or "-"),
         ("category", ticket.category or "-"),

@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.followups import schedule_ticket_visit
 from bot.settings import Settings
 from knowledge import ReplyTexts
-from storage.models import TICKET_KINDS, TICKET_STATUSES, Ticket, TicketEvent
+from storage.models import TICKET_KINDS, TICKET_STATUSES, Customer, Ticket, TicketEvent
 from storage.repositories import Repositories
 from storage.repositories.tickets import (
     ACTIVE_STATUSES,
@@ -58,6 +58,7 @@ class TicketDetail:
     channel: str
     user: str
     order_no: str | None
+    customer: Customer | None = None  # the ticket's, or its chat's once verified
 
     @property
     def can_approve_return(self) -> bool:
@@ -268,13 +269,14 @@ async def _find(repos: Repositories, number: str) -> Ticket:
 
 
 async def _detail(repos: Repositories, ticket: Ticket) -> TicketDetail:
-    identity = await repos.tickets.identity_of(ticket)
+    parties = (await repos.tickets.parties([ticket]))[ticket.id]
     return TicketDetail(
         ticket=ticket,
         events=await repos.tickets.events(ticket),
-        channel=identity.channel,
-        user=identity.external_id,
-        order_no=await repos.tickets.order_number(ticket),
+        channel=parties.identity.channel,
+        user=parties.identity.external_id,
+        order_no=parties.order_no,
+        customer=parties.customer,
     )
 
 

@@ -15,6 +15,7 @@ from bot.channels.web import WebChannel
 from bot.cli import main
 from bot.outbox import deliver_outbox
 from bot.settings import Settings
+from bot.ticket_printing import print_ticket
 from bot.tickets import (
     ReturnNotApprovable,
     TicketNotFound,
@@ -554,6 +555,24 @@ def with_services(settings: Settings, clock: FakeClock, work: Callable[[Chat], A
             await services.close()
 
     return asyncio.run(run())
+
+
+async def test_show_names_the_customer_once_the_chat_is_verified(
+    services: Services, chat: Chat, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ticket = await new_ticket(chat)
+    print_ticket(await show_ticket(services.sessions, ticket.number), services.settings.zone)
+    assert "customer:       not verified" in capsys.readouterr().out
+
+    await chat.ask("KF20261120001")
+    assert "验证成功" in await chat.ask("8000")
+
+    detail = await show_ticket(services.sessions, ticket.number)
+    print_ticket(detail, services.settings.zone)
+    assert detail.customer is not None
+    out = capsys.readouterr().out
+    assert f"customer:       张三 138****8000 (#{detail.customer.id})" in out
+    assert "13800138000" not in out
 
 
 def seed(settings: Settings, clock: FakeClock) -> tuple[str, str]:
