@@ -142,6 +142,11 @@ class TicketRepository:
         assert identity is not None  # a foreign key
         return identity
 
+    async def order_number(self, ticket: Ticket) -> str | None:
+        if ticket.order_id is None:
+            return None
+        return await self._session.scalar(select(Order.order_no).where(Order.id == ticket.order_id))
+
     async def parties(self, tickets: Sequence[Ticket]) -> dict[int, TicketParties]:
         """Each ticket's chat, conversation, customer and order number, by ticket id, in one
         query."""
