@@ -235,5 +235,13 @@ async def import_faq(
             added, _ = await faq.upsert([entry], stamp)
             return added == 1
 
-        await _save_each(session, loaded.entries, save, report)
+        # All at once first (the default FAQ is imported on every first start); entry by
+        # entry only when the database refuses one, to name it.
+        try:
+            async with session.begin_nested():
+                added, updated = await faq.upsert([e for _, e in loaded.entries], stamp)
+        except SQLAlchemyError:
+            await _save_each(session, loaded.entries, save, report)
+        else:
+            report.added, report.updated = added, updated
     return report

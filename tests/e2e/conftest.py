@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
 ]
 # The demo shop's orders and customers: a server asks for them, as `make run` does.
 DEMO_SHOP = {"KEFU_DEMO": "1"}
+# How long a server has to stop after SIGTERM before it is killed.
+STOP_SECONDS = 30
 
 
 def free_port() -> int:
@@ -79,7 +81,12 @@ async def running_kefu(
         finally:
             if process.returncode is None:
                 process.terminate()
-            await process.wait()
+            try:
+                await asyncio.wait_for(process.wait(), STOP_SECONDS)
+            except TimeoutError:
+                # A server stuck on its way down must not hold up the whole suite.
+                process.kill()
+                await process.wait()
 
 
 @pytest.fixture
