@@ -20,6 +20,7 @@ from bot.password_policy import (
 from bot.settings import Settings
 from storage.models import STAFF_ROLES, Staff
 from storage.repositories import Repositories
+from storage.repositories.failure_counts import LOGIN, source_key
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +140,10 @@ async def log_in(
     a flood of guesses cannot stall the customers' chats.
     """
     now = clock.now()
+    login_key = source_key(LOGIN, address)
     async with sessions() as session:
         repos = Repositories.for_session(session)
-        address_blocked = await repos.login_throttle.blocked(address, now)
+        address_blocked = await repos.failure_counts.locked_until(login_key, now) is not None
         staff = await repos.staff.by_name(name.strip())
     if staff is not None and not staff.active:
         staff = None
@@ -166,8 +168,8 @@ async def log_in(
             if locked:
                 log.warning("staff account %r locked after failed logins", staff.name)
                 await repos.audit.record(staff.id, "account_locked", now, staff.name)
-        if not address_blocked and await repos.login_throttle.count_failure(
-            address, now, lock_for, settings.login_address_max_failures
+        if not address_blocked and await repos.failure_counts.count_failure(
+            login_key, now, lock_for, settings.login_address_max_failures, lock_for
         ):
             log.warning("console sign-ins from %s blocked after failed logins", address)
             await repos.audit.record(None, "address_blocked", now, address)

@@ -21,7 +21,7 @@ from handlers.context import Context
 from handlers.order_views import order_detail, parcel_detail
 from handlers.patterns import order_references, phone_digits_with_reference, phone_last_four
 from handlers.reorder import reorder_replies
-from storage.repositories.verification_limits import GLOBAL, address_key
+from storage.repositories.failure_counts import VERIFY, VERIFY_ALL, source_key
 
 FLOW = "verify"
 
@@ -141,12 +141,12 @@ async def _refusal(ctx: Context, now: datetime) -> DigitCheck | None:
     not verified yet while all chats together failed too often; None when it may try."""
     if is_locked(ctx):
         return DigitCheck(False, [_locked(ctx)], locked=True)
-    limits = ctx.repos.verification_limits
+    limits = ctx.repos.failure_counts
     address = ctx.incoming.address
-    if address and await limits.locked_until(address_key(address), now) is not None:
+    if address and await limits.locked_until(source_key(VERIFY, address), now) is not None:
         return DigitCheck(False, [_locked(ctx)], locked=True)
     if ctx.identity.customer_id is None:
-        paused_until = await limits.locked_until(GLOBAL, now)
+        paused_until = await limits.locked_until(VERIFY_ALL, now)
         if paused_until is not None:
             minutes = math.ceil((paused_until - now).total_seconds() / 60)
             return DigitCheck(False, [ctx.say("verify_paused", minutes=minutes)], locked=True)
@@ -163,19 +163,19 @@ async def _never_failed(ctx: Context, now: datetime) -> bool:
     if not address:
         return True
     window = timedelta(minutes=ctx.settings.verify_window_minutes)
-    return await ctx.repos.verification_limits.failures(address_key(address), now, window) == 0
+    return await ctx.repos.failure_counts.failures(source_key(VERIFY, address), now, window) == 0
 
 
 async def _count_for_sources(ctx: Context, now: datetime) -> bool:
     """Count a wrong answer for the chat's address and for all chats, alerting staff when a
     limit is reached; True when the address is locked by it."""
     settings = ctx.settings
-    limits = ctx.repos.verification_limits
+    limits = ctx.repos.failure_counts
     window_minutes = settings.verify_window_minutes
     window = timedelta(minutes=window_minutes)
     address = ctx.incoming.address
     address_locked = bool(address) and await limits.count_failure(
-        address_key(address),
+        source_key(VERIFY, address),
         now,
         window,
         settings.verify_address_max_failures,
@@ -190,7 +190,7 @@ async def _count_for_sources(ctx: Context, now: datetime) -> bool:
         await ctx.repos.notifications.add(None, alert, urgent=True, now=now)
     global_minutes = settings.verify_global_lock_minutes
     if await limits.count_failure(
-        GLOBAL,
+        VERIFY_ALL,
         now,
         window,
         settings.verify_global_max_failures,

@@ -60,15 +60,16 @@ class Identity(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
-class VerificationLimit(Base):
-    """Wrong phone digits from one source (a client address) or from every chat at all
-    ("global"), counted in a fixed window; at the limit that source is refused for a while."""
+class FailureCount(Base):
+    """Wrong answers from one source (`family:source`, e.g. a console sign-in address, a web
+    chat's address, all chats together), counted in a fixed window; at the limit that source
+    is refused until `locked_until`."""
 
-    __tablename__ = "verification_limits"
+    __tablename__ = "failure_counts"
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
@@ -422,18 +423,6 @@ class Staff(Base):
         Boolean, default=False, server_default=false()
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class LoginThrottle(Base):
-    """Wrong console sign-ins from one network address, counted in a window; an address
-    past the limit is refused for a while, whichever names it tries."""
-
-    __tablename__ = "login_throttle"
-
-    address: Mapped[str] = mapped_column(String(64), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 HANDOVER_REASONS = ("request", "complaint", "fallback", "staff")

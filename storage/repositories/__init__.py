@@ -9,11 +9,11 @@ from storage.repositories.canned import CannedReplyRepository
 from storage.repositories.channels import ChannelRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.customers import CustomerRepository
+from storage.repositories.failure_counts import FailureCountRepository
 from storage.repositories.faq import FaqRepository, UnansweredRepository
 from storage.repositories.followups import FollowUpRepository
 from storage.repositories.handovers import HandoverRepository
 from storage.repositories.identities import IdentityRepository
-from storage.repositories.login_throttle import LoginThrottleRepository
 from storage.repositories.messages import MessageRepository
 from storage.repositories.notifications import NotificationRepository
 from storage.repositories.orders import OrderRepository
@@ -21,7 +21,6 @@ from storage.repositories.outbox import OutboxRepository
 from storage.repositories.products import ProductRepository
 from storage.repositories.staff import StaffRepository
 from storage.repositories.tickets import TicketRepository
-from storage.repositories.verification_limits import VerificationLimitRepository
 
 
 @dataclass(frozen=True)
@@ -40,13 +39,12 @@ class Repositories:
     outbox: OutboxRepository
     notifications: NotificationRepository
     staff: StaffRepository
-    login_throttle: LoginThrottleRepository
     handovers: HandoverRepository
     canned: CannedReplyRepository
     audit: AuditRepository
     followups: FollowUpRepository
     channels: ChannelRepository
-    verification_limits: VerificationLimitRepository
+    failure_counts: FailureCountRepository
 
     @classmethod
     def for_session(cls, session: AsyncSession) -> "Repositories":
@@ -63,13 +61,12 @@ class Repositories:
             outbox=OutboxRepository(session),
             notifications=NotificationRepository(session),
             staff=StaffRepository(session),
-            login_throttle=LoginThrottleRepository(session),
             handovers=HandoverRepository(session),
             canned=CannedReplyRepository(session),
             audit=AuditRepository(session),
             followups=FollowUpRepository(session),
             channels=ChannelRepository(session),
-            verification_limits=VerificationLimitRepository(session),
+            failure_counts=FailureCountRepository(session),
         )
 
 
@@ -79,11 +76,11 @@ __all__ = [
     "ChannelRepository",
     "ConversationRepository",
     "CustomerRepository",
+    "FailureCountRepository",
     "FaqRepository",
     "FollowUpRepository",
     "HandoverRepository",
     "IdentityRepository",
-    "LoginThrottleRepository",
     "MessageRepository",
     "NotificationRepository",
     "OrderRepository",
@@ -93,5 +90,4 @@ __all__ = [
     "StaffRepository",
     "TicketRepository",
     "UnansweredRepository",
-    "VerificationLimitRepository",
 ]

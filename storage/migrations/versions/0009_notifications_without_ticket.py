@@ -1,4 +1,4 @@
-"""verification failure limits per source and overall; staff notifications without a ticket
+"""staff notifications without a ticket (alerts about guessing)
 
 Revision ID: 0009
 Revises: 0008
@@ -10,8 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.types
-
 revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
@@ -19,14 +17,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "verification_limits",
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("window_started_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("locked_until", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("key"),
-    )
     with op.batch_alter_table("staff_notifications", schema=None) as batch_op:
         batch_op.alter_column("ticket_id", existing_type=sa.Integer(), nullable=True)
 
@@ -35,4 +25,3 @@ def downgrade() -> None:
     op.execute("DELETE FROM staff_notifications WHERE ticket_id IS NULL")
     with op.batch_alter_table("staff_notifications", schema=None) as batch_op:
         batch_op.alter_column("ticket_id", existing_type=sa.Integer(), nullable=False)
-    op.drop_table("verification_limits")

@@ -1,5 +1,5 @@
-"""console sign-ins: wrong attempts counted per network address; a password that must be
-changed at the next sign-in
+"""wrong answers counted per source (console sign-ins, phone digits); a password that must
+be changed at the next sign-in
 
 Revision ID: 0008
 Revises: 0007
@@ -21,16 +21,16 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
-        "login_throttle",
-        sa.Column("address", sa.String(length=64), nullable=False),
+        "failure_counts",
+        sa.Column("key", sa.String(length=100), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("window_started_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("blocked_until", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("address"),
+        sa.Column("locked_until", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("key"),
     )
     op.create_index(
-        op.f("ix_login_throttle_window_started_at"),
-        "login_throttle",
+        op.f("ix_failure_counts_window_started_at"),
+        "failure_counts",
         ["window_started_at"],
         unique=False,
     )
@@ -45,5 +45,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("staff", schema=None) as batch_op:
         batch_op.drop_column("must_change_password")
-    op.drop_index(op.f("ix_login_throttle_window_started_at"), table_name="login_throttle")
-    op.drop_table("login_throttle")
+    op.drop_index(op.f("ix_failure_counts_window_started_at"), table_name="failure_counts")
+    op.drop_table("failure_counts")
