@@ -83,7 +83,7 @@ async def schedule_order_news(
     if new_parcel or no_longer_shipped:
         # Notes are read by staff in the console.
         reason = "快递信息已更新" if new_parcel else "订单已不在运输中"
-        news.cancelled = await _cancel_waiting(repos, notices, reason)
+        news.cancelled = await cancel_waiting(repos, notices, reason)
     if not new_parcel and visit_due is None:
         return news
     identity = await repos.identities.latest_for_customer(order.customer_id)
@@ -91,7 +91,7 @@ async def schedule_order_news(
         news.no_chat = 1
         return news
     if new_parcel:
-        news.notices = await _schedule_notice(repos, order, notices, texts, now)
+        news.notices = await _schedule_notice(repos, order, identity, notices, texts, now)
     if visit_due is not None:
         text = texts.render("followup_visit_delivery", order_no=order.order_no)
         subject = f"order:{order.id}:visit"
@@ -172,10 +172,10 @@ def _visit_due(
     return due
 
 
-async def _cancel_waiting(repos: Repositories, notices: Sequence[FollowUp], note: str) -> int:
-    """Cancel the shipping notices that have not gone yet; how many."""
+async def cancel_waiting(repos: Repositories, followups: Sequence[FollowUp], note: str) -> int:
+    """Cancel those of the follow-ups that have not gone yet; how many."""
     cancelled = 0
-    for notice in notices:
+    for notice in followups:
         if notice.status == "scheduled":
             cancelled += await repos.followups.cancel(notice.id, note)
     return cancelled
@@ -184,12 +184,13 @@ async def _cancel_waiting(repos: Repositories, notices: Sequence[FollowUp], note
 async def _schedule_notice(
     repos: Repositories,
     order: Order,
+    latest: Identity,
     notices: Sequence[FollowUp],
     texts: ReplyTexts,
     now: datetime,
 ) -> int:
-    """Tell the customer the order's parcel, in each of their chats (`notice_chats`);
-    `notices` are the order's earlier ones.
+    """Tell the customer the order's parcel, in each of their chats (`notice_chats`, from
+    `latest`, their chat used most lately); `notices` are the order's earlier ones.
 
     Numbered by the order's notices, so every change has its own subject (a number corrected
     back to an earlier one included) while two processes making one change schedule it once.
@@ -208,7 +209,7 @@ async def _schedule_notice(
     )
     subject = f"order:{order.id}:shipped:{shipment.tracking_no}:{len(notices) + 1}"
     scheduled = 0
-    for place, identity in enumerate(await repos.identities.notice_chats(order.customer_id)):
+    for place, identity in enumerate(await repos.identities.notice_chats(latest)):
         scheduled += await _schedule_for_order(
             repos,
             "shipping_notice",

@@ -11,6 +11,7 @@ for a new order, so their verified chat gets the shipping notice.
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from bot.followups import cancel_waiting
 from storage.models import Order
 from storage.order_records import OrderRecord
 from storage.repositories import Repositories
@@ -59,10 +60,7 @@ async def take_from_old_owner(
 ) -> OwnerChange:
     """After `order` moved (before its new owner's news): cancel what waited for the old
     customer's chats and note it for staff; the change with the number cancelled."""
-    cancelled = 0
-    for followup in await repos.orders.followups(order.id):
-        if followup.status == "scheduled":
-            cancelled += await repos.followups.cancel(followup.id, CANCEL_NOTE)
+    cancelled = await cancel_waiting(repos, await repos.orders.followups(order.id), CANCEL_NOTE)
     change = replace(change, cancelled=cancelled)
     await repos.audit.record(
         None, AUDIT_ACTION, now, subject=order.order_no, detail=change.describe()

@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -66,13 +65,13 @@ async def password_matches(password_hash: str, password: str) -> bool:
     return await asyncio.to_thread(verify)
 
 
-def password_names(name: str, settings: Settings) -> tuple[str, ...]:
-    """The names a password of this account may not be: its own and the shop's."""
-    return (name, settings.shop_name)
+def password_names(name: str, display_name: str, shop_name: str) -> tuple[str, ...]:
+    """The names a password of this account may not be: its own two and the shop's."""
+    return (name, display_name, shop_name)
 
 
 def check_new_account(
-    name: str, role: str, password: str, display_name: str = "", names: Iterable[str] = ()
+    name: str, role: str, password: str, display_name: str = "", shop_name: str = ""
 ) -> None:
     """Raise AccountError when the name, role or password cannot be used."""
     if not name or len(name) > MAX_NAME_CHARS or any(ch.isspace() for ch in name):
@@ -81,7 +80,7 @@ def check_new_account(
         raise AccountError(f"the display name must be at most {MAX_DISPLAY_NAME_CHARS} characters")
     if role not in STAFF_ROLES:
         raise AccountError(f"the role must be one of: {', '.join(STAFF_ROLES)}")
-    weakness = password_weakness(password, (name, display_name, *names))
+    weakness = password_weakness(password, password_names(name, display_name, shop_name))
     if weakness is not None:
         raise AccountError(WEAKNESS_TEXTS[weakness])
 
@@ -97,7 +96,7 @@ async def create_staff(
 ) -> Staff:
     """A new staff account; AccountError when the name is taken or a value is unusable."""
     name = name.strip()
-    check_new_account(name, role, password, display_name.strip(), (shop_name,))
+    check_new_account(name, role, password, display_name.strip(), shop_name)
     password_hash = await hash_password(password)
     async with sessions() as session, session.begin():
         staff = Repositories.for_session(session).staff

@@ -22,6 +22,7 @@ from storage.repositories.tickets import (
     RETURN_APPROVED,
     RETURN_REQUEST_TYPES,
     ListedTicket,
+    TicketParties,
 )
 
 # Kinds with their own words for a rejection; the others get the general ones.
@@ -55,10 +56,24 @@ class TicketDetail:
 
     ticket: Ticket
     events: Sequence[TicketEvent]
-    channel: str
-    user: str
-    order_no: str | None
-    customer: Customer | None = None  # the ticket's, or its chat's once verified
+    parties: TicketParties  # its chat, conversation, customer and order number
+
+    @property
+    def channel(self) -> str:
+        return self.parties.identity.channel
+
+    @property
+    def user(self) -> str:
+        return self.parties.identity.external_id
+
+    @property
+    def order_no(self) -> str | None:
+        return self.parties.order_no
+
+    @property
+    def customer(self) -> Customer | None:
+        """The ticket's customer, or its chat's once verified."""
+        return self.parties.customer
 
     @property
     def can_approve_return(self) -> bool:
@@ -269,14 +284,10 @@ async def _find(repos: Repositories, number: str) -> Ticket:
 
 
 async def _detail(repos: Repositories, ticket: Ticket) -> TicketDetail:
-    parties = (await repos.tickets.parties([ticket]))[ticket.id]
     return TicketDetail(
         ticket=ticket,
         events=await repos.tickets.events(ticket),
-        channel=parties.identity.channel,
-        user=parties.identity.external_id,
-        order_no=parties.order_no,
-        customer=parties.customer,
+        parties=(await repos.tickets.parties([ticket]))[ticket.id],
     )
 
 

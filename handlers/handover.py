@@ -16,7 +16,7 @@ from typing import Any, Literal
 from bot.messages import Reply
 from bot.settings import Settings
 from handlers.answers import bare_yes_or_no
-from handlers.business_hours import clock_time, is_open, is_today, next_opening, service_hours
+from handlers.business_hours import clock_time, is_open, is_today, next_opening
 from handlers.context import Context
 from handlers.handover_words import asks_for_person, leaves_queue
 from handlers.ticketing import add_ticket, new_ticket_notice
@@ -104,7 +104,6 @@ async def _callback(ctx: Context, reason: str, description: str) -> Reply:
         callback_template(name, ctx.identity),
         number=ticket.number,
         back=back,
-        hours=service_hours(ctx.settings),
     )
 
 

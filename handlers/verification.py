@@ -88,11 +88,10 @@ async def reference_access(ctx: Context, reference: str) -> DigitCheck | None:
     order_no = await owned_order_no(ctx, reference)
     if order_no is not None:
         return DigitCheck(True, [], order_no=order_no)
-    refusal = await _refusal(ctx, ctx.clock.now())
-    if refusal is not None:
-        return refusal
     digits = phone_digits_with_reference(ctx.text)
-    return None if digits is None else await verify_digits(ctx, reference, digits)
+    if digits is not None:
+        return await verify_digits(ctx, reference, digits)  # which refuses a locked source first
+    return await _refusal(ctx, ctx.clock.now())
 
 
 async def verify_digits(ctx: Context, reference: str, digits: str) -> DigitCheck:

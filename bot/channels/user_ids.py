@@ -17,10 +17,16 @@ class InvalidUserId(ValueError):
     """A chat user id that is empty or holds control characters."""
 
 
+def has_refused_characters(text: str) -> bool:
+    """True for control characters or lone surrogates, which no id may hold (and no database
+    stores): refused rather than cleaned, two different secret ids must never become one."""
+    return any(unicodedata.category(ch) in REFUSED_CATEGORIES for ch in text)
+
+
 def chat_user_id(raw: str, case_insensitive: bool = False) -> str:
     """The id in its one form: NFKC, invisible characters dropped, trimmed, and case-folded
     when the channel's ids ignore case; InvalidUserId for control characters or nothing left."""
-    if any(unicodedata.category(ch) in REFUSED_CATEGORIES for ch in raw):
+    if has_refused_characters(raw):
         raise InvalidUserId("user contains control characters")
     text = _visible(unicodedata.normalize("NFKC", raw))
     if case_insensitive:

@@ -1,7 +1,6 @@
 """The web channel: a JSON chat API and the chat page, on the aiohttp server."""
 
 import json
-import unicodedata
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from bot.assistant import Assistant
-from bot.channels.user_ids import InvalidUserId, chat_user_id
+from bot.channels.user_ids import InvalidUserId, chat_user_id, has_refused_characters
 from bot.clock import Clock
 from bot.messages import Incoming, ServiceUnavailable
 from bot.request_address import client_address
@@ -39,14 +38,6 @@ def _error(message: str, status: int = 400) -> web.Response:
     return json_response({"error": message}, status=status)
 
 
-def _is_clean_identifier(value: str) -> bool:
-    """False for ids with control characters or lone surrogates, which no database stores.
-
-    Refused rather than cleaned: two different secret ids must never become one.
-    """
-    return not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
-
-
 def web_user_id(raw: object) -> str:
     """The web chat's id in its one form; InvalidUserId when it cannot be one.
 
@@ -70,7 +61,7 @@ def _is_media_reference(value: object) -> bool:
     """
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_MEDIA_CHARS:
         return False
-    if not _is_clean_identifier(value) or any(ch.isspace() for ch in value):
+    if has_refused_characters(value) or any(ch.isspace() for ch in value):
         return False
     scheme, colon, _ = value.partition(":")
     return not colon or "/" in scheme or scheme.lower() in ("http", "https")
@@ -127,7 +118,7 @@ class WebChannel:
             message_id = str(message_id).strip() or None
             if message_id is not None and len(message_id) > MAX_ID_CHARS:
                 return _error(f"id is longer than {MAX_ID_CHARS} characters")
-            if message_id is not None and not _is_clean_identifier(message_id):
+            if message_id is not None and has_refused_characters(message_id):
                 return _error("id contains invalid characters")
         media = data.get("media", [])
         if not isinstance(media, list) or not all(_is_media_reference(m) for m in media):

@@ -39,7 +39,7 @@ async def change(request: web.Request) -> web.Response:
     if not await password_matches(staff.password_hash, form_text(form, "current")):
         return await page(request, "当前密码不正确", status=400)
     new = form_text(form, "password")
-    names = (staff.display_name, *password_names(staff.name, services.settings))
+    names = password_names(staff.name, staff.display_name, services.settings.shop_name)
     problem = password_problem(new, form_text(form, "password_again"), names)
     if problem is None and new == form_text(form, "current"):
         problem = "新密码不能与当前密码相同"

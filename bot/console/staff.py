@@ -155,7 +155,7 @@ async def add(request: web.Request) -> web.Response:
     problem = account_problem(name, display_name, role) or password_problem(
         str(form.get("password", "")),
         str(form.get("password_again", "")),
-        (display_name, *password_names(name, services.settings)),
+        password_names(name, display_name, services.settings.shop_name),
     )
     if problem:
         return await listing(request, problem, values, status=400)
@@ -223,7 +223,7 @@ async def reset_password(request: web.Request) -> web.Response:
         )
     if target is None:
         raise web.HTTPNotFound(text="没有这个员工账号")
-    names = (target.display_name, *password_names(target.name, services.settings))
+    names = password_names(target.name, target.display_name, services.settings.shop_name)
     problem = password_problem(password, str(form.get("password_again", "")), names)
     if problem:
         return await listing(request, problem, status=400)

@@ -28,7 +28,7 @@ from bot.tickets import (
     show_ticket,
     update_ticket,
 )
-from storage.models import TICKET_KINDS, TICKET_STATUSES, Ticket
+from storage.models import TICKET_KINDS, TICKET_STATUSES
 from storage.repositories import Repositories
 from storage.repositories.tickets import ACTIVE_STATUSES, ListedTicket, TicketParties
 
@@ -246,12 +246,11 @@ async def _detail_page(
         detail = await show_ticket(services.sessions, request.match_info["number"])
     except TicketNotFound:
         return _not_found(request)
-    parties = (await _parties(request, [detail.ticket]))[detail.ticket.id]
     context: dict[str, Any] = {
         "section": "tickets",
         "detail": detail,
         "ticket": detail.ticket,
-        "customer": ticket_customer(parties),
+        "customer": ticket_customer(detail.parties),
         "media": media_references(detail.ticket.media),
         "overdue": _overdue(detail, services.clock.now()),
         "statuses": TICKET_STATUSES,
@@ -271,13 +270,10 @@ def _not_found(request: web.Request) -> web.Response:
     return render(request, "tickets_not_found.html", context, status=404)
 
 
-async def _parties(request: web.Request, tickets: Sequence[Ticket]) -> dict[int, TicketParties]:
-    async with request.config_dict[SERVICES].sessions() as session:
-        return await Repositories.for_session(session).tickets.parties(tickets)
-
-
 async def _with_customers(request: web.Request, listed: Sequence[ListedTicket]) -> list[TicketRow]:
-    found = await _parties(request, [item.ticket for item in listed])
+    async with request.config_dict[SERVICES].sessions() as session:
+        tickets = Repositories.for_session(session).tickets
+        found = await tickets.parties([item.ticket for item in listed])
     return [
         TicketRow(item, ticket_customer(found[item.ticket.id]), found[item.ticket.id].order_no)
         for item in listed

@@ -47,9 +47,11 @@ class ChannelRepository:
         statement = insert_for(self._session)(SignedRequest).values(
             channel=channel, key=key, message_key=message_key, expires_at=expires_at
         )
-        await self._session.execute(
+        result = await self._session.execute(
             statement.on_conflict_do_nothing(index_elements=["channel", "key"])
         )
+        if result.rowcount == 1:
+            return True
         used_for = await self._session.scalar(
             select(SignedRequest.message_key).where(
                 SignedRequest.channel == channel, SignedRequest.key == key

@@ -78,17 +78,14 @@ class IdentityRepository:
             .limit(1)
         )
 
-    async def notice_chats(self, customer_id: int) -> list[Identity]:
-        """Where news of the customer's parcels goes: their chat used most lately, then every
-        other verified chat still on its channel, oldest first. A chat verified later never
-        takes the notices away from the ones before it."""
-        latest = await self.latest_for_customer(customer_id)
-        if latest is None:
-            return []
+    async def notice_chats(self, latest: Identity) -> list[Identity]:
+        """Where news of a customer's parcels goes: `latest`, their chat used most lately
+        (`latest_for_customer`), then every other verified chat still on its channel, oldest
+        first. A chat verified later never takes the notices away from the ones before it."""
         others = await self._session.scalars(
             select(Identity)
             .where(
-                Identity.customer_id == customer_id,
+                Identity.customer_id == latest.customer_id,
                 Identity.active.is_(True),
                 Identity.id != latest.id,
             )

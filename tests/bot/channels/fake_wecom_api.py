@@ -25,7 +25,6 @@ OPEN_KFID = "wkAJ2GCAAAZSfhHCt7IFSvLKtMPxyJTw"
 # Session states in which only a person in the WeCom client may write: the pool, with a person.
 PERSON_STATES = frozenset({2, 3})
 CRYPTO = WechatCrypto(TOKEN, AES_KEY, CORP_ID)
-DUPLICATE_MSGID = 40058
 
 
 def signed_query(encrypted: str, when: datetime, nonce: str = "1372623149") -> dict[str, str]:
@@ -63,7 +62,6 @@ class FakeWecom:
     log: list[dict[str, Any]] = field(default_factory=list)  # what sync_msg pages through
     sync_calls: list[dict[str, Any]] = field(default_factory=list)
     sent: list[dict[str, Any]] = field(default_factory=list)
-    send_attempts: list[dict[str, Any]] = field(default_factory=list)  # refused ones too
     transfers: list[dict[str, Any]] = field(default_factory=list)
     tokens_issued: int = 0
     # Errcodes for the next send_msg calls, in order (0 = accepted).
@@ -184,11 +182,6 @@ class FakeWecom:
         errcode = self.send_errcodes.pop(0) if self.send_errcodes else 0
         if self._states.get(body.get("touser", "")) in PERSON_STATES:
             errcode = 95018
-        msgid = body.get("msgid", "")
-        self.send_attempts.append(body)
-        if msgid and any(m.get("msgid") == msgid for m in self.sent):
-            # WeCom refuses a msgid used before in the account (the code is the fake's guess).
-            errcode = DUPLICATE_MSGID
         if errcode:
             return web.json_response({"errcode": errcode, "errmsg": "refused by the fake"})
         self.sent.append(body)
