@@ -21,11 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import Services, create_app, start_services
-from bot.clock import SystemClock
-from bot.handover import take_over
-from bot.messages import Incoming
-from bot.settings import Settings
-from bot.staff_accounts import create_staff
+from bot.desk.handover import take_over
+from bot.desk.staff_accounts import create_staff
+from core.clock import SystemClock
+from core.messages import Incoming
+from core.settings import Settings
 
 PASSWORD = "bench password"
 PAGES = ("/console/", "/console/api/conversations", "/console/tickets")

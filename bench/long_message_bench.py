@@ -31,12 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot import unanswered_questions
 from bot.app import Services, create_app, start_services
-from bot.clock import SystemClock
-from bot.messages import Incoming
-from bot.settings import Settings
-from bot.staff_accounts import create_staff
+from bot.desk import unanswered_questions
+from bot.desk.staff_accounts import create_staff
+from core.clock import SystemClock
+from core.messages import Incoming
+from core.settings import Settings
 from knowledge import normalize, pinyin
 from storage.repositories import Repositories
 

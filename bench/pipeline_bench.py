@@ -18,10 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import start_services
-from bot.assistant import Assistant
-from bot.clock import Clock, SystemClock
-from bot.messages import Incoming
-from bot.settings import Settings
+from bot.pipeline.assistant import Assistant
+from core.clock import Clock, SystemClock
+from core.messages import Incoming
+from core.settings import Settings
 
 CONVERSATION = (
     "你好",

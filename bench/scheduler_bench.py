@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert
 
 from bot.app import prepare_database
-from bot.followup_delivery import CLAIM, send_due_followups
-from bot.settings import Settings
+from bot.outreach.followup_delivery import CLAIM, send_due_followups
+from core.settings import Settings
 from storage.models import Conversation, Identity
 from storage.repositories import Repositories
 from storage.repositories.outbox import OutboxEntry

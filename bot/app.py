@@ -11,23 +11,23 @@ from typing import Any, Protocol
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.assistant import Assistant
 from bot.channels.web import WebChannel
 from bot.channels.wechat_mp import mp_channel
 from bot.channels.wechaty import wechaty_channel
 from bot.channels.wecom_kf import wecom_kf_channel
-from bot.clock import Clock, SystemClock
 from bot.console import mount_console
-from bot.faq_source import FaqSource
-from bot.followup_delivery import ChannelReach
-from bot.handover import run_handover_jobs_forever
-from bot.importing import import_faq
-from bot.outbox import ChannelSender, deliver_outbox_forever
-from bot.page_headers import protect_pages
-from bot.product_source import ProductSource
-from bot.router import default_router
-from bot.scheduler import running_scheduler
-from bot.settings import Settings
+from bot.desk.handover import run_handover_jobs_forever
+from bot.desk.importing import import_faq
+from bot.outreach.followup_delivery import ChannelReach
+from bot.outreach.outbox import ChannelSender, deliver_outbox_forever
+from bot.outreach.scheduler import running_scheduler
+from bot.pipeline.assistant import Assistant
+from bot.pipeline.faq_source import FaqSource
+from bot.pipeline.product_source import ProductSource
+from bot.pipeline.router import default_router
+from bot.web.page_headers import protect_pages
+from core.clock import Clock, SystemClock
+from core.settings import Settings
 from handlers.business_hours import shop_texts
 from knowledge.canned_examples import load_canned_examples
 from knowledge.loaders import DEFAULT_FAQ

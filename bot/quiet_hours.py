@@ -6,7 +6,7 @@ A leaf module (settings only), so the scheduler and its tests share one definiti
 import zlib
 from datetime import UTC, datetime, time, timedelta
 
-from bot.settings import Settings
+from core.settings import Settings
 
 # A backlog released at the end of quiet hours goes out over this long, not all at once.
 SPREAD = timedelta(minutes=30)

@@ -9,11 +9,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.messages import Reply
+from core.messages import Reply
+from core.patterns import without_references
 from handlers.aftersales_policy import CLOSED, PolicyCheck, check_policy, summary
 from handlers.aftersales_text import NO_REASON, QUALITY, REFUND, REPAIR, RETURN, USAGE
 from handlers.context import Context
-from handlers.patterns import without_references
 from handlers.verification import DigitCheck, reference_access
 from knowledge import FaqMatch
 from knowledge.matcher import confidence

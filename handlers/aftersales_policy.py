@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.messages import Reply
+from core.messages import Reply
 from handlers.aftersales_text import EXCHANGE, QUALITY, REFUND, RETURN, USAGE
 from handlers.context import Context
 from handlers.order_views import local_time

@@ -6,7 +6,8 @@ it (a question for the FAQ) and ask again, and after three such answers offer a 
 
 from typing import Any
 
-from bot.messages import Reply
+from core.messages import Reply
+from core.patterns import order_references, phone_last_four
 from handlers import aftersales_text as said
 from handlers.aftersales_flow import (
     advance,
@@ -24,7 +25,6 @@ from handlers.aftersales_text import EXCHANGE, NO_REASON, QUALITY, REFUND, REPAI
 from handlers.answers import bare_yes_or_no, choice, yes_or_no
 from handlers.context import Context
 from handlers.faq import confident_match
-from handlers.patterns import order_references, phone_last_four
 from handlers.verification import verify_digits
 from storage.models import Order, OrderItem
 

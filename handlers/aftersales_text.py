@@ -2,14 +2,14 @@
 
 import re
 
-from handlers.answers import bare_yes_or_no
-from handlers.patterns import (
+from core.patterns import (
     AFTER_SALES_WORDS,
     contains_any,
     filler,
     without_numbers,
     without_words,
 )
+from handlers.answers import bare_yes_or_no
 from knowledge.normalize import clean
 
 # Request types, stored on the ticket.

@@ -2,7 +2,7 @@
 
 import re
 
-from handlers.patterns import CHINESE_DIGITS, contains_any, fold, number_value
+from core.patterns import CHINESE_DIGITS, contains_any, fold, number_value
 from knowledge.normalize import clean
 
 # Particles that end a short answer without changing it ("好的呀", "不用了").

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, time, timedelta
 
 from bot.quiet_hours import within
-from bot.settings import Settings
+from core.settings import Settings
 from knowledge import ReplyTexts
 from knowledge.replies import DEFAULT_REPLIES
 

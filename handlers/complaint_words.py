@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from handlers.patterns import (
+from core.patterns import (
     AFTER_SALES_WORDS,
     asks_ticket_progress,
     contains_any,

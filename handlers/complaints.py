@@ -14,7 +14,8 @@ dropped: a return or refund request starts the after-sales dialog, and a late pa
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.messages import Reply
+from core.messages import Reply
+from core.patterns import asks_ticket_progress, contains_any, order_references
 from handlers.aftersales import AfterSalesRule
 from handlers.business_hours import is_open
 from handlers.complaint_words import (
@@ -35,7 +36,6 @@ from handlers.handover import back_time, request_person
 from handlers.logistics import WHERE_IS_IT
 from handlers.order_views import local_time, parcel_detail
 from handlers.orders import MY_ORDERS
-from handlers.patterns import asks_ticket_progress, contains_any, order_references
 from handlers.ticketing import deadlines, new_ticket_notice, open_ticket
 from handlers.verification import open_order
 from knowledge import FaqItem

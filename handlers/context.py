@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.clock import Clock
-from bot.messages import Incoming, Reply
-from bot.settings import Settings
+from core.clock import Clock
+from core.messages import Incoming, Reply
+from core.settings import Settings
 from knowledge import KnowledgeBase, ReplyTexts
 from knowledge.normalize import matched_part
 from knowledge.product_catalogue import ProductCatalogue

@@ -1,7 +1,7 @@
 """When nothing else fits: offer the closest FAQ questions, or say what the bot can do, and
 after two misses in a row offer a person."""
 
-from bot.messages import Reply
+from core.messages import Reply
 from handlers.context import Context
 from handlers.faq import PICK_FLOW, best_match, suggestions
 from handlers.handover import offer_person

@@ -2,8 +2,8 @@
 
 from collections.abc import Sequence
 
-from bot.messages import Reply
-from bot.settings import Settings
+from core.messages import Reply
+from core.settings import Settings
 from handlers.answers import bare_yes_or_no, choice
 from handlers.context import Context
 from knowledge import FaqMatch

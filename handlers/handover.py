@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from math import ceil
 from typing import Any, Literal
 
-from bot.messages import Reply
-from bot.settings import Settings
+from core.messages import Reply
+from core.settings import Settings
 from handlers.answers import bare_yes_or_no
 from handlers.business_hours import clock_time, is_open, is_today, next_opening
 from handlers.context import Context

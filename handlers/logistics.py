@@ -2,16 +2,16 @@
 
 import re
 
-from bot.messages import Reply
-from handlers.context import Context
-from handlers.faq import confident_match
-from handlers.orders import MY_ORDERS, ask_for_order_number
-from handlers.patterns import (
+from core.messages import Reply
+from core.patterns import (
     asks_nothing_else,
     contains_any,
     order_references,
     without_references,
 )
+from handlers.context import Context
+from handlers.faq import confident_match
+from handlers.orders import MY_ORDERS, ask_for_order_number
 from handlers.verification import open_order
 from knowledge.normalize import clean
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.messages import Reply
+from core.messages import Reply
 from handlers.context import Context
 from storage.models import Order
 

@@ -1,10 +1,10 @@
 """Order questions: an order by its number, or the customer's recent orders."""
 
-from bot.messages import Reply
+from core.messages import Reply
+from core.patterns import asks_nothing_else, contains_any, order_references
 from handlers.context import Context
 from handlers.faq import confident_match
 from handlers.order_views import order_list
-from handlers.patterns import asks_nothing_else, contains_any, order_references
 from handlers.verification import open_order
 from knowledge.normalize import clean
 

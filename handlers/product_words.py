@@ -4,7 +4,7 @@ again as last time; and a lower price someone else is said to have quoted."""
 import re
 from decimal import Decimal
 
-from handlers.patterns import contains_any, fold
+from core.patterns import contains_any, fold
 from knowledge.normalize import clean
 
 PRICE_WORDS = (

@@ -10,13 +10,13 @@ politely, and a price complaint ticket for staff.
 
 from dataclasses import dataclass
 
-from bot.messages import Reply
+from core.messages import Reply
+from core.patterns import asks_something, filler
 from handlers.answers import choice
 from handlers.complaints import CATEGORY_NAMES, REPEAT_WINDOW, add_to_ticket
 from handlers.context import Context
 from handlers.faq import confident_match
 from handlers.orders import ASK_FLOW
-from handlers.patterns import asks_something, filler
 from handlers.product_views import money, price_text, product_line, stock_state, stock_text
 from handlers.product_words import (
     POINTING_WORDS,

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from handlers.patterns import CHINESE_DIGITS, number_value
+from core.patterns import CHINESE_DIGITS, number_value
 from knowledge.normalize import clean
 
 LOWEST, HIGHEST = 1, 5

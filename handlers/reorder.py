@@ -4,7 +4,7 @@ Only for a chat verified as the customer: nothing of a past order is shown befor
 bot takes no payment; it says how to order.
 """
 
-from bot.messages import Reply
+from core.messages import Reply
 from handlers.context import Context
 from handlers.product_views import day_text, money, stock_note
 from storage.models import Order

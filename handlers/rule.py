@@ -2,7 +2,7 @@
 
 from typing import Any, Protocol
 
-from bot.messages import Reply
+from core.messages import Reply
 from handlers.context import Context
 
 

@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from bot.messages import Reply
+from core.messages import Reply
 from handlers.context import Context
 from knowledge.normalize import clean
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.messages import Reply
+from core.messages import Reply
+from core.patterns import asks_something
 from handlers.context import Context
 from handlers.faq import confident_match
 from handlers.logistics import asks_for_parcel_or_orders
-from handlers.patterns import asks_something
 from handlers.rating_words import read_rating
 from handlers.smalltalk import SmalltalkRule
 from handlers.ticketing import open_ticket

@@ -32,17 +32,17 @@ What is, although another rule would take it otherwise:
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.messages import Reply
-from handlers.context import Context
-from handlers.faq import confident_match
-from handlers.logistics import WHEN_DOES_IT_COME, asks_for_parcel_or_orders
-from handlers.patterns import (
+from core.messages import Reply
+from core.patterns import (
     asks_nothing_else,
     asks_something,
     asks_ticket_progress,
     contains_any,
     without_references,
 )
+from handlers.context import Context
+from handlers.faq import confident_match
+from handlers.logistics import WHEN_DOES_IT_COME, asks_for_parcel_or_orders
 from handlers.smalltalk import SmalltalkRule
 from knowledge.normalize import clean
 from storage.models import Ticket

@@ -7,10 +7,10 @@ A progress question without a subject ("多久能处理好", "处理好了吗") 
 one of them is still being worked on.
 """
 
-from bot.messages import Reply
+from core.messages import Reply
+from core.patterns import asks_ticket_progress, ticket_numbers
 from handlers.context import Context
 from handlers.order_views import local_time
-from handlers.patterns import asks_ticket_progress, ticket_numbers
 from storage.models import Ticket
 from storage.repositories.tickets import ACTIVE_STATUSES
 

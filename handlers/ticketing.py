@@ -3,10 +3,10 @@
 from datetime import datetime, timedelta
 from typing import TypedDict, Unpack
 
-from bot.settings import Settings
+from core.settings import Settings
+from core.ticket_numbers import PREFIXES
 from handlers.business_hours import after_business_hours
 from handlers.context import Context
-from handlers.ticket_numbers import PREFIXES
 from storage.models import Identity, Ticket
 from storage.repositories import Repositories
 

@@ -16,10 +16,10 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.messages import Reply
+from core.messages import Reply
+from core.patterns import order_references, phone_digits_with_reference, phone_last_four
 from handlers.context import Context
 from handlers.order_views import order_detail, parcel_detail
-from handlers.patterns import order_references, phone_digits_with_reference, phone_last_four
 from handlers.reorder import reorder_replies
 from storage.repositories.failure_counts import VERIFY, VERIFY_ALL, source_key
 

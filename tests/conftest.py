@@ -16,8 +16,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.app import Services, create_app, start_services
-from bot.messages import Incoming
-from bot.settings import Settings
+from core.messages import Incoming
+from core.settings import Settings
 from storage.models import Conversation, Identity
 
 START = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import aiohttp
 
-from bot.clock import Clock
+from core.clock import Clock
 
 # A token is renewed this long before the API says it expires.
 TOKEN_MARGIN = timedelta(minutes=5)

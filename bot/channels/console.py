@@ -3,10 +3,10 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from bot.assistant import Assistant
 from bot.channels.user_ids import chat_user_id
-from bot.clock import Clock
-from bot.messages import Incoming
+from bot.pipeline.assistant import Assistant
+from core.clock import Clock
+from core.messages import Incoming
 
 CHANNEL = "console"
 

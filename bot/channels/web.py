@@ -8,12 +8,12 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from bot.assistant import Assistant
 from bot.channels.user_ids import InvalidUserId, chat_user_id, has_refused_characters
-from bot.clock import Clock
-from bot.messages import Incoming, ServiceUnavailable
-from bot.request_address import client_address
-from bot.settings import Settings
+from bot.pipeline.assistant import Assistant
+from bot.web.request_address import client_address
+from core.clock import Clock
+from core.messages import Incoming, ServiceUnavailable
+from core.settings import Settings
 
 STATIC = Path(__file__).parent / "web_static"
 CHANNEL = "web"
@@ -84,7 +84,7 @@ class WebChannel:
 
     async def deliver(self, user: str, text: str, key: str = "") -> None:
         """Outbox delivery: nothing to push, the stored message is what the customer's page
-        fetches from /api/chat/messages (bot.outbox stores it on success)."""
+        fetches from /api/chat/messages (bot.outreach.outbox stores it on success)."""
 
     async def index(self, _request: web.Request) -> web.FileResponse:
         return web.FileResponse(STATIC / "index.html")

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.assistant import Assistant
 from bot.channels.replay_guard import ReplayGuard
 from bot.channels.user_ids import InvalidUserId, chat_user_id
 from bot.channels.wechat_crypto import NotText, SignatureError, WechatCrypto, signature_ok
@@ -27,8 +26,9 @@ from bot.channels.wechat_xml import (
     read_body,
     to_xml,
 )
-from bot.messages import Incoming, Reply
-from bot.outbox import WindowClosed
+from bot.outreach.outbox import WindowClosed
+from bot.pipeline.assistant import Assistant
+from core.messages import Incoming, Reply
 from storage.repositories import Repositories
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from typing import Any
 import aiohttp
 
 from bot.channels.access_token import AccessToken, LazySession
-from bot.clock import Clock
-from bot.outbox import WindowClosed
+from bot.outreach.outbox import WindowClosed
+from core.clock import Clock
 
 # Invalid, malformed or expired access token: fetch a new one and try again.
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})

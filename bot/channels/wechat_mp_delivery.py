@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.wechat_mp_api import CustomerServiceApi
 from bot.channels.window import ReplyWindow
-from bot.clock import Clock
-from bot.locks import KeyedLocks
-from bot.outbox import WindowClosed
+from bot.outreach.outbox import WindowClosed
+from bot.pipeline.locks import KeyedLocks
+from core.clock import Clock
 from storage.repositories import Repositories
 
 CHANNEL = "wechat_mp"

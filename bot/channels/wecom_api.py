@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 
 from bot.channels.access_token import AccessToken, LazySession
-from bot.clock import Clock
+from core.clock import Clock
 
 # Invalid or expired access token: fetch a new one and repeat the call.
 TOKEN_ERRORS = frozenset({40014, 42001})

@@ -27,17 +27,17 @@ from typing import TYPE_CHECKING
 from aiohttp import ClientError, web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.assistant import Assistant
 from bot.channels.user_ids import InvalidUserId, chat_user_id
 from bot.channels.wechat_crypto import NotText, SignatureError, WechatCrypto
 from bot.channels.wechat_xml import XmlRefused, encrypted_part, parse_fields, read_body
 from bot.channels.wecom_api import KfMessage, WecomApi, WecomApiError
 from bot.channels.window import ReplyWindow
-from bot.clock import Clock
-from bot.locks import KeyedLocks
-from bot.messages import Incoming
-from bot.outbox import WindowClosed
-from bot.settings import Settings
+from bot.outreach.outbox import WindowClosed
+from bot.pipeline.assistant import Assistant
+from bot.pipeline.locks import KeyedLocks
+from core.clock import Clock
+from core.messages import Incoming
+from core.settings import Settings
 from storage.repositories import Repositories
 
 if TYPE_CHECKING:

@@ -18,9 +18,9 @@ from bot.console.services import SERVICES
 from bot.console.session import CSRF_FIELD, session_of
 from bot.console.signed_in import STAFF, SignedIn, signed_in
 from bot.console.templates import render
-from bot.handover import release_all
-from bot.request_address import client_address
-from bot.staff_accounts import log_in
+from bot.desk.handover import release_all
+from bot.desk.staff_accounts import log_in
+from bot.web.request_address import client_address
 from storage.models import Staff
 from storage.repositories import Repositories
 

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from bot.console.formatting import MediaReference, media_references
-from bot.customer_profiles import CustomerProfile, customer_profile
-from bot.settings import Settings
+from bot.desk.customer_profiles import CustomerProfile, customer_profile
+from core.settings import Settings
 from storage.models import FollowUp, Handover, Message, OutboxMessage
 from storage.repositories import Repositories
 from storage.repositories.conversations import ConversationOwner

@@ -12,7 +12,6 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import handover
 from bot.console import live
 from bot.console.conversation_views import (
     ConversationDetail,
@@ -26,7 +25,8 @@ from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render, render_text
-from bot.scheduled_messages import (
+from bot.desk import handover
+from bot.outreach.scheduled_messages import (
     ScheduleRefused,
     cancel_followup,
     parse_time,

@@ -1,4 +1,4 @@
-"""Console: 知识库 — search, add, edit and delete FAQ entries (admins only; bot.faq_admin)."""
+"""Console: 知识库 — search, add, edit and delete FAQ entries (admins only; bot.desk.faq_admin)."""
 
 from typing import Any
 from urllib.parse import quote
@@ -13,7 +13,7 @@ from bot.console.paging import page_of
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render
-from bot.faq_admin import (
+from bot.desk.faq_admin import (
     ALTERNATES_LIMIT,
     ANSWER_LIMIT,
     QUESTION_LIMIT,

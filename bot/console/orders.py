@@ -1,6 +1,6 @@
 """Console: 订单 — find an order, see it whole, record its shipment or its delivery."""
 
-# Updates go through bot.order_updates, so the customer's news (a shipping notice, a visit)
+# Updates go through bot.outreach.order_updates, so the customer's news (a shipping notice, a visit)
 # is scheduled in the same transaction as the change, exactly as on import.
 
 from dataclasses import dataclass
@@ -19,8 +19,8 @@ from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render
-from bot.customer_profiles import masked_phone
-from bot.order_updates import (
+from bot.desk.customer_profiles import masked_phone
+from bot.outreach.order_updates import (
     SHIPPABLE_STATUSES,
     OrderNotFound,
     OrderUpdate,
@@ -29,7 +29,7 @@ from bot.order_updates import (
     record_shipment,
 )
 from bot.quiet_hours import is_quiet
-from handlers.patterns import fold
+from core.patterns import fold
 from storage.models import Order
 from storage.repositories import Repositories
 from storage.repositories.conversations import ConversationOwner

@@ -9,9 +9,9 @@ from bot.console.session import session_of
 from bot.console.signed_in import signed_in
 from bot.console.staff import password_problem
 from bot.console.templates import render
-from bot.demo_admin import forget_demo_password
-from bot.password_policy import MIN_PASSWORD_CHARS
-from bot.staff_accounts import hash_password, password_matches, password_names
+from bot.desk.demo_admin import forget_demo_password
+from bot.desk.password_policy import MIN_PASSWORD_CHARS
+from bot.desk.staff_accounts import hash_password, password_matches, password_names
 from storage.repositories import Repositories
 
 

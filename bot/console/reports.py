@@ -11,8 +11,13 @@ from bot.console.charts import Bar, column_chart, row_chart
 from bot.console.formatting import label
 from bot.console.services import SERVICES
 from bot.console.templates import render
-from bot.satisfaction_report import DELIVERY, SatisfactionReport, VisitFigures, satisfaction_report
-from bot.service_report import REPORT_DAYS, DayCount, Ratio, ServiceReport, service_report
+from bot.desk.satisfaction_report import (
+    DELIVERY,
+    SatisfactionReport,
+    VisitFigures,
+    satisfaction_report,
+)
+from bot.desk.service_report import REPORT_DAYS, DayCount, Ratio, ServiceReport, service_report
 
 DEFAULT_DAYS = REPORT_DAYS[0]
 WEEKDAYS = "一二三四五六日"

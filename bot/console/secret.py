@@ -5,8 +5,8 @@ import hashlib
 import secrets
 from pathlib import Path
 
-from bot.private_files import write_private_file
-from bot.settings import SECRET_KEY_BYTES, SECRET_KEY_HOWTO, Settings
+from core.private_files import write_private_file
+from core.settings import SECRET_KEY_BYTES, SECRET_KEY_HOWTO, Settings
 
 KEY_FILE = "console_secret.key"
 # Binds the configured key to this one use: the same key elsewhere gives other bytes.

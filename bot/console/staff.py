@@ -12,14 +12,14 @@ from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import SignedIn, signed_in
 from bot.console.templates import render
-from bot.handover import release_all
-from bot.password_policy import (
+from bot.desk.handover import release_all
+from bot.desk.password_policy import (
     MAX_PASSWORD_CHARS,
     MIN_PASSWORD_CHARS,
     Weakness,
     password_weakness,
 )
-from bot.staff_accounts import (
+from bot.desk.staff_accounts import (
     MAX_DISPLAY_NAME_CHARS,
     MAX_NAME_CHARS,
     hash_password,

@@ -1,7 +1,7 @@
 """Console: 工单 — the ticket list with filters, one ticket with its history, updates, and
 the approval of a return or exchange."""
 
-# Updates go through bot.tickets, as the command line's do: the history event and, when the
+# Updates go through bot.desk.tickets, as the command line's do: the history event and, when the
 # customer should hear of it, the outbox message are written together.
 
 from collections.abc import Sequence
@@ -18,8 +18,8 @@ from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render
-from bot.customer_profiles import masked_phone
-from bot.tickets import (
+from bot.desk.customer_profiles import masked_phone
+from bot.desk.tickets import (
     ReturnNotApprovable,
     TicketDetail,
     TicketNotFound,
@@ -40,7 +40,7 @@ NOTICES = {
     "unchanged": "状态没有变化，未做修改",
     "approved": "已同意退换货，并已通知客户寄回",
 }
-# Why an approval was refused (bot.tickets.REFUSALS), as staff read it.
+# Why an approval was refused (bot.desk.tickets.REFUSALS), as staff read it.
 APPROVAL_REFUSALS = {
     "not_a_return": "只有退货、换货的售后工单可以同意退换货",
     "finished": "工单已经结束，请先重新打开",

@@ -12,8 +12,14 @@ from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render
-from bot.faq_admin import ALTERNATES_LIMIT, QUESTION_LIMIT, FaqInvalid, FaqNotFound, add_phrasing
-from bot.unanswered_questions import (
+from bot.desk.faq_admin import (
+    ALTERNATES_LIMIT,
+    QUESTION_LIMIT,
+    FaqInvalid,
+    FaqNotFound,
+    add_phrasing,
+)
+from bot.desk.unanswered_questions import (
     UNANSWERED_DAYS,
     UnansweredGroup,
     dismiss_unanswered,

@@ -2,8 +2,8 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
-from bot.outbox import ChannelSender, deliver_outbox
+from bot.outreach.outbox import ChannelSender, deliver_outbox
+from core.clock import Clock
 
 
 class ProcessKilled(BaseException):

@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import Services, create_app, platform_channels, start_services
 from bot.channels.wechat_crypto import sha1_signature
-from bot.settings import Settings
+from core.settings import Settings
 from tests.conftest import FakeClock
 
 TOKEN = "shop-token"

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
 from bot.app import Services, create_app, start_services
-from bot.settings import Settings
+from core.settings import Settings
 from tests.conftest import FakeClock
 
 

@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app, start_services
-from bot.settings import Settings
+from core.settings import Settings
 from tests.conftest import FakeClock
 from tests.postgres_server import PostgresServer
 

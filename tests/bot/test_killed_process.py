@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import start_services
-from bot.messages import Incoming
-from bot.settings import Settings
+from core.messages import Incoming
+from core.settings import Settings
 from storage.models import Message, OutboxMessage
 from storage.repositories import Repositories
 from storage.repositories.outbox import OutboxEntry

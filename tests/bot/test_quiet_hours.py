@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.quiet_hours import SPREAD, is_quiet, last_quiet_end, released_at
-from bot.settings import Settings
+from core.settings import Settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Services, start_services
-from bot.messages import Incoming
-from bot.settings import Settings
+from core.messages import Incoming
+from core.settings import Settings
 from storage.models import Conversation, Identity, Message
 from tests.conftest import FakeClock
 

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.messages import Incoming
+from core.messages import Incoming
 from handlers.aftersales_flow import MAX_DESCRIPTION_CHARS
 from knowledge.normalize import MATCHED_CHARS
 from storage.models import Conversation, Identity, Order, OrderItem, Ticket

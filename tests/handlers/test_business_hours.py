@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.business_hours import after_business_hours
 from handlers.ticketing import deadlines
 

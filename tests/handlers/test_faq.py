@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Services
-from bot.messages import Incoming
+from core.messages import Incoming
 from storage.models import Conversation, UnansweredQuestion
 from tests.conftest import Chat
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.app import Services
 from bot.console.formatting import LABELS
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.business_hours import is_open, next_opening
 from handlers.handover import REASON_NAMES
 from storage.models import HANDOVER_REASONS, Handover, StaffNotification, Ticket

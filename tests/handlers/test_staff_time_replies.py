@@ -8,9 +8,9 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from bot import handover
 from bot.app import Services
-from bot.settings import Settings
+from bot.desk import handover
+from core.settings import Settings
 from handlers.business_hours import shop_texts
 from knowledge.replies import DEFAULT_REPLIES
 from storage.models import OutboxMessage, Ticket

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Services
-from bot.followup_delivery import send_due_followups
-from bot.tickets import show_ticket, update_ticket
+from bot.desk.tickets import show_ticket, update_ticket
+from bot.outreach.followup_delivery import send_due_followups
 from handlers.survey import MAX_COMMENT_CHARS
 from handlers.ticketing import add_ticket
 from knowledge import ReplyTexts

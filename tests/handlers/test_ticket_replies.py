@@ -7,13 +7,13 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.app import Services
-from bot.cli import main
-from bot.messages import Incoming
-from bot.outbox import deliver_outbox
-from bot.settings import Settings
-from bot.tickets import show_ticket
+from bot.cli.main import main
+from bot.desk.tickets import show_ticket
+from bot.outreach.outbox import deliver_outbox
+from core.messages import Incoming
+from core.settings import Settings
 from storage.models import StaffNotification, Ticket
-from tests.bot.test_tickets import (
+from tests.bot.desk.test_tickets import (
     TEXTS,
     _StoreOnly,
     cli_env,  # noqa: F401 (a fixture)

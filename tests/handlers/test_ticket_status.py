@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Services
-from handlers.patterns import (
+from core.patterns import (
     asks_ticket_progress,
     order_references,
     ticket_numbers,
@@ -12,7 +12,7 @@ from handlers.patterns import (
 )
 from storage.models import TICKET_KINDS, Ticket
 from storage.repositories import Repositories
-from tests.bot.test_tickets import TEXTS, new_ticket, update
+from tests.bot.desk.test_tickets import TEXTS, new_ticket, update
 from tests.conftest import Chat, FakeClock
 
 NOBODYS = "AS20261129-0099"  # a ticket number no ticket has
@@ -219,9 +219,9 @@ def test_a_ticket_number_is_no_source_of_phone_digits() -> None:
 
 @pytest.mark.parametrize("kind", TICKET_KINDS)
 def test_every_kind_of_ticket_number_is_recognised(kind: str) -> None:
-    # Imported here: before handlers.ticket_numbers the prefixes were defined twice.
+    # Imported here: before core.ticket_numbers the prefixes were defined twice.
+    from core.ticket_numbers import PREFIXES
     from handlers import ticketing
-    from handlers.ticket_numbers import PREFIXES
 
     number = f"{PREFIXES[kind]}20261129-0001"
 

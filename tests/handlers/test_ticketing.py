@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.console.formatting import LABELS
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.ticketing import KIND_NAMES, deadlines
 from storage.models import TICKET_KINDS, Ticket
 from storage.repositories import Repositories

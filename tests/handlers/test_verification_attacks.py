@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
 from bot.app import Services
-from bot.messages import Incoming
+from core.messages import Incoming
 from storage.models import Customer, Identity, Order, StaffNotification
 from tests.conftest import START, FakeClock
 

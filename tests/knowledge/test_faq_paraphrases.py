@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.settings import Settings
+from core.settings import Settings
 from handlers.faq import confident, worth_suggesting
 from knowledge import FaqMatch, KnowledgeBase
 from knowledge.loaders import DEFAULT_FAQ

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.settings import Settings
+from core.settings import Settings
 from knowledge import FaqItem, KnowledgeBase
 from knowledge.loaders import DEFAULT_FAQ, load_entries
 

@@ -25,7 +25,6 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.assistant import Assistant
 from bot.channels.user_ids import InvalidUserId, chat_user_id
 from bot.channels.wechaty.compat import (
     Contact,
@@ -38,8 +37,9 @@ from bot.channels.wechaty.compat import (
     event_handlers,
     extract_host_and_port,
 )
-from bot.clock import Clock
-from bot.messages import Incoming
+from bot.pipeline.assistant import Assistant
+from core.clock import Clock
+from core.messages import Incoming
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)

@@ -15,14 +15,14 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.app import Services
-from bot.assistant import Assistant
 from bot.channels.wechat_crypto import WechatCrypto, sha1_signature
 from bot.channels.wechat_mp import PATH, OfficialAccountChannel, mp_channel
 from bot.channels.wechat_mp_api import CustomerServiceApi
 from bot.channels.wechat_xml import MAX_BODY_BYTES, parse_fields, to_xml
-from bot.messages import Reply
-from bot.outbox import INTERRUPTED, LEASE, WindowClosed, deliver_outbox
-from bot.router import Router
+from bot.outreach.outbox import INTERRUPTED, LEASE, WindowClosed, deliver_outbox
+from bot.pipeline.assistant import Assistant
+from bot.pipeline.router import Router
+from core.messages import Reply
 from handlers.context import Context
 from storage.models import Identity, Message, OutboxMessage, SignedRequest
 from storage.repositories import Repositories

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from bot.app import Services, create_app, start_services
 from bot.channels.wechaty import wechaty_channel
 from bot.channels.wechaty.channel import WechatyChannel
-from bot.outbox import deliver_outbox
-from bot.settings import Settings
+from bot.outreach.outbox import deliver_outbox
+from core.settings import Settings
 from storage.models import Message, OutboxMessage
 from storage.repositories import Repositories
 from tests.bot.channels.fake_puppet import (

@@ -10,7 +10,7 @@ from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
 from bot.app import Services
-from bot.staff_accounts import create_staff
+from bot.desk.staff_accounts import create_staff
 from storage.models import Staff
 from tests.conftest import Chat
 

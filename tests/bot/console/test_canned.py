@@ -6,7 +6,7 @@ from dataclasses import replace
 from aiohttp.test_utils import TestClient
 
 from bot.app import Services, start_services
-from bot.settings import Settings
+from core.settings import Settings
 from knowledge.canned_examples import load_canned_examples
 from storage.repositories import Repositories
 from tests.bot.console.conftest import Console, taken_over

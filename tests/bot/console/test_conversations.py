@@ -6,13 +6,13 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import Services
-from bot.messages import Incoming
-from bot.outbox import MAX_ATTEMPTS, deliver_outbox
-from bot.staff_accounts import create_staff
+from bot.desk.staff_accounts import create_staff
+from bot.outreach.outbox import MAX_ATTEMPTS, deliver_outbox
+from core.messages import Incoming
 from storage.models import Conversation
 from storage.repositories import Repositories
 from tests.bot.console.conftest import PASSWORD, Console, OpenConsole, taken_over
-from tests.bot.test_outbox import RecordingSender, customer_messages
+from tests.bot.outreach.test_outbox import RecordingSender, customer_messages
 from tests.conftest import Chat, FakeClock
 
 SCRIPT = "<script>alert(1)</script>"

@@ -9,8 +9,8 @@ from aiohttp import ClientResponse
 
 from bot.app import Services, create_app
 from bot.console.unanswered import GROUPS_SHOWN
-from bot.faq_admin import QUESTION_LIMIT, find_entries, get_entry
-from bot.unanswered_questions import UNANSWERED_ROWS, unanswered_groups
+from bot.desk.faq_admin import QUESTION_LIMIT, find_entries, get_entry
+from bot.desk.unanswered_questions import UNANSWERED_ROWS, unanswered_groups
 from storage.repositories import Repositories
 from tests.bot.console.conftest import Console
 from tests.conftest import Chat, FakeClock, random_chinese

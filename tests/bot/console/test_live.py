@@ -11,13 +11,13 @@ from aiohttp.test_utils import TestClient
 
 from bot.app import Services, start_services
 from bot.console import live
-from bot.messages import Incoming
-from bot.outbox import deliver_outbox
-from bot.settings import Settings
+from bot.outreach.outbox import deliver_outbox
+from core.messages import Incoming
+from core.settings import Settings
 from storage.repositories import Repositories
 from tests.bot.console.conftest import Console
 from tests.bot.console.test_conversations import conversation_of
-from tests.bot.test_outbox import RecordingSender
+from tests.bot.outreach.test_outbox import RecordingSender
 from tests.conftest import Chat, FakeClock
 
 WAIT = 5.0  # seconds: only reached when the stream is broken

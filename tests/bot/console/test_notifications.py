@@ -5,7 +5,7 @@ import re
 from aiohttp.test_utils import TestClient
 
 from bot.app import Services
-from bot.reminders import remind_deadlines
+from bot.outreach.reminders import remind_deadlines
 from storage.models import Staff
 from tests.bot.console.conftest import Console, OpenConsole
 from tests.bot.console.test_tickets import complain

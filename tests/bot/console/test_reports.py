@@ -7,8 +7,8 @@ import pytest
 from bot.app import Services
 from bot.console.charts import Bar, column_chart, row_chart
 from tests.bot.console.conftest import Console
-from tests.bot.test_satisfaction_report import seed_visits
-from tests.bot.test_service_report import HOUR, add_ticket, seed_week
+from tests.bot.desk.test_satisfaction_report import seed_visits
+from tests.bot.desk.test_service_report import HOUR, add_ticket, seed_week
 from tests.conftest import Chat, FakeClock
 
 

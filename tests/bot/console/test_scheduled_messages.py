@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select
 
 from bot.app import Services
-from bot.followup_delivery import send_due_followups
+from bot.outreach.followup_delivery import send_due_followups
 from storage.models import AuditEntry, FollowUp, OutboxMessage
 from storage.repositories import Repositories
 from tests.bot.console.conftest import Console

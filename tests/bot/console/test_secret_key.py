@@ -14,9 +14,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from cryptography.fernet import Fernet
 
 from bot.app import Services, create_app
-from bot.cli import main
+from bot.cli.main import main
 from bot.console.secret import KEY_FILE, console_secret
-from bot.settings import Settings
+from core.settings import Settings
 from storage.models import Staff
 from tests.bot.console.conftest import sign_in
 

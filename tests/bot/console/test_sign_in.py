@@ -6,10 +6,10 @@ from dataclasses import replace
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot import staff_accounts
 from bot.app import Services, create_app, start_services
-from bot.settings import Settings
-from bot.staff_accounts import log_in
+from bot.desk import staff_accounts
+from bot.desk.staff_accounts import log_in
+from core.settings import Settings
 from storage.models import Staff
 from tests.bot.console.conftest import PASSWORD, Console, sign_in
 from tests.conftest import FakeClock

@@ -7,7 +7,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.app import Services, create_app
-from bot.staff_accounts import log_in
+from bot.desk.staff_accounts import log_in
 from storage.models import AuditEntry, Staff
 from storage.repositories import Repositories
 from tests.bot.console.conftest import PASSWORD, Console, sign_in

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from bot.app import Services
 from bot.channels.web import WebChannel
-from bot.outbox import deliver_outbox
-from handlers.ticket_numbers import PREFIXES
+from bot.outreach.outbox import deliver_outbox
+from core.ticket_numbers import PREFIXES
 from handlers.ticketing import deadlines
 from storage.models import AuditEntry, OutboxMessage, Staff, Ticket, TicketEvent
 from storage.repositories import Repositories

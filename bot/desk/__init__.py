@@ -1,0 +1,1 @@
+"""What staff do: tickets, handover, FAQ admin, accounts, reports, imports."""

@@ -1,0 +1,1 @@
+"""What kefu sends on its own: scheduled jobs, follow-ups, the outbox."""

@@ -1,0 +1,1 @@
+"""The message path: one customer message in, the replies out."""

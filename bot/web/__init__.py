@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the server, the channels and the console."""

@@ -1,0 +1,1 @@
+"""The kernel: messages, clock, settings, shop time, patterns; imports nothing of ours."""
