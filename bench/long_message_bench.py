@@ -31,9 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Services, create_app, start_services
+from bot.app import create_app, start_services
 from bot.desk import unanswered_questions
 from bot.desk.staff_accounts import create_staff
+from bot.services import Services
 from core.clock import SystemClock
 from core.messages import Incoming
 from core.settings import Settings

@@ -5,7 +5,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -25,12 +24,13 @@ from bot.pipeline.assistant import Assistant
 from bot.pipeline.faq_source import FaqSource
 from bot.pipeline.product_source import ProductSource
 from bot.pipeline.router import default_router
+from bot.services import Services
 from bot.web.page_headers import protect_pages
 from core.clock import Clock, SystemClock
 from core.settings import Settings
-from handlers.business_hours import shop_texts
 from knowledge.canned_examples import load_canned_examples
 from knowledge.loaders import DEFAULT_FAQ
+from knowledge.replies import shop_texts
 from storage.database import check_database, create_engine, create_session_factory, migrate
 from storage.demo import demo_catalogue, demo_orders
 from storage.repositories import Repositories
@@ -41,20 +41,6 @@ log = logging.getLogger(__name__)
 OUTBOX_TASK = web.AppKey("outbox_task", asyncio.Task)
 # The running handover jobs (assigning queued chats, handing idle ones back).
 HANDOVER_TASK = web.AppKey("handover_task", asyncio.Task)
-
-
-@dataclass
-class Services:
-    """Everything a running kefu shares: database, assistant, settings."""
-
-    settings: Settings
-    clock: Clock
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    assistant: Assistant
-
-    async def close(self) -> None:
-        await self.engine.dispose()
 
 
 async def prepare_database(

@@ -9,7 +9,7 @@ request outside it is explained and submitted only if the customer insists.
 from typing import Any
 
 from core.messages import Reply
-from core.patterns import asks_ticket_progress, order_references
+from core.patterns import order_references
 from handlers import aftersales_text as said
 from handlers.aftersales_flow import (
     AFTERSALES_CATEGORIES,
@@ -25,6 +25,7 @@ from handlers.aftersales_flow import (
 from handlers.aftersales_steps import STEPS, correction, note_description
 from handlers.context import Context
 from handlers.faq import confident_match
+from handlers.words import asks_ticket_progress
 
 FLOW = "aftersales"
 MAX_MENTIONS = 5  # messages kept for the item they may name

@@ -2,14 +2,9 @@
 
 import re
 
-from core.patterns import (
-    AFTER_SALES_WORDS,
-    contains_any,
-    filler,
-    without_numbers,
-    without_words,
-)
+from core.patterns import without_numbers
 from handlers.answers import bare_yes_or_no
+from handlers.words import AFTER_SALES_WORDS, contains_any, filler, without_words
 from knowledge.normalize import clean
 
 # Request types, stored on the ticket.

@@ -2,7 +2,8 @@
 
 import re
 
-from core.patterns import CHINESE_DIGITS, contains_any, fold, number_value
+from core.patterns import CHINESE_DIGITS, fold, number_value
+from handlers.words import contains_any
 from knowledge.normalize import clean
 
 # Particles that end a short answer without changing it ("好的呀", "不用了").

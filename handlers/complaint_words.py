@@ -8,15 +8,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from core.patterns import (
+from core.patterns import fold
+from handlers.smalltalk import GREETINGS
+from handlers.words import (
     AFTER_SALES_WORDS,
     asks_ticket_progress,
     contains_any,
     filler,
-    fold,
     without_words,
 )
-from handlers.smalltalk import GREETINGS
 from knowledge.normalize import clean
 
 # Threats to take it outside the shop: urgent, and they interrupt any open dialog.

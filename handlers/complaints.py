@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from core.messages import Reply
-from core.patterns import asks_ticket_progress, contains_any, order_references
+from core.patterns import order_references
+from core.shop_time import is_open
 from handlers.aftersales import AfterSalesRule
-from handlers.business_hours import is_open
 from handlers.complaint_words import (
     COMPLAINT_TERMS,
     TRUST_FAQ_CATEGORY,
@@ -38,6 +38,7 @@ from handlers.order_views import local_time, parcel_detail
 from handlers.orders import MY_ORDERS
 from handlers.ticketing import deadlines, new_ticket_notice, open_ticket
 from handlers.verification import open_order
+from handlers.words import asks_ticket_progress, contains_any
 from knowledge import FaqItem
 from knowledge.normalize import clean, matched_part
 from storage.models import Order, Ticket

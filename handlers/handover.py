@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from core.messages import Reply
 from core.settings import Settings
+from core.shop_time import clock_time, is_open, is_today, next_opening
 from handlers.answers import bare_yes_or_no
-from handlers.business_hours import clock_time, is_open, is_today, next_opening
 from handlers.context import Context
 from handlers.handover_words import asks_for_person, leaves_queue
 from handlers.ticketing import add_ticket, new_ticket_notice

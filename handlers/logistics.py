@@ -3,16 +3,12 @@
 import re
 
 from core.messages import Reply
-from core.patterns import (
-    asks_nothing_else,
-    contains_any,
-    order_references,
-    without_references,
-)
+from core.patterns import order_references, without_references
 from handlers.context import Context
 from handlers.faq import confident_match
 from handlers.orders import MY_ORDERS, ask_for_order_number
 from handlers.verification import open_order
+from handlers.words import asks_nothing_else, contains_any
 from knowledge.normalize import clean
 
 # Always about a particular parcel.

@@ -1,11 +1,12 @@
 """Order questions: an order by its number, or the customer's recent orders."""
 
 from core.messages import Reply
-from core.patterns import asks_nothing_else, contains_any, order_references
+from core.patterns import order_references
 from handlers.context import Context
 from handlers.faq import confident_match
 from handlers.order_views import order_list
 from handlers.verification import open_order
+from handlers.words import asks_nothing_else, contains_any
 from knowledge.normalize import clean
 
 ASK_FLOW = "ask_order"

@@ -4,7 +4,8 @@ again as last time; and a lower price someone else is said to have quoted."""
 import re
 from decimal import Decimal
 
-from core.patterns import contains_any, fold
+from core.patterns import fold
+from handlers.words import contains_any
 from knowledge.normalize import clean
 
 PRICE_WORDS = (

@@ -11,7 +11,6 @@ politely, and a price complaint ticket for staff.
 from dataclasses import dataclass
 
 from core.messages import Reply
-from core.patterns import asks_something, filler
 from handlers.answers import choice
 from handlers.complaints import CATEGORY_NAMES, REPEAT_WINDOW, add_to_ticket
 from handlers.context import Context
@@ -32,6 +31,7 @@ from handlers.product_words import (
 )
 from handlers.reorder import reorder_replies
 from handlers.ticketing import new_ticket_notice, open_ticket
+from handlers.words import asks_something, filler
 from knowledge.normalize import clean, matched_part
 from knowledge.product_catalogue import ProductItem
 from storage.models import Product

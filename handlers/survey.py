@@ -18,13 +18,13 @@ from datetime import timedelta
 from typing import Any
 
 from core.messages import Reply
-from core.patterns import asks_something
 from handlers.context import Context
 from handlers.faq import confident_match
 from handlers.logistics import asks_for_parcel_or_orders
 from handlers.rating_words import read_rating
 from handlers.smalltalk import SmalltalkRule
 from handlers.ticketing import open_ticket
+from handlers.words import asks_something
 from knowledge.normalize import clean
 from storage.models import FollowUp, Ticket
 

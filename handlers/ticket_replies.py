@@ -33,17 +33,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.messages import Reply
-from core.patterns import (
-    asks_nothing_else,
-    asks_something,
-    asks_ticket_progress,
-    contains_any,
-    without_references,
-)
+from core.patterns import without_references
 from handlers.context import Context
 from handlers.faq import confident_match
 from handlers.logistics import WHEN_DOES_IT_COME, asks_for_parcel_or_orders
 from handlers.smalltalk import SmalltalkRule
+from handlers.words import asks_nothing_else, asks_something, asks_ticket_progress, contains_any
 from knowledge.normalize import clean
 from storage.models import Ticket
 

@@ -8,9 +8,10 @@ one of them is still being worked on.
 """
 
 from core.messages import Reply
-from core.patterns import asks_ticket_progress, ticket_numbers
+from core.patterns import ticket_numbers
 from handlers.context import Context
 from handlers.order_views import local_time
+from handlers.words import asks_ticket_progress
 from storage.models import Ticket
 from storage.repositories.tickets import ACTIVE_STATUSES
 

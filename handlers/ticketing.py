@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 from typing import TypedDict, Unpack
 
 from core.settings import Settings
+from core.shop_time import after_business_hours
 from core.ticket_numbers import PREFIXES
-from handlers.business_hours import after_business_hours
 from handlers.context import Context
 from storage.models import Identity, Ticket
 from storage.repositories import Repositories

@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from opencc import OpenCC
 
+from core.patterns import CHINESE_DIGITS
+
 # Words customers wrap around a question that say nothing about what they ask.
 FILLER = (
     "我想问一下",
@@ -29,9 +31,6 @@ _FILLER_RE = re.compile("|".join(sorted(FILLER, key=len, reverse=True)))
 _TRAILING_PARTICLES = re.compile(r"[呢啊呀吗嘛吧哦噢哈啦哇]+$")
 _REPEATS = re.compile(r"(.)\1{2,}")
 
-# The Chinese numerals of one digit ("两" is two before a measure word: "两件", "两星").
-CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
-CHINESE_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _DIGITS = {"零": 0, "〇": 0, **CHINESE_DIGITS}
 _POWERS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 # Chinese numerals count something only before a unit: 三天 is 3天, but 一下 and 统一 stay.

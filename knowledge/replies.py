@@ -5,6 +5,9 @@ from typing import Any
 
 import yaml
 
+from core.settings import Settings
+from core.shop_time import service_hours
+
 DEFAULT_REPLIES = Path(__file__).parent / "data" / "replies.yaml"
 
 
@@ -40,3 +43,9 @@ def _read(path: Path) -> dict[str, str]:
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise ValueError(f"{path}: expected a mapping of names to texts")
     return data
+
+
+def shop_texts(settings: Settings) -> ReplyTexts:
+    """The shop's reply texts, with its business hours for any text that names {hours}."""
+    texts = ReplyTexts.from_file(settings.replies_file or DEFAULT_REPLIES)
+    return texts.with_standing(hours=service_hours(settings))

@@ -15,7 +15,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.app import Services, create_app, start_services
+from bot.app import create_app, start_services
+from bot.services import Services
 from core.messages import Incoming
 from core.settings import Settings
 from storage.models import Conversation, Identity

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Coroutine, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
@@ -28,11 +28,9 @@ from bot.channels.wechat_xml import (
 )
 from bot.outreach.outbox import WindowClosed
 from bot.pipeline.assistant import Assistant
+from bot.services import Services
 from core.messages import Incoming, Reply
 from storage.repositories import Repositories
-
-if TYPE_CHECKING:
-    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -317,7 +315,7 @@ class OfficialAccountChannel:
             log.exception("sending a late answer to %s failed", CHANNEL)
 
 
-def mp_channel(services: "Services") -> OfficialAccountChannel | None:
+def mp_channel(services: Services) -> OfficialAccountChannel | None:
     """The Official Account channel when its settings are there, else None."""
     settings = services.settings
     if not (settings.mp_token and settings.mp_appid):

@@ -22,7 +22,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from aiohttp import ClientError, web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -35,13 +34,11 @@ from bot.channels.window import ReplyWindow
 from bot.outreach.outbox import WindowClosed
 from bot.pipeline.assistant import Assistant
 from bot.pipeline.locks import KeyedLocks
+from bot.services import Services
 from core.clock import Clock
 from core.messages import Incoming
 from core.settings import Settings
 from storage.repositories import Repositories
-
-if TYPE_CHECKING:
-    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -359,7 +356,7 @@ def client_msgid(key: str, piece: int) -> str:
     return hashlib.blake2b(f"{key}#{piece}".encode(), digest_size=16).hexdigest()
 
 
-def wecom_kf_channel(services: "Services") -> WecomKfChannel | None:
+def wecom_kf_channel(services: Services) -> WecomKfChannel | None:
     """The channel when KEFU_WECOM_CORP_ID, _SECRET, _TOKEN and _AES_KEY are all set."""
     settings = services.settings
     required = (

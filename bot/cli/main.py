@@ -10,7 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.app import Services, create_app, prepare_database, start_services
+from bot.app import create_app, prepare_database, start_services
 from bot.channels.console import chat_in_terminal
 from bot.channels.user_ids import InvalidUserId
 from bot.cli.customer import add_customer_commands, customers_show
@@ -42,10 +42,11 @@ from bot.desk.tickets import (
     show_ticket,
     update_ticket,
 )
+from bot.services import Services
 from bot.web.access_log import RedactingAccessLogger
 from core.clock import Clock, SystemClock
 from core.settings import Settings
-from handlers.business_hours import shop_texts
+from knowledge.replies import shop_texts
 from storage.database import create_engine, migrate
 from storage.models import TICKET_KINDS, TICKET_STATUSES
 

@@ -2,7 +2,6 @@
 mounted under /console on the same server as the web chat."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -22,15 +21,13 @@ from bot.console.secret import console_secret
 from bot.console.services import SERVICES
 from bot.console.session import session_middleware
 from bot.console.templates import TEMPLATES, template_environment
+from bot.services import Services
 from knowledge.faq_categories import load_category_names
-
-if TYPE_CHECKING:  # bot.app imports this package
-    from bot.app import Services
 
 HERE = Path(__file__).parent
 
 
-def mount_console(app: web.Application, services: "Services") -> None:
+def mount_console(app: web.Application, services: Services) -> None:
     """Add the console under /console, with its own sign-in and session cookie."""
     settings = services.settings
     console = web.Application(

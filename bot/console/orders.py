@@ -28,8 +28,8 @@ from bot.outreach.order_updates import (
     record_delivery,
     record_shipment,
 )
-from bot.quiet_hours import is_quiet
 from core.patterns import fold
+from core.shop_time import is_quiet
 from storage.models import Order
 from storage.repositories import Repositories
 from storage.repositories.conversations import ConversationOwner

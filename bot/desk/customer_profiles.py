@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from bot.outreach.customer_groups import GROUP_NAMES, customer_group, spending_since
+from core.patterns import MAINLAND_DIGITS, phone_candidates
 from core.settings import Settings
 from storage.repositories import Repositories
 
@@ -16,12 +17,6 @@ RECENT_ORDERS = 5
 RECENT_TICKETS = 5
 # Ids are 32-bit in PostgreSQL: a longer number cannot be an id, and asking would fail.
 MAX_ID = 2**31 - 1
-# What people write between a phone number's digits: "138 0013 8000", "(021) 5555-1234".
-PHONE_SEPARATORS = str.maketrans("", "", " -().")
-# The mainland's country code as written after "+" or an international prefix ("00").
-COUNTRY_CODES = ("86", "0086")
-MAINLAND_DIGITS = 11
-MAX_PHONE_DIGITS = 32  # the phone column's size
 
 
 @dataclass(frozen=True)
@@ -183,20 +178,6 @@ async def find_customer(repos: Repositories, reference: str) -> int | None:
         if customer_id is not None:
             return customer_id
     return await _by_id(repos, text)
-
-
-def phone_candidates(text: str) -> list[str]:
-    """The stored forms a typed phone number may have (digits only), as typed first; none
-    when the text is not a phone number."""
-    digits = text.translate(PHONE_SEPARATORS).removeprefix("+")
-    if not (digits.isdecimal() and digits.isascii()) or len(digits) > MAX_PHONE_DIGITS:
-        return []
-    candidates = [digits]
-    for code in COUNTRY_CODES:
-        if digits.startswith(code) and len(digits) == len(code) + MAINLAND_DIGITS:
-            # "+86 138…": a mainland number the shop stores without the country code.
-            candidates.append(digits.removeprefix(code))
-    return candidates
 
 
 async def _by_id(repos: Repositories, text: str) -> int | None:

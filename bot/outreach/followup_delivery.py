@@ -25,9 +25,9 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.outreach.followups import VISITED_STATUSES
-from bot.quiet_hours import is_quiet, last_quiet_end, released_at
 from core.clock import Clock
 from core.settings import Settings
+from core.shop_time import is_quiet, last_quiet_end, released_at
 from storage.models import Conversation, FollowUp, Identity, Ticket
 from storage.repositories import Repositories
 from storage.repositories.followups import VISIT_KINDS

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
 from core.settings import Settings
-from handlers.business_hours import local_clock_time
+from core.shop_time import local_clock_time
 from knowledge import ReplyTexts
 from storage.models import Ticket
 from storage.repositories import Repositories

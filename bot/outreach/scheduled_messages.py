@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.desk.customer_profiles import phone_candidates
 from bot.outreach.followups import schedule_message
 from core.clock import Clock
+from core.patterns import phone_candidates
 from core.settings import Settings
 from storage.models import Identity
 from storage.repositories import Repositories

@@ -3,7 +3,6 @@
 from collections.abc import Sequence
 
 from core.messages import Reply
-from core.patterns import contains_any
 from handlers.aftersales import AfterSalesRule
 from handlers.complaints import ComplaintRule
 from handlers.context import Context
@@ -19,6 +18,7 @@ from handlers.survey import SurveyRule
 from handlers.ticket_replies import TicketReplyRule
 from handlers.ticket_status import TicketStatusRule
 from handlers.verification import Verification
+from handlers.words import contains_any
 from knowledge.normalize import clean
 
 CANCEL_WORDS = (

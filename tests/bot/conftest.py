@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.desk.staff_accounts import create_staff
 from bot.outreach.followup_delivery import ChannelReach, Dispatched, send_due_followups
+from bot.services import Services
 from storage.models import FollowUp, Identity, OutboxMessage
 from storage.repositories import Repositories
 from tests.conftest import Chat, FakeClock

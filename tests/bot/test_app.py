@@ -6,8 +6,9 @@ from dataclasses import replace
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Services, create_app, platform_channels, start_services
+from bot.app import create_app, platform_channels, start_services
 from bot.channels.wechat_crypto import sha1_signature
+from bot.services import Services
 from core.settings import Settings
 from tests.conftest import FakeClock
 

@@ -11,7 +11,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
-from bot.app import Services, create_app, start_services
+from bot.app import create_app, start_services
+from bot.services import Services
 from core.settings import Settings
 from tests.conftest import FakeClock
 

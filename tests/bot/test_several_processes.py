@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import Services, start_services
+from bot.app import start_services
+from bot.services import Services
 from core.messages import Incoming
 from core.settings import Settings
 from storage.models import Conversation, Identity, Message

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services
+from bot.services import Services
 from storage.models import Product
 from tests.conftest import FakeClock
 

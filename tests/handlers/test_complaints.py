@@ -6,9 +6,9 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.console.formatting import LABELS
 from bot.desk import reports
+from bot.services import Services
 from handlers import complaint_words
 from handlers.complaints import CATEGORY_NAMES
 from storage.models import Order, StaffNotification, Ticket, TicketEvent

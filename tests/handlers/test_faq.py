@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services
+from bot.services import Services
 from core.messages import Incoming
 from storage.models import Conversation, UnansweredQuestion
 from tests.conftest import Chat

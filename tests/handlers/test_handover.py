@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.console.formatting import LABELS
+from bot.services import Services
 from core.settings import Settings
-from handlers.business_hours import is_open, next_opening
+from core.shop_time import is_open, next_opening
 from handlers.handover import REASON_NAMES
 from storage.models import HANDOVER_REASONS, Handover, StaffNotification, Ticket
 from storage.repositories import Repositories

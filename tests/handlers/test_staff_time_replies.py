@@ -8,11 +8,10 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.desk import handover
+from bot.services import Services
 from core.settings import Settings
-from handlers.business_hours import shop_texts
-from knowledge.replies import DEFAULT_REPLIES
+from knowledge.replies import DEFAULT_REPLIES, shop_texts
 from storage.models import OutboxMessage, Ticket
 from tests.conftest import Chat, FakeClock
 

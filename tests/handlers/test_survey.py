@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.desk.tickets import show_ticket, update_ticket
 from bot.outreach.followup_delivery import send_due_followups
+from bot.services import Services
 from handlers.survey import MAX_COMMENT_CHARS
 from handlers.ticketing import add_ticket
 from knowledge import ReplyTexts

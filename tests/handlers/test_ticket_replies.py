@@ -6,10 +6,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.cli.main import main
 from bot.desk.tickets import show_ticket
 from bot.outreach.outbox import deliver_outbox
+from bot.services import Services
 from core.messages import Incoming
 from core.settings import Settings
 from storage.models import StaffNotification, Ticket

@@ -3,13 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import Services
-from core.patterns import (
-    asks_ticket_progress,
-    order_references,
-    ticket_numbers,
-    without_references,
-)
+from bot.services import Services
+from core.patterns import order_references, ticket_numbers, without_references
+from handlers.words import asks_ticket_progress
 from storage.models import TICKET_KINDS, Ticket
 from storage.repositories import Repositories
 from tests.bot.desk.test_tickets import TEXTS, new_ticket, update

@@ -11,7 +11,7 @@ from decimal import Decimal
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from bot.app import Services
+from bot.services import Services
 from core.messages import Incoming
 from storage.models import Customer, Identity, Order, StaffNotification
 from tests.conftest import START, FakeClock

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import Services
+from bot.services import Services
 from storage.demo import demo_orders
 from storage.models import Order
 from storage.order_records import (

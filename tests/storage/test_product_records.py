@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import Services
+from bot.services import Services
 from storage.demo import demo_catalogue, demo_orders
 from storage.product_records import ProductRecord, parse_product_line, product_from_row
 from storage.repositories import Repositories

@@ -7,8 +7,8 @@ only when the channel is switched on: `wechaty_channel` is all the rest of kefu 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.app import Services
     from bot.channels.wechaty.channel import WechatyChannel
+    from bot.services import Services
 
 __all__ = ["wechaty_channel"]
 

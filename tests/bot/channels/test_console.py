@@ -2,8 +2,8 @@
 
 from collections.abc import Awaitable, Callable
 
-from bot.app import Services
 from bot.channels.console import chat_in_terminal
+from bot.services import Services
 
 
 def scripted(lines: list[str]) -> Callable[[str], Awaitable[str]]:

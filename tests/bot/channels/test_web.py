@@ -11,7 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from bot.app import Services
+from bot.services import Services
 from storage.models import Message
 from storage.repositories import Repositories
 from tests.conftest import START, FakeClock

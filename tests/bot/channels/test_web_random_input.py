@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot.app import Services
+from bot.services import Services
 from storage.models import Message
 
 # Any JSON value: what a broken or hostile client may send.

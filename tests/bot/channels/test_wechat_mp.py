@@ -14,7 +14,6 @@ from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.channels.wechat_crypto import WechatCrypto, sha1_signature
 from bot.channels.wechat_mp import PATH, OfficialAccountChannel, mp_channel
 from bot.channels.wechat_mp_api import CustomerServiceApi
@@ -22,6 +21,7 @@ from bot.channels.wechat_xml import MAX_BODY_BYTES, parse_fields, to_xml
 from bot.outreach.outbox import INTERRUPTED, LEASE, WindowClosed, deliver_outbox
 from bot.pipeline.assistant import Assistant
 from bot.pipeline.router import Router
+from bot.services import Services
 from core.messages import Reply
 from handlers.context import Context
 from storage.models import Identity, Message, OutboxMessage, SignedRequest

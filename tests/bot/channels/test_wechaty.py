@@ -10,10 +10,11 @@ import pytest
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
-from bot.app import Services, create_app, start_services
+from bot.app import create_app, start_services
 from bot.channels.wechaty import wechaty_channel
 from bot.channels.wechaty.channel import WechatyChannel
 from bot.outreach.outbox import deliver_outbox
+from bot.services import Services
 from core.settings import Settings
 from storage.models import Message, OutboxMessage
 from storage.repositories import Repositories

@@ -11,12 +11,12 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Services
 from bot.channels.wechat_crypto import WechatCrypto
 from bot.channels.wechat_xml import to_xml
 from bot.channels.wecom_api import WecomApiError
 from bot.channels.wecom_kf import CHANNEL, PATH, WecomKfChannel, wecom_kf_channel
 from bot.outreach.outbox import INTERRUPTED, LEASE, WindowClosed, deliver_outbox
+from bot.services import Services
 from core.settings import Settings
 from storage.repositories import Repositories
 from tests.bot.channels.fake_wecom_api import (

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Services, start_services
+from bot.app import start_services
 from bot.cli.customer import add_customer_commands, customers_show
 from bot.cli.main import main
+from bot.services import Services
 from core.settings import Settings
 from tests.bot.conftest import FollowUpDesk
 from tests.conftest import Chat, FakeClock

@@ -5,9 +5,9 @@ import argparse
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.cli.remind import add_remind_command, remind
 from bot.outreach.followup_delivery import send_due_followups
+from bot.services import Services
 from core.settings import Settings
 from storage.models import AuditEntry, OutboxMessage
 from tests.conftest import Chat, FakeClock

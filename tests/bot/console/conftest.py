@@ -9,8 +9,8 @@ import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
-from bot.app import Services
 from bot.desk.staff_accounts import create_staff
+from bot.services import Services
 from storage.models import Staff
 from tests.conftest import Chat
 

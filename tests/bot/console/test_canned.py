@@ -5,7 +5,8 @@ from dataclasses import replace
 
 from aiohttp.test_utils import TestClient
 
-from bot.app import Services, start_services
+from bot.app import start_services
+from bot.services import Services
 from core.settings import Settings
 from knowledge.canned_examples import load_canned_examples
 from storage.repositories import Repositories

@@ -5,9 +5,9 @@ import re
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.app import Services
 from bot.desk.staff_accounts import create_staff
 from bot.outreach.outbox import MAX_ATTEMPTS, deliver_outbox
+from bot.services import Services
 from core.messages import Incoming
 from storage.models import Conversation
 from storage.repositories import Repositories

@@ -3,7 +3,7 @@ customer, nothing about any customer for a chat that is not, and only to signed-
 
 from aiohttp.test_utils import TestClient
 
-from bot.app import Services
+from bot.services import Services
 from tests.bot.conftest import FollowUpDesk
 from tests.bot.console.conftest import Console
 from tests.conftest import Chat, FakeClock

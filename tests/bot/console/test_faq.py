@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from aiohttp import ClientResponse
 
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.console.unanswered import GROUPS_SHOWN
 from bot.desk.faq_admin import QUESTION_LIMIT, find_entries, get_entry
 from bot.desk.unanswered_questions import UNANSWERED_ROWS, unanswered_groups
+from bot.services import Services
 from storage.repositories import Repositories
 from tests.bot.console.conftest import Console
 from tests.conftest import Chat, FakeClock, random_chinese

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.cli.ticket_printing import print_ticket
 from bot.desk.service_report import Ratio, service_report
 from bot.desk.tickets import show_ticket
+from bot.services import Services
 from storage.models import Identity, Ticket
 from tests.bot.console.conftest import Console, taken_over
 from tests.conftest import Chat, FakeClock

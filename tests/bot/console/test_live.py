@@ -9,9 +9,10 @@ import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
-from bot.app import Services, start_services
+from bot.app import start_services
 from bot.console import live
 from bot.outreach.outbox import deliver_outbox
+from bot.services import Services
 from core.messages import Incoming
 from core.settings import Settings
 from storage.repositories import Repositories

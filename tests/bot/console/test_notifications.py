@@ -4,8 +4,8 @@ import re
 
 from aiohttp.test_utils import TestClient
 
-from bot.app import Services
 from bot.outreach.reminders import remind_deadlines
+from bot.services import Services
 from storage.models import Staff
 from tests.bot.console.conftest import Console, OpenConsole
 from tests.bot.console.test_tickets import complain

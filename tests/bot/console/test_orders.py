@@ -3,8 +3,8 @@
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.outreach.followup_delivery import send_due_followups
+from bot.services import Services
 from storage.models import Identity, Order, OutboxMessage
 from storage.repositories import Repositories
 from tests.bot.console.conftest import Console

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.app import Services
 from bot.cli.main import _first_admin_for_the_demo
 from bot.desk.demo_admin import DEMO_ADMIN, PASSWORD_FILE
 from bot.desk.staff_accounts import log_in
+from bot.services import Services
 from tests.bot.console.conftest import CSRF_INPUT, Console, sign_in
 
 NEW_PASSWORD = "teapot on the windowsill 3"

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from bot.app import Services
 from bot.console.charts import Bar, column_chart, row_chart
+from bot.services import Services
 from tests.bot.console.conftest import Console
 from tests.bot.desk.test_satisfaction_report import seed_visits
 from tests.bot.desk.test_service_report import HOUR, add_ticket, seed_week

@@ -1,7 +1,7 @@
 """No customer waits on an agent who is gone: admins hand chats back, and an agent's chats
 return to the queue when they sign out or their account is deactivated."""
 
-from bot.app import Services
+from bot.services import Services
 from storage.models import Staff
 from tests.bot.console.conftest import Console, OpenConsole, taken_over
 from tests.conftest import Chat

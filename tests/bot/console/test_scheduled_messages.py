@@ -5,8 +5,8 @@ import re
 
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.outreach.followup_delivery import send_due_followups
+from bot.services import Services
 from storage.models import AuditEntry, FollowUp, OutboxMessage
 from storage.repositories import Repositories
 from tests.bot.console.conftest import Console

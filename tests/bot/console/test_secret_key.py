@@ -13,9 +13,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from cryptography.fernet import Fernet
 
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.cli.main import main
 from bot.console.secret import KEY_FILE, console_secret
+from bot.services import Services
 from core.settings import Settings
 from storage.models import Staff
 from tests.bot.console.conftest import sign_in

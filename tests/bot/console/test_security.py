@@ -6,7 +6,8 @@ import re
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.app import Services, create_app
+from bot.app import create_app
+from bot.services import Services
 from tests.bot.console.conftest import Console
 from tests.conftest import Chat
 

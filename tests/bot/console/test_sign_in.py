@@ -6,9 +6,10 @@ from dataclasses import replace
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Services, create_app, start_services
+from bot.app import create_app, start_services
 from bot.desk import staff_accounts
 from bot.desk.staff_accounts import log_in
+from bot.services import Services
 from core.settings import Settings
 from storage.models import Staff
 from tests.bot.console.conftest import PASSWORD, Console, sign_in

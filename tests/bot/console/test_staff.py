@@ -6,8 +6,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.desk.staff_accounts import log_in
+from bot.services import Services
 from storage.models import AuditEntry, Staff
 from storage.repositories import Repositories
 from tests.bot.console.conftest import PASSWORD, Console, sign_in

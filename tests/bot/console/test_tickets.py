@@ -6,9 +6,9 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.channels.web import WebChannel
 from bot.outreach.outbox import deliver_outbox
+from bot.services import Services
 from core.ticket_numbers import PREFIXES
 from handlers.ticketing import deadlines
 from storage.models import AuditEntry, OutboxMessage, Staff, Ticket, TicketEvent

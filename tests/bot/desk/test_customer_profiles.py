@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from bot.app import Services
 from bot.desk.customer_profiles import CustomerProfile, customer_profile, find_customer
 from bot.outreach.customer_groups import customer_group
+from bot.services import Services
 from core.settings import Settings
 from storage.models import Customer
 from storage.order_records import ItemRecord, OrderRecord

@@ -5,7 +5,6 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.desk.faq_admin import (
     FaqDraft,
     FaqInvalid,
@@ -20,6 +19,7 @@ from bot.desk.faq_admin import (
     get_entry,
 )
 from bot.desk.unanswered_questions import unanswered_groups
+from bot.services import Services
 from core.settings import Settings
 from knowledge import FaqItem, FaqMatch
 from storage.models import AuditEntry

@@ -5,9 +5,9 @@ import re
 
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.desk import handover
 from bot.outreach.outbox import deliver_outbox
+from bot.services import Services
 from handlers.ticketing import add_ticket
 from storage.models import Handover, Message, OutboxMessage, StaffNotification, Ticket
 from storage.repositories import Repositories

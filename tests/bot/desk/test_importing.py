@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import Services, start_services
+from bot.app import start_services
 from bot.cli.main import main
 from bot.desk.importing import ImportReport, NewsSettings, import_orders
+from bot.services import Services
 from core.messages import Incoming
 from core.settings import Settings
 from storage.database import create_engine, create_session_factory

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Services, start_services
+from bot.app import start_services
 from bot.cli.main import main
 from bot.desk.reports import complaint_report, summarise
+from bot.services import Services
 from core.settings import Settings
 from storage.models import Ticket
 from storage.repositories import Repositories

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Services, start_services
+from bot.app import start_services
 from bot.cli.main import main
 from bot.desk.satisfaction_report import VisitFigures, satisfaction_report
 from bot.desk.staff_accounts import create_staff
 from bot.outreach.followup_delivery import ChannelReach, send_due_followups
+from bot.services import Services
 from core.settings import Settings
 from storage.models import TICKET_KINDS, FollowUp, Ticket
 from storage.repositories import Repositories

@@ -3,8 +3,8 @@
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.app import Services
 from bot.desk.service_report import DayCount, Ratio, day_starts, service_report
+from bot.services import Services
 from storage.models import Conversation, Ticket
 from storage.repositories import Repositories
 from tests.conftest import Chat, FakeClock

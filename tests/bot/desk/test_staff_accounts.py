@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from bot.app import Services
 from bot.desk.staff_accounts import create_staff, log_in
+from bot.services import Services
 from storage.repositories import Repositories
 
 PASSWORD = "the right one"

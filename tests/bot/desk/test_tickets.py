@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.app import Services, start_services
+from bot.app import start_services
 from bot.channels.web import WebChannel
 from bot.cli.main import main
 from bot.cli.ticket_printing import print_ticket
@@ -24,6 +24,7 @@ from bot.desk.tickets import (
     update_ticket,
 )
 from bot.outreach.outbox import deliver_outbox
+from bot.services import Services
 from core.settings import Settings
 from handlers.ticketing import PREFIXES, deadlines
 from knowledge import ReplyTexts

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from rapidfuzz import fuzz
 
-from bot.app import Services
 from bot.desk import unanswered_questions
 from bot.desk.unanswered_questions import (
     GROUPED_CHARS,
@@ -19,6 +18,7 @@ from bot.desk.unanswered_questions import (
     group_questions,
     unanswered_groups,
 )
+from bot.services import Services
 from tests.conftest import Chat, FakeClock, random_chinese
 
 T0 = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)

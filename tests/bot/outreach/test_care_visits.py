@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import Services
 from bot.channels.window import ReplyWindow
 from bot.desk.handover import take_over
 from bot.desk.satisfaction_report import satisfaction_report
 from bot.outreach.care_visits import schedule_care_visits
 from bot.outreach.followup_delivery import ChannelReach
 from bot.outreach.scheduler import run_followup_jobs
+from bot.services import Services
 from core.settings import Settings
 from handlers.ticketing import add_ticket
 from knowledge import ReplyTexts

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.app import Services
 from bot.channels.window import ReplyWindow
 from bot.desk.handover import hand_back, take_over
 from bot.desk.tickets import update_ticket
 from bot.outreach.followup_delivery import Dispatched, send_due_followups
+from bot.services import Services
 from core.settings import Settings
 from handlers.ticketing import add_ticket
 from storage.database import create_engine, create_session_factory

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.cli.main import main
 from bot.desk.importing import ImportReport, NewsSettings, import_orders
 from bot.desk.tickets import update_ticket
+from bot.services import Services
 from handlers.ticketing import add_ticket
 from storage.models import FollowUp
 from storage.repositories import Repositories

@@ -3,7 +3,6 @@
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.outreach.followup_delivery import Dispatched, send_due_followups
 from bot.outreach.order_updates import (
     OrderNotFound,
@@ -12,6 +11,7 @@ from bot.outreach.order_updates import (
     record_delivery,
     record_shipment,
 )
+from bot.services import Services
 from storage.models import AuditEntry, FollowUp, Identity, Order, OutboxMessage
 from storage.repositories import Repositories
 from tests.conftest import Chat, FakeClock

@@ -8,8 +8,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.app import OUTBOX_TASK, Services, create_app
+from bot.app import OUTBOX_TASK, create_app
 from bot.outreach.outbox import INTERRUPTED, LEASE, MAX_ATTEMPTS, WindowClosed, deliver_outbox
+from bot.services import Services
 from storage.database import create_engine, create_session_factory
 from storage.models import Message, OutboxMessage
 from storage.repositories import Repositories

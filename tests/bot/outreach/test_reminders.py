@@ -5,9 +5,9 @@ once, and a customer merely asked a question is not."""
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.app import Services
 from bot.desk.tickets import approve_return, update_ticket
 from bot.outreach.reminders import remind_deadlines, schedule_return_reminders
+from bot.services import Services
 from core.settings import Settings
 from handlers.ticketing import add_ticket
 from storage.models import StaffNotification, Ticket

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services
 from bot.outreach.followup_delivery import send_due_followups
 from bot.outreach.scheduled_messages import (
     ScheduledMessage,
@@ -15,6 +14,7 @@ from bot.outreach.scheduled_messages import (
     parse_time,
     schedule_customer_message,
 )
+from bot.services import Services
 from storage.models import FollowUp, OutboxMessage
 from storage.repositories import Repositories
 from tests.conftest import Chat, FakeClock

@@ -11,8 +11,9 @@ from pathlib import Path
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
-from bot.app import Services, create_app, start_services
+from bot.app import create_app, start_services
 from bot.outreach.scheduler import run_followup_jobs
+from bot.services import Services
 from core.settings import Settings
 from storage.models import FollowUp, OutboxMessage
 from storage.repositories import Repositories

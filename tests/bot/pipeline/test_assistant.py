@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import Services
 from bot.desk.unanswered_questions import unanswered_groups
+from bot.services import Services
 from knowledge import pinyin
 from knowledge.normalize import MATCHED_CHARS
 from storage.models import Message

@@ -3,9 +3,9 @@
 from datetime import timedelta
 from pathlib import Path
 
-from bot.app import Services
 from bot.desk.faq_admin import FaqDraft, add_entry, add_phrasing, delete_entry, edit_entry
 from bot.desk.importing import import_faq
+from bot.services import Services
 from tests.conftest import Chat, FakeClock
 
 

@@ -8,8 +8,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from yarl import URL
 
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.channels.wechat_crypto import sha1_signature
+from bot.services import Services
 from bot.web.access_log import RedactingAccessLogger, redacted
 
 CHAT_ID = "0f6b1c2d3e4f5a6b7c8d9e0f1a2b3c4d"
