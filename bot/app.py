@@ -27,6 +27,7 @@ from bot.pipeline.router import default_router
 from bot.services import Services
 from bot.web.page_headers import protect_pages
 from core.clock import Clock, SystemClock
+from core.enums import ChannelName
 from core.settings import Settings
 from knowledge.canned_examples import load_canned_examples
 from knowledge.loaders import DEFAULT_FAQ
@@ -163,9 +164,9 @@ class PlatformChannel(ChannelSender, ChannelReach, Protocol):
 def platform_channels(services: Services) -> dict[str, PlatformChannel]:
     """The messaging platforms configured in the settings, by channel name."""
     found: dict[str, PlatformChannel | None] = {
-        "wechat_mp": mp_channel(services),
-        "wecom_kf": wecom_kf_channel(services),
-        "wechaty": wechaty_channel(services),
+        ChannelName.WECHAT_MP: mp_channel(services),
+        ChannelName.WECOM_KF: wecom_kf_channel(services),
+        ChannelName.WECHATY: wechaty_channel(services),
     }
     return {name: channel for name, channel in found.items() if channel is not None}
 
@@ -186,8 +187,8 @@ def recurring_jobs(
         # The terminal chat stores what it is sent, as the web chat does, so the web chat's
         # sender serves both: the messages are in the conversation for whoever reads it next.
         senders: dict[str, ChannelSender] = {
-            "web": web_channel,
-            "console": web_channel,
+            ChannelName.WEB: web_channel,
+            ChannelName.CONSOLE: web_channel,
             **platforms,
         }
         reported: set[str] = set()  # channels without a sender, logged once per process
