@@ -1,13 +1,12 @@
 """Wiring: settings in, a running assistant and web application out. The one place that
 knows every part."""
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
-from typing import Any, Protocol
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Protocol
 
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.web import WebChannel
@@ -15,11 +14,12 @@ from bot.channels.wechat_mp import mp_channel
 from bot.channels.wechaty import wechaty_channel
 from bot.channels.wecom_kf import wecom_kf_channel
 from bot.console import mount_console
-from bot.desk.handover import run_handover_jobs_forever
+from bot.desk.handover import run_handover_jobs
 from bot.desk.importing import import_faq
 from bot.outreach.followup_delivery import ChannelReach
-from bot.outreach.outbox import ChannelSender, deliver_outbox_forever
-from bot.outreach.scheduler import running_scheduler
+from bot.outreach.jobs import Job, running_jobs
+from bot.outreach.outbox import ChannelSender, deliver_outbox
+from bot.outreach.scheduler import run_followup_jobs
 from bot.pipeline.assistant import Assistant
 from bot.pipeline.faq_source import FaqSource
 from bot.pipeline.product_source import ProductSource
@@ -27,6 +27,7 @@ from bot.pipeline.router import default_router
 from bot.services import Services
 from bot.web.page_headers import protect_pages
 from core.clock import Clock, SystemClock
+from core.enums import ChannelName
 from core.settings import Settings
 from knowledge.canned_examples import load_canned_examples
 from knowledge.loaders import DEFAULT_FAQ
@@ -37,10 +38,12 @@ from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
 
-# The running outbox delivery task, when the application delivers the outbox.
-OUTBOX_TASK = web.AppKey("outbox_task", asyncio.Task)
-# The running handover jobs (assigning queued chats, handing idle ones back).
-HANDOVER_TASK = web.AppKey("handover_task", asyncio.Task)
+# The scheduler running the application's recurring jobs, when it has any.
+SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
+# The names of the recurring jobs, as the scheduler knows them.
+OUTBOX_JOB = "outbox"
+HANDOVER_JOB = "handover"
+FOLLOWUPS_JOB = "followups"
 
 
 async def prepare_database(
@@ -139,39 +142,16 @@ def create_app(
     for channel in platforms.values():
         channel.mount(app)
     mount_console(app, services)
-    if deliver_outbox_every is not None:
-        # The terminal chat stores what it is sent, as the web chat does, so one sender serves
-        # both: the messages are in the conversation for whoever reads it next.
-        senders: dict[str, ChannelSender] = {
-            "web": web_channel,
-            "console": web_channel,
-            **platforms,
-        }
-        every = deliver_outbox_every
-        app.cleanup_ctx.append(
-            _in_background(
-                OUTBOX_TASK,
-                "outbox delivery",
-                lambda: deliver_outbox_forever(services.sessions, senders, services.clock, every),
-            )
-        )
-    if handover_jobs_every is not None:
-        jobs_every = handover_jobs_every
-        app.cleanup_ctx.append(
-            _in_background(
-                HANDOVER_TASK,
-                "handover jobs",
-                lambda: run_handover_jobs_forever(
-                    services.sessions,
-                    services.clock,
-                    services.settings,
-                    services.assistant.texts,
-                    jobs_every,
-                ),
-            )
-        )
-    if followups_every is not None:
-        app.cleanup_ctx.append(_scheduler(services, followups_every, platforms))
+    jobs = recurring_jobs(
+        services,
+        web_channel,
+        platforms,
+        deliver_outbox_every=deliver_outbox_every,
+        handover_jobs_every=handover_jobs_every,
+        followups_every=followups_every,
+    )
+    if jobs:
+        app.cleanup_ctx.append(_running(jobs))
     return app
 
 
@@ -184,45 +164,76 @@ class PlatformChannel(ChannelSender, ChannelReach, Protocol):
 def platform_channels(services: Services) -> dict[str, PlatformChannel]:
     """The messaging platforms configured in the settings, by channel name."""
     found: dict[str, PlatformChannel | None] = {
-        "wechat_mp": mp_channel(services),
-        "wecom_kf": wecom_kf_channel(services),
-        "wechaty": wechaty_channel(services),
+        ChannelName.WECHAT_MP: mp_channel(services),
+        ChannelName.WECOM_KF: wecom_kf_channel(services),
+        ChannelName.WECHATY: wechaty_channel(services),
     }
     return {name: channel for name, channel in found.items() if channel is not None}
 
 
-def _scheduler(
-    services: Services, every: float, reach: Mapping[str, ChannelReach]
-) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def run(_app: web.Application) -> AsyncIterator[None]:
+def recurring_jobs(
+    services: Services,
+    web_channel: WebChannel,
+    platforms: Mapping[str, PlatformChannel],
+    *,
+    deliver_outbox_every: float | None,
+    handover_jobs_every: float | None,
+    followups_every: float | None,
+) -> list[Job]:
+    """The job registry: every recurring job the application runs, each one asked for by its
+    interval (seconds)."""
+    jobs: list[Job] = []
+    if deliver_outbox_every is not None:
+        # The terminal chat stores what it is sent, as the web chat does, so the web chat's
+        # sender serves both: the messages are in the conversation for whoever reads it next.
+        senders: dict[str, ChannelSender] = {
+            ChannelName.WEB: web_channel,
+            ChannelName.CONSOLE: web_channel,
+            **platforms,
+        }
+        reported: set[str] = set()  # channels without a sender, logged once per process
+        jobs.append(
+            Job(
+                OUTBOX_JOB,
+                deliver_outbox_every,
+                lambda: deliver_outbox(
+                    services.sessions, senders, services.clock, reported_channels=reported
+                ),
+            )
+        )
+    texts = services.assistant.texts
+    if handover_jobs_every is not None:
+        jobs.append(
+            Job(
+                HANDOVER_JOB,
+                handover_jobs_every,
+                lambda: run_handover_jobs(
+                    services.sessions, services.clock, services.settings, texts
+                ),
+            )
+        )
+    if followups_every is not None:
         # Platforms that may message customers only for a while after they wrote (the
         # Official Account, WeCom) say so; the web chat has no such window.
-        async with running_scheduler(
-            services.sessions,
-            services.clock,
-            services.settings,
-            services.assistant.texts,
-            reach,
-            every,
-        ):
-            yield
+        reach: Mapping[str, ChannelReach] = platforms
+        jobs.append(
+            Job(
+                FOLLOWUPS_JOB,
+                followups_every,
+                lambda: run_followup_jobs(
+                    services.sessions, services.clock, services.settings, texts, reach
+                ),
+            )
+        )
+    return jobs
 
-    return run
 
-
-def _in_background(
-    key: web.AppKey[asyncio.Task],
-    name: str,
-    job: Callable[[], Coroutine[Any, Any, None]],
-) -> Callable[[web.Application], AsyncIterator[None]]:
-    """A cleanup context running `job()` for as long as the application runs."""
+def _running(jobs: list[Job]) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A cleanup context running `jobs` on one scheduler for as long as the application runs."""
 
     async def run(app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(job(), name=name)
-        app[key] = task
-        yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        async with running_jobs(jobs) as scheduler:
+            app[SCHEDULER] = scheduler
+            yield
 
     return run

@@ -11,7 +11,7 @@ class ChannelName(StrEnum):
     """The transports a customer may write on."""
 
     WEB = "web"
-    TERMINAL = "terminal"
+    CONSOLE = "console"  # the terminal chat (python -m bot chat)
     WECHATY = "wechaty"
     WECHAT_MP = "wechat_mp"
     WECOM_KF = "wecom_kf"
@@ -98,6 +98,12 @@ class FollowUpKind(StrEnum):
     CARE = "care"  # a care visit to a customer not heard from in a while; no rating
     RETURN_REMINDER = "return_reminder"
     MESSAGE = "message"  # a message staff scheduled
+
+
+# The kinds that are visits for the rules of sending: one a week per customer, none during a
+# complaint or while a person talks with the customer. A care visit (定期回访) asks for no
+# rating: it is no satisfaction visit to answer, report or expire, but a visit all the same.
+VISIT_KINDS = (FollowUpKind.VISIT, FollowUpKind.CARE)
 
 
 class FollowUpStatus(StrEnum):

@@ -35,7 +35,7 @@ class SentMessage:
 
     id: int
     text: str
-    sender: str  # "bot" | "staff"
+    sender: str  # a Sender: bot or staff
     time: datetime
 
 

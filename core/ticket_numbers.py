@@ -1,14 +1,21 @@
 """What a ticket number looks like: the one place that knows it.
 
 handlers.ticketing makes numbers from these prefixes and core.patterns recognises them in
-customers' text with `TICKET_NUMBER`. A leaf module (no project imports), so both may import it.
+customers' text with `TICKET_NUMBER`. It imports only core.enums, so both may import it.
 """
 
 import re
 
+from core.enums import TicketKind
+
 # A ticket's number starts with its kind's prefix, then the shop's date and a count:
 # "AS20261129-0007".
-PREFIXES = {"after_sales": "AS", "complaint": "CP", "callback": "CB", "followup": "FU"}
+PREFIXES = {
+    TicketKind.AFTER_SALES: "AS",
+    TicketKind.COMPLAINT: "CP",
+    TicketKind.CALLBACK: "CB",
+    TicketKind.FOLLOWUP: "FU",
+}
 
 # A ticket number as customers type it: the prefix, the date, any kind of dash and the count,
 # in any case (fold full-width characters to ASCII first). The dash is required: without it

@@ -4,6 +4,7 @@ now."""
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from core.enums import OrderStatus
 from storage.order_records import EventRecord, ItemRecord, OrderRecord, ShipmentRecord
 from storage.product_records import ProductRecord
 
@@ -13,7 +14,7 @@ _ORDERS = (
         "KF20261120001",
         "张三",
         "13800138000",
-        "shipped",
+        OrderStatus.SHIPPED,
         3,
         (("MASK-01", "玻尿酸补水面膜", 2, "59.00"),),
         "顺丰速运",
@@ -23,7 +24,7 @@ _ORDERS = (
         "KF20261115002",
         "张三",
         "13800138000",
-        "delivered",
+        OrderStatus.DELIVERED,
         9,
         (("SERUM-30", "烟酰胺精华液30ml", 1, "168.00"), ("CREAM-50", "修护面霜50g", 1, "129.00")),
         "中通快递",
@@ -33,7 +34,7 @@ _ORDERS = (
         "KF20261125003",
         "李四",
         "13912345678",
-        "paid",
+        OrderStatus.PAID,
         1,
         (("TONER-200", "氨基酸爽肤水200ml", 1, "89.00"),),
         None,
@@ -43,7 +44,7 @@ _ORDERS = (
         "KF20261126004",
         "王五",
         "13700001111",
-        "pending_payment",
+        OrderStatus.PENDING_PAYMENT,
         0,
         (("SUN-50", "清透防晒乳50ml", 2, "99.00"),),
         None,
@@ -53,7 +54,7 @@ _ORDERS = (
         "KF20261101005",
         "李四",
         "13912345678",
-        "refunded",
+        OrderStatus.REFUNDED,
         25,
         (("LIP-01", "滋润唇膏", 1, "39.00"),),
         None,
@@ -279,7 +280,7 @@ def demo_orders(now: datetime) -> list[OrderRecord]:
 def _order(row: tuple, now: datetime) -> OrderRecord:  # type: ignore[type-arg]
     order_no, name, phone, status, days_ago, items, carrier, tracking_no = row
     created = now - timedelta(days=days_ago, hours=2)
-    paid = None if status == "pending_payment" else created + timedelta(minutes=1)
+    paid = None if status == OrderStatus.PENDING_PAYMENT else created + timedelta(minutes=1)
     shipment = None
     delivered = None
     if carrier:
@@ -289,7 +290,7 @@ def _order(row: tuple, now: datetime) -> OrderRecord:  # type: ignore[type-arg]
             EventRecord(shipped + timedelta(hours=20), "广州", "快件已发往上海转运中心"),
             EventRecord(shipped + timedelta(hours=40), "上海", "快件到达上海转运中心"),
         ]
-        if status == "delivered":
+        if status == OrderStatus.DELIVERED:
             delivered = shipped + timedelta(days=2, hours=3)
             events.append(EventRecord(delivered, "上海", "快件已签收，签收人：本人"))
         shipment = ShipmentRecord(carrier, tracking_no, shipped, tuple(events))

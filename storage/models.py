@@ -20,9 +20,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from core.enums import (
+    ConversationMode,
+    FollowUpStatus,
+    HandoverReason,
+    HandoverStatus,
+    OutboxStatus,
+    Sender,
+    StaffRole,
+    TicketKind,
+    TicketStatus,
+)
 from storage.types import UTCDateTime
 
-ORDER_STATUSES = ("pending_payment", "paid", "shipped", "delivered", "cancelled", "refunded")
+# The values of the enums as plain strings, for modules outside storage that still import
+# them; they are to go once those use the enums (core.enums) themselves.
+TICKET_KINDS = tuple(kind.value for kind in TicketKind)
+TICKET_STATUSES = tuple(status.value for status in TicketStatus)
+STAFF_ROLES = tuple(role.value for role in StaffRole)
+HANDOVER_REASONS = tuple(reason.value for reason in HandoverReason)
 
 
 class Base(DeclarativeBase):
@@ -115,7 +131,7 @@ class Order(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_no: Mapped[str] = mapped_column(String(64), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    status: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32))  # an OrderStatus
     total: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -172,7 +188,7 @@ class Conversation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"), unique=True)
-    mode: Mapped[str] = mapped_column(String(16), default="bot", index=True)
+    mode: Mapped[str] = mapped_column(String(16), default=ConversationMode.BOT, index=True)
     dialog: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     memory: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -194,8 +210,8 @@ class Message(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
     identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"))
-    direction: Mapped[str] = mapped_column(String(3))  # "in" | "out"
-    sender: Mapped[str] = mapped_column(String(16))  # "customer" | "bot" | "staff"
+    direction: Mapped[str] = mapped_column(String(3))  # a Direction
+    sender: Mapped[str] = mapped_column(String(16))  # a Sender
     text: Mapped[str] = mapped_column(Text)
     media: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     external_id: Mapped[str | None] = mapped_column(String(128))
@@ -253,10 +269,6 @@ class Product(Base):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-TICKET_KINDS = ("after_sales", "complaint", "callback", "followup")
-TICKET_STATUSES = ("open", "in_progress", "waiting_customer", "resolved", "closed", "rejected")
-
-
 class Ticket(Base):
     """An after-sales request or a complaint (later also callbacks and survey follow-ups)."""
 
@@ -268,8 +280,8 @@ class Ticket(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    kind: Mapped[str] = mapped_column(String(16))  # a TicketKind
+    status: Mapped[str] = mapped_column(String(20), default=TicketStatus.OPEN)
     identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"), index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
@@ -301,12 +313,12 @@ class TicketEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     time: Mapped[datetime] = mapped_column(UTCDateTime())
-    kind: Mapped[str] = mapped_column(String(16))  # created|status|note|approved
+    kind: Mapped[str] = mapped_column(String(16))  # a TicketEventKind
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
     public: Mapped[bool] = mapped_column(Boolean, default=False)  # meant for the customer
-    author: Mapped[str] = mapped_column(String(64), default="bot")
+    author: Mapped[str] = mapped_column(String(64), default=Sender.BOT)
 
 
 class OutboxMessage(Base):
@@ -319,10 +331,8 @@ class OutboxMessage(Base):
     identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"), index=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
     text: Mapped[str] = mapped_column(Text)
-    sender: Mapped[str] = mapped_column(String(16), default="bot")  # bot|staff
-    status: Mapped[str] = mapped_column(
-        String(10), default="pending"
-    )  # pending|sending|sent|failed
+    sender: Mapped[str] = mapped_column(String(16), default=Sender.BOT)  # bot|staff
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_error: Mapped[str] = mapped_column(Text, default="")
@@ -330,17 +340,6 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # who wrote it
-
-
-FOLLOWUP_KINDS = ("shipping_notice", "visit", "care", "return_reminder", "message")
-FOLLOWUP_STATUSES = (
-    "scheduled",  # waiting for its time
-    "sent",  # in the outbox; a visit waits for the customer's rating
-    "answered",  # a visit the customer rated
-    "expired",  # a visit nobody answered in time
-    "skipped",  # not sent on purpose (`note` says why: weekly limit, open complaint …)
-    "undeliverable",  # the channel may not message the customer now
-)
 
 
 class FollowUp(Base):
@@ -359,9 +358,9 @@ class FollowUp(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))  # a FollowUpKind
     subject: Mapped[str] = mapped_column(String(200), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    status: Mapped[str] = mapped_column(String(16), default=FollowUpStatus.SCHEDULED)
     identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
@@ -397,9 +396,6 @@ class StaffNotification(Base):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-STAFF_ROLES = ("agent", "admin")
-
-
 class Staff(Base):
     """A support agent or admin who logs in to the console."""
 
@@ -408,7 +404,7 @@ class Staff(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)  # the login name
     display_name: Mapped[str] = mapped_column(String(64))  # shown to customers
-    role: Mapped[str] = mapped_column(String(8))  # agent|admin
+    role: Mapped[str] = mapped_column(String(8))  # a StaffRole
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
@@ -423,10 +419,6 @@ class Staff(Base):
         Boolean, default=False, server_default=false()
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-HANDOVER_REASONS = ("request", "complaint", "fallback", "staff")
-HANDOVER_STATUSES = ("queued", "active", "ended")
 
 
 class Handover(Base):
@@ -444,15 +436,15 @@ class Handover(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(8), default="queued")
+    reason: Mapped[str] = mapped_column(String(16))  # a HandoverReason
+    status: Mapped[str] = mapped_column(String(8), default=HandoverStatus.QUEUED)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The last message from staff (or the take-over): a long silence hands the chat back.
     last_staff_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    end_reason: Mapped[str | None] = mapped_column(String(16))  # handback|idle|left_queue
+    end_reason: Mapped[str | None] = mapped_column(String(16))  # a HandoverEnd
 
 
 class CannedReply(Base):

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from storage.models import ORDER_STATUSES
+from core.enums import OrderStatus
 
 MAX_AMOUNT = Decimal(10) ** 10  # what Numeric(12, 2) holds
 MAX_QUANTITY = 100_000
@@ -67,7 +67,7 @@ def parse_order_line(line: str) -> OrderRecord:
     data = json_object(line)
     order_no = text_field(data, "order_no")
     status = text_field(data, "status")
-    if status not in ORDER_STATUSES:
+    if status not in tuple(OrderStatus):
         raise ValueError(f"unknown status {status!r}")
     customer = data.get("customer")
     if not isinstance(customer, dict):

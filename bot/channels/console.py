@@ -6,9 +6,10 @@ from collections.abc import Awaitable, Callable
 from bot.channels.user_ids import chat_user_id
 from bot.pipeline.assistant import Assistant
 from core.clock import Clock
+from core.enums import ChannelName
 from core.messages import Incoming
 
-CHANNEL = "console"
+CHANNEL = ChannelName.CONSOLE
 
 
 async def _read_line(prompt: str) -> str:

@@ -12,11 +12,12 @@ from bot.channels.user_ids import InvalidUserId, chat_user_id, has_refused_chara
 from bot.pipeline.assistant import Assistant
 from bot.web.request_address import client_address
 from core.clock import Clock
+from core.enums import ChannelName
 from core.messages import Incoming, ServiceUnavailable
 from core.settings import Settings
 
 STATIC = Path(__file__).parent / "web_static"
-CHANNEL = "web"
+CHANNEL = ChannelName.WEB
 MAX_USER_CHARS = 200
 MAX_ID_CHARS = 128
 MAX_MEDIA = 9  # images per message, as in a WeChat chat

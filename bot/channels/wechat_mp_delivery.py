@@ -15,9 +15,10 @@ from bot.channels.window import ReplyWindow
 from bot.outreach.outbox import WindowClosed
 from bot.pipeline.locks import KeyedLocks
 from core.clock import Clock
+from core.enums import ChannelName
 from storage.repositories import Repositories
 
-CHANNEL = "wechat_mp"
+CHANNEL = ChannelName.WECHAT_MP
 WINDOW = ReplyWindow(timedelta(hours=48))
 WINDOW_MESSAGES = 5
 

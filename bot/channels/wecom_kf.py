@@ -36,20 +36,21 @@ from bot.pipeline.assistant import Assistant
 from bot.pipeline.locks import KeyedLocks
 from bot.services import Services
 from core.clock import Clock
+from core.enums import ChannelName, ConversationMode
 from core.messages import Incoming
 from core.settings import Settings
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "wecom_kf"
+CHANNEL = ChannelName.WECOM_KF
 PATH = "/wecom/kf"
 FROM_CUSTOMER = 3  # sync_msg's origin of what the customer wrote
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 WINDOW = ReplyWindow(timedelta(hours=48))
 WINDOW_MESSAGES = 5
 IN_POOL = 2  # session state: waiting in the pool (待接入池) for a person
-WAITING_FOR_PERSON = frozenset({"queued", "human"})  # conversation modes
+WAITING_FOR_PERSON = frozenset({ConversationMode.QUEUED, ConversationMode.HUMAN})
 MAX_TEXT_BYTES = 2048  # send_msg's limit for text.content
 
 

@@ -8,7 +8,6 @@ assignment job, never both get it. Messages to the customer are outbox rows writ
 same transaction.
 """
 
-import asyncio
 import logging
 from datetime import datetime, timedelta
 
@@ -322,19 +321,3 @@ async def run_handover_jobs(
             closed,
             assigned,
         )
-
-
-async def run_handover_jobs_forever(
-    sessions: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    settings: Settings,
-    texts: ReplyTexts,
-    every: float = 5.0,
-) -> None:
-    """Run the handover jobs every `every` seconds until cancelled."""
-    while True:
-        try:
-            await run_handover_jobs(sessions, clock, settings, texts)
-        except Exception:  # a database hiccup must not stop handovers for good
-            log.exception("the handover jobs failed")
-        await asyncio.sleep(every)

@@ -24,10 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.outreach.customer_groups import customer_group, spending_since
 from core.clock import Clock
+from core.enums import FollowUpKind
 from core.settings import Settings
 from knowledge import ReplyTexts
 from storage.repositories import Repositories
-from storage.repositories.followups import CARE_VISIT, Scheduled
+from storage.repositories.followups import Scheduled
 
 
 def care_intervals(settings: Settings) -> dict[str, timedelta]:
@@ -82,7 +83,7 @@ async def schedule_care_visits(
         wording = {group: texts.render(f"followup_care_{group}") for group in intervals}
         rows: list[Scheduled] = [
             {
-                "kind": CARE_VISIT,
+                "kind": FollowUpKind.CARE,
                 "subject": f"care:{customer_id}:{day}",
                 "identity_id": chats[customer_id],
                 "customer_id": customer_id,

@@ -26,11 +26,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.outreach.followups import VISITED_STATUSES
 from core.clock import Clock
+from core.enums import (
+    VISIT_KINDS,
+    ConversationMode,
+    FollowUpKind,
+    FollowUpStatus,
+    Sender,
+    TicketStatus,
+)
 from core.settings import Settings
 from core.shop_time import is_quiet, last_quiet_end, released_at
 from storage.models import Conversation, FollowUp, Identity, Ticket
 from storage.repositories import Repositories
-from storage.repositories.followups import VISIT_KINDS
 from storage.repositories.outbox import OutboxEntry
 
 # Why a follow-up did not go, as staff read it in the console (and the reports group it).
@@ -161,24 +168,28 @@ async def _send_claimed(
         for followup in claimed:
             identity = facts.identities[followup.identity_id]
             conversation = facts.conversations[identity.id]
-            talking = conversation.mode != "bot"
+            talking = conversation.mode != ConversationMode.BOT
             is_visit = followup.kind in VISIT_KINDS
             if is_visit and talking and now - followup.created_at < TOO_OLD:
                 # A person is with the customer now: ask them later.
-                followup.status, followup.sent_at = "scheduled", None
+                followup.status, followup.sent_at = FollowUpStatus.SCHEDULED, None
                 followup.due_at, followup.note = now + WAIT_FOR_STAFF, TALKING_WITH_STAFF
                 done.postponed += 1
                 continue
             reason = _reason_not_to_send(followup, identity, talking, facts, settings)
             if reason is not None:
-                followup.status, followup.note, followup.sent_at = "skipped", reason, None
+                followup.status, followup.note, followup.sent_at = (
+                    FollowUpStatus.SKIPPED,
+                    reason,
+                    None,
+                )
                 done.skipped += 1
                 continue
             channel = reach.get(identity.channel)
             if channel is not None and not channel.may_message(
                 facts.last_heard.get(conversation.id), now
             ):
-                followup.status, followup.sent_at = "undeliverable", None
+                followup.status, followup.sent_at = FollowUpStatus.UNDELIVERABLE, None
                 followup.note = WINDOW_CLOSED.format(channel=identity.channel)
                 done.undeliverable += 1
                 continue
@@ -186,12 +197,12 @@ async def _send_claimed(
                 facts.visited_chats.add(identity.id)
                 if followup.customer_id is not None:
                     facts.visited_customers.add(followup.customer_id)
-            by_staff = followup.kind == "message"
+            by_staff = followup.kind == FollowUpKind.MESSAGE
             entry = OutboxEntry(
                 identity.id,
                 conversation.id,
                 followup.text,
-                sender="staff" if by_staff else "bot",
+                sender=Sender.STAFF if by_staff else Sender.BOT,
                 staff_id=followup.staff_id if by_staff else None,
             )
             sending.append((followup, entry))
@@ -243,8 +254,8 @@ def _reason_not_to_send(
 ) -> str | None:
     """Why this follow-up should not go now, or None."""
     ticket = facts.tickets.get(followup.ticket_id) if followup.ticket_id else None
-    if followup.kind == "return_reminder":
-        if ticket is None or ticket.status != "waiting_customer":
+    if followup.kind == FollowUpKind.RETURN_REMINDER:
+        if ticket is None or ticket.status != TicketStatus.WAITING_CUSTOMER:
             return RETURN_MOVED_ON
         return None
     if followup.kind not in VISIT_KINDS:

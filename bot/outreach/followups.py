@@ -10,15 +10,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from core.enums import FollowUpKind, FollowUpStatus, OrderStatus, TicketStatus
 from core.settings import Settings
 from knowledge import ReplyTexts
 from storage.models import FollowUp, Identity, Order, Ticket
 from storage.repositories import Repositories
 
 # Ticket statuses after which the customer is asked how it went.
-VISITED_STATUSES = ("resolved", "closed")
+VISITED_STATUSES = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 # Order statuses whose parcel is out of the shop: one the customer may have heard of.
-PARCEL_SENT_STATUSES = ("shipped", "delivered")
+PARCEL_SENT_STATUSES = (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 
 
 @dataclass
@@ -74,12 +75,14 @@ async def schedule_order_news(
     """
     news = OrderNews()
     after = OrderState.of(order)
-    new_parcel = order.status == "shipped" and after.parcel not in (None, before.parcel)
-    no_longer_shipped = before.status == "shipped" and order.status != "shipped"
+    new_parcel = order.status == OrderStatus.SHIPPED and after.parcel not in (None, before.parcel)
+    no_longer_shipped = before.status == OrderStatus.SHIPPED and order.status != OrderStatus.SHIPPED
     visit_due = _visit_due(before, order, settings, now)
     if not (new_parcel or no_longer_shipped or visit_due is not None):
         return news
-    notices = [f for f in await repos.orders.followups(order.id) if f.kind == "shipping_notice"]
+    notices = [
+        f for f in await repos.orders.followups(order.id) if f.kind == FollowUpKind.SHIPPING_NOTICE
+    ]
     if new_parcel or no_longer_shipped:
         # Notes are read by staff in the console.
         reason = "快递信息已更新" if new_parcel else "订单已不在运输中"
@@ -96,7 +99,7 @@ async def schedule_order_news(
         text = texts.render("followup_visit_delivery", order_no=order.order_no)
         subject = f"order:{order.id}:visit"
         news.visits = await _schedule_for_order(
-            repos, "visit", subject, order, identity, text, visit_due, now
+            repos, FollowUpKind.VISIT, subject, order, identity, text, visit_due, now
         )
     return news
 
@@ -122,7 +125,7 @@ async def schedule_ticket_visit(
     # Each resolution is visited: a ticket reopened and resolved again gets a new time.
     resolved_at = (ticket.resolved_at or now).astimezone(UTC)
     return await repos.followups.schedule(
-        kind="visit",
+        kind=FollowUpKind.VISIT,
         subject=f"ticket:{ticket.id}:visit:{resolved_at:%Y%m%dT%H%M%S.%f}",
         identity_id=identity.id,
         customer_id=identity.customer_id,
@@ -145,7 +148,7 @@ async def schedule_message(
 ) -> FollowUp:
     """A message staff wrote, sent at the time they chose, quiet hours or not."""
     await repos.followups.schedule(
-        kind="message",
+        kind=FollowUpKind.MESSAGE,
         subject=subject,
         identity_id=identity.id,
         customer_id=identity.customer_id,
@@ -164,7 +167,11 @@ def _visit_due(
     before: OrderState, order: Order, settings: Settings, now: datetime
 ) -> datetime | None:
     """When to visit an order that has just become delivered; None: not now, or too late."""
-    if order.status != "delivered" or before.status == "delivered" or order.delivered_at is None:
+    if (
+        order.status != OrderStatus.DELIVERED
+        or before.status == OrderStatus.DELIVERED
+        or order.delivered_at is None
+    ):
         return None
     due = order.delivered_at + timedelta(days=settings.visit_after_delivery_days)
     if due < now - timedelta(hours=settings.visit_expire_hours):
@@ -176,7 +183,7 @@ async def cancel_waiting(repos: Repositories, followups: Sequence[FollowUp], not
     """Cancel those of the follow-ups that have not gone yet; how many."""
     cancelled = 0
     for notice in followups:
-        if notice.status == "scheduled":
+        if notice.status == FollowUpStatus.SCHEDULED:
             cancelled += await repos.followups.cancel(notice.id, note)
     return cancelled
 
@@ -199,7 +206,8 @@ async def _schedule_notice(
     assert shipment is not None
     # Notices to an earlier owner of the order do not count: this customer was not told.
     told_before = any(
-        notice.status == "sent" and notice.customer_id == order.customer_id for notice in notices
+        notice.status == FollowUpStatus.SENT and notice.customer_id == order.customer_id
+        for notice in notices
     )
     text = texts.render(
         "followup_shipping_update" if told_before else "followup_shipping_notice",
@@ -212,7 +220,7 @@ async def _schedule_notice(
     for place, identity in enumerate(await repos.identities.notice_chats(latest)):
         scheduled += await _schedule_for_order(
             repos,
-            "shipping_notice",
+            FollowUpKind.SHIPPING_NOTICE,
             subject if place == 0 else f"{subject}:chat:{identity.id}",
             order,
             identity,

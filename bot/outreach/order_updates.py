@@ -10,8 +10,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.outreach.followups import OrderNews, OrderState, schedule_order_news
+from bot.outreach.followups import (
+    PARCEL_SENT_STATUSES,
+    OrderNews,
+    OrderState,
+    schedule_order_news,
+)
 from core.clock import Clock
+from core.enums import OrderStatus
 from core.patterns import fold, order_references
 from core.settings import Settings
 from knowledge import ReplyTexts
@@ -19,7 +25,7 @@ from storage.models import Order
 from storage.repositories import Repositories
 
 # Orders a parcel may be recorded for: paid ones, and shipped ones whose number was wrong.
-SHIPPABLE_STATUSES = ("paid", "shipped")
+SHIPPABLE_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED)
 CARRIER_LIMIT = 64  # the column's length
 
 
@@ -95,7 +101,7 @@ async def record_delivery(
     async with sessions() as session, session.begin():
         repos = Repositories.for_session(session)
         order = await _find(repos, order_no)
-        if order.status not in ("shipped", "delivered"):
+        if order.status not in PARCEL_SENT_STATUSES:
             raise UpdateRefused("只有已发货的订单可以确认签收")
         before = OrderState.of(order)
         changed = await repos.orders.mark_delivered(order, now)

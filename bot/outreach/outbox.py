@@ -16,7 +16,6 @@ again, and what happens depends on the channel:
   staff see on the conversation page, and is delivered at most once.
 """
 
-import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -136,22 +135,6 @@ async def deliver_outbox(
         if await _sent(sessions, claimed, clock):
             delivered += 1
     return delivered
-
-
-async def deliver_outbox_forever(
-    sessions: async_sessionmaker[AsyncSession],
-    senders: Mapping[str, ChannelSender],
-    clock: Clock,
-    every_seconds: float = 1.0,
-) -> None:
-    """Deliver the outbox every `every_seconds` until cancelled."""
-    reported: set[str] = set()
-    while True:
-        try:
-            await deliver_outbox(sessions, senders, clock, reported_channels=reported)
-        except Exception:  # a database hiccup must not end delivery for good
-            log.exception("delivering the outbox failed")
-        await asyncio.sleep(every_seconds)
 
 
 async def _claim(

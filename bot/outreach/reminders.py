@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
+from core.enums import FollowUpKind
 from core.settings import Settings
 from core.shop_time import local_clock_time
 from knowledge import ReplyTexts
@@ -77,7 +78,7 @@ async def schedule_return_reminders(
         for ticket in await repos.tickets.returns_not_sent(before):
             identity = await repos.tickets.identity_of(ticket)
             scheduled += await repos.followups.schedule(
-                kind="return_reminder",
+                kind=FollowUpKind.RETURN_REMINDER,
                 subject=f"ticket:{ticket.id}:return_reminder",
                 identity_id=identity.id,
                 customer_id=identity.customer_id,

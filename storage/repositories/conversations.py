@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.enums import ConversationMode
 from storage.models import Conversation, Customer, Identity, Message
 
 
@@ -34,7 +35,11 @@ class ConversationRepository:
         if found is not None:
             return found
         conversation = Conversation(
-            identity_id=identity_id, mode="bot", dialog=None, memory={}, updated_at=now
+            identity_id=identity_id,
+            mode=ConversationMode.BOT,
+            dialog=None,
+            memory={},
+            updated_at=now,
         )
         self._session.add(conversation)
         await self._session.flush()
@@ -124,7 +129,7 @@ class ConversationRepository:
         newest = await self._session.scalar(select(func.max(Conversation.updated_at)))
         rows = await self._session.execute(
             select(Conversation.id, Conversation.mode, Conversation.staff_id)
-            .where(Conversation.mode != "bot")
+            .where(Conversation.mode != ConversationMode.BOT)
             .order_by(Conversation.id)
         )
         return newest, tuple((row[0], row[1], row[2]) for row in rows.all())

@@ -9,12 +9,12 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, upd
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from core.enums import ACTIVE_TICKET_STATUSES, Direction, FollowUpKind, FollowUpStatus, OrderStatus
 from storage.models import Conversation, Customer, FollowUp, Identity, Message, Order, Ticket
 from storage.repositories.lockouts import count_failure
-from storage.repositories.tickets import ACTIVE_STATUSES
 
 # Orders that were paid for and not given back: what a customer has bought.
-BOUGHT_STATUSES = ("paid", "shipped", "delivered")
+BOUGHT_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ class CustomerRepository:
         count = await self._session.scalar(
             select(func.count(Ticket.id)).where(
                 _belongs_to(customer_id, Ticket.customer_id, Ticket.identity_id),
-                Ticket.status.in_(ACTIVE_STATUSES),
+                Ticket.status.in_(ACTIVE_TICKET_STATUSES),
             )
         )
         return count or 0
@@ -155,8 +155,8 @@ class CustomerRepository:
             select(FollowUp.rating, FollowUp.answered_at)
             .where(
                 _belongs_to(customer_id, FollowUp.customer_id, FollowUp.identity_id),
-                FollowUp.kind == "visit",
-                FollowUp.status == "answered",
+                FollowUp.kind == FollowUpKind.VISIT,
+                FollowUp.status == FollowUpStatus.ANSWERED,
                 FollowUp.rating.is_not(None),
             )
             .order_by(FollowUp.answered_at.desc(), FollowUp.id.desc())
@@ -165,7 +165,7 @@ class CustomerRepository:
 
     async def contact_times(self, customer_id: int) -> ContactTimes:
         """When the customer's chats first had a message, and when they last wrote."""
-        incoming = Message.direction == "in"
+        incoming = Message.direction == Direction.IN
         first, last = (
             await self._session.execute(
                 select(

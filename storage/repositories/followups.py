@@ -13,18 +13,13 @@ from sqlalchemy import ColumnElement, and_, bindparam, case, func, or_, select, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from core.enums import VISIT_KINDS, FollowUpKind, FollowUpStatus
 from storage.models import FollowUp, Order, Staff, Ticket
 from storage.repositories.dialect import hold_exclusively, hold_locks, insert_for
 from storage.repositories.lookups import chats_and_customers
 
 # The columns a caller gives when scheduling; the rest have their defaults.
 Scheduled = Mapping[str, Any]
-# A care visit (定期回访) asks for no rating: it is no satisfaction visit to answer, report or
-# expire, but it is a visit to the customer all the same.
-CARE_VISIT = "care"
-# The kinds that are visits for the rules of sending: one a week per customer, none during a
-# complaint or while a person talks with the customer.
-VISIT_KINDS = ("visit", CARE_VISIT)
 
 
 class FollowUpRepository:
@@ -45,7 +40,7 @@ class FollowUpRepository:
         insert = insert_for(self._session)
         values = [
             {
-                "status": "scheduled",
+                "status": FollowUpStatus.SCHEDULED,
                 "quiet": True,
                 "note": "",
                 "comment": "",
@@ -75,7 +70,9 @@ class FollowUpRepository:
     async def due_ids(self, now: datetime, limit: int, quiet_now: bool) -> Sequence[int]:
         """Scheduled follow-ups whose time has come, the longest waiting first; in quiet
         hours (`quiet_now`) only those staff timed themselves."""
-        query = select(FollowUp.id).where(FollowUp.status == "scheduled", FollowUp.due_at <= now)
+        query = select(FollowUp.id).where(
+            FollowUp.status == FollowUpStatus.SCHEDULED, FollowUp.due_at <= now
+        )
         if quiet_now:
             query = query.where(FollowUp.quiet.is_(False))
         result = await self._session.scalars(
@@ -89,7 +86,7 @@ class FollowUpRepository:
         rows = await self._session.execute(
             select(FollowUp.id, FollowUp.subject)
             .where(
-                FollowUp.status == "scheduled",
+                FollowUp.status == FollowUpStatus.SCHEDULED,
                 FollowUp.quiet.is_(True),
                 FollowUp.due_at < before,
             )
@@ -105,7 +102,7 @@ class FollowUpRepository:
         table = FollowUp.__table__
         await self._session.execute(
             update(table)
-            .where(table.c.id == bindparam("row_id"), table.c.status == "scheduled")
+            .where(table.c.id == bindparam("row_id"), table.c.status == FollowUpStatus.SCHEDULED)
             .values(due_at=bindparam("new_due")),
             [{"row_id": row_id, "new_due": due} for row_id, due in new_times.items()],
         )
@@ -131,10 +128,10 @@ class FollowUpRepository:
             update(FollowUp)
             .where(
                 FollowUp.id.in_(list(followup_ids)),
-                FollowUp.status == "scheduled",
+                FollowUp.status == FollowUpStatus.SCHEDULED,
                 FollowUp.due_at <= now,
             )
-            .values(status="sent", sent_at=now)
+            .values(status=FollowUpStatus.SENT, sent_at=now)
             .returning(FollowUp.id)
             .execution_options(synchronize_session=False)
         )
@@ -181,11 +178,11 @@ class FollowUpRepository:
         rows = await self._session.execute(
             select(FollowUp.customer_id, FollowUp.status, func.max(tried))
             .where(
-                FollowUp.kind == CARE_VISIT,
+                FollowUp.kind == FollowUpKind.CARE,
                 FollowUp.customer_id.is_not(None),
                 or_(
-                    FollowUp.status == "scheduled",
-                    and_(FollowUp.status != "scheduled", tried >= since),
+                    FollowUp.status == FollowUpStatus.SCHEDULED,
+                    and_(FollowUp.status != FollowUpStatus.SCHEDULED, tried >= since),
                 ),
             )
             .group_by(FollowUp.customer_id, FollowUp.status)
@@ -193,7 +190,7 @@ class FollowUpRepository:
         tried_at: dict[int, datetime] = {}
         waiting: set[int] = set()
         for customer_id, status, latest in rows.all():
-            if status == "scheduled":
+            if status == FollowUpStatus.SCHEDULED:
                 waiting.add(customer_id)
             elif customer_id not in tried_at or latest > tried_at[customer_id]:
                 tried_at[customer_id] = latest
@@ -210,8 +207,8 @@ class FollowUpRepository:
             select(FollowUp)
             .where(
                 FollowUp.identity_id == identity_id,
-                FollowUp.kind == "visit",
-                FollowUp.status == "sent",
+                FollowUp.kind == FollowUpKind.VISIT,
+                FollowUp.status == FollowUpStatus.SENT,
                 FollowUp.sent_at >= since,
             )
             .order_by(FollowUp.sent_at.desc(), FollowUp.id.desc())
@@ -222,8 +219,8 @@ class FollowUpRepository:
         """Record the customer's rating of a visit once; False if it was answered already."""
         result = await self._session.execute(
             update(FollowUp)
-            .where(FollowUp.id == followup_id, FollowUp.status == "sent")
-            .values(status="answered", rating=rating, answered_at=now)
+            .where(FollowUp.id == followup_id, FollowUp.status == FollowUpStatus.SENT)
+            .values(status=FollowUpStatus.ANSWERED, rating=rating, answered_at=now)
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
@@ -233,11 +230,11 @@ class FollowUpRepository:
         result = await self._session.execute(
             update(FollowUp)
             .where(
-                FollowUp.kind == "visit",
-                FollowUp.status == "sent",
+                FollowUp.kind == FollowUpKind.VISIT,
+                FollowUp.status == FollowUpStatus.SENT,
                 FollowUp.sent_at < sent_before,
             )
-            .values(status="expired")
+            .values(status=FollowUpStatus.EXPIRED)
             .execution_options(synchronize_session=False)
         )
         return result.rowcount
@@ -246,8 +243,8 @@ class FollowUpRepository:
         """Cancel a follow-up that has not gone yet; False when it has (or is gone)."""
         result = await self._session.execute(
             update(FollowUp)
-            .where(FollowUp.id == followup_id, FollowUp.status == "scheduled")
-            .values(status="skipped", note=note)
+            .where(FollowUp.id == followup_id, FollowUp.status == FollowUpStatus.SCHEDULED)
+            .values(status=FollowUpStatus.SKIPPED, note=note)
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
@@ -293,7 +290,7 @@ class FollowUpRepository:
         """rating → answers, of the visits sent between two times."""
         rows = await self._session.execute(
             select(FollowUp.rating, func.count())
-            .where(_visit_sent_between(since, until), FollowUp.status == "answered")
+            .where(_visit_sent_between(since, until), FollowUp.status == FollowUpStatus.ANSWERED)
             .group_by(FollowUp.rating)
         )
         return {rating: count for rating, count in rows.all() if rating is not None}
@@ -305,8 +302,8 @@ class FollowUpRepository:
         rows = await self._session.execute(
             select(FollowUp.status, FollowUp.note, func.count())
             .where(
-                FollowUp.kind == "visit",
-                FollowUp.status.in_(("skipped", "undeliverable")),
+                FollowUp.kind == FollowUpKind.VISIT,
+                FollowUp.status.in_((FollowUpStatus.SKIPPED, FollowUpStatus.UNDELIVERABLE)),
                 FollowUp.due_at >= since,
                 FollowUp.due_at <= until,
             )
@@ -335,7 +332,7 @@ class FollowUpRepository:
             .outerjoin(followup, followup.id == FollowUp.followup_ticket_id)
             .where(
                 _visit_sent_between(since, until),
-                FollowUp.status == "answered",
+                FollowUp.status == FollowUpStatus.ANSWERED,
                 FollowUp.rating <= at_most,
             )
             .order_by(FollowUp.answered_at.desc(), FollowUp.id.desc())
@@ -370,14 +367,19 @@ class LowRatedVisit:
 
 def _visit_sent_between(since: datetime, until: datetime) -> ColumnElement[bool]:
     # Skipped and undeliverable visits have no sent_at: only sent ones match.
-    return and_(FollowUp.kind == "visit", FollowUp.sent_at >= since, FollowUp.sent_at <= until)
+    return and_(
+        FollowUp.kind == FollowUpKind.VISIT, FollowUp.sent_at >= since, FollowUp.sent_at <= until
+    )
 
 
 def _tally_columns() -> tuple[ColumnElement[int], ...]:
     """A VisitTally's columns, in its order, for a grouped query over visits."""
     return (
         func.count(),
-        func.coalesce(func.sum(case((FollowUp.status == "answered", 1), else_=0)), 0),
-        func.coalesce(func.sum(case((FollowUp.status == "expired", 1), else_=0)), 0),
-        func.coalesce(func.sum(case((FollowUp.status == "answered", FollowUp.rating), else_=0)), 0),
+        func.coalesce(func.sum(case((FollowUp.status == FollowUpStatus.ANSWERED, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((FollowUp.status == FollowUpStatus.EXPIRED, 1), else_=0)), 0),
+        func.coalesce(
+            func.sum(case((FollowUp.status == FollowUpStatus.ANSWERED, FollowUp.rating), else_=0)),
+            0,
+        ),
     )

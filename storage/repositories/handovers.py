@@ -6,8 +6,15 @@ from datetime import datetime
 from sqlalchemy import Update, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.enums import (
+    ACTIVE_TICKET_STATUSES,
+    ConversationMode,
+    HandoverEnd,
+    HandoverStatus,
+    Sender,
+    TicketKind,
+)
 from storage.models import Conversation, Handover, Identity, OutboxMessage, Ticket
-from storage.repositories.tickets import ACTIVE_STATUSES
 
 
 class HandoverRepository:
@@ -25,7 +32,9 @@ class HandoverRepository:
         """The conversation's queued or active handover, if any."""
         return await self._session.scalar(
             select(Handover)
-            .where(Handover.conversation_id == conversation_id, Handover.status != "ended")
+            .where(
+                Handover.conversation_id == conversation_id, Handover.status != HandoverStatus.ENDED
+            )
             .order_by(Handover.id.desc())
             .limit(1)
         )
@@ -35,7 +44,10 @@ class HandoverRepository:
 
     async def start(self, conversation_id: int, reason: str, now: datetime) -> Handover:
         handover = Handover(
-            conversation_id=conversation_id, reason=reason, status="queued", requested_at=now
+            conversation_id=conversation_id,
+            reason=reason,
+            status=HandoverStatus.QUEUED,
+            requested_at=now,
         )
         self._session.add(handover)
         await self._session.flush()
@@ -45,14 +57,14 @@ class HandoverRepository:
         """Waiting handovers, first come first served."""
         rows = await self._session.scalars(
             select(Handover)
-            .where(Handover.status == "queued")
+            .where(Handover.status == HandoverStatus.QUEUED)
             .order_by(Handover.requested_at, Handover.id)
             .limit(limit)
         )
         return rows.all()
 
     async def active(self, staff_id: int | None = None) -> Sequence[Handover]:
-        query = select(Handover).where(Handover.status == "active")
+        query = select(Handover).where(Handover.status == HandoverStatus.ACTIVE)
         if staff_id is not None:
             query = query.where(Handover.staff_id == staff_id)
         return (await self._session.scalars(query.order_by(Handover.taken_at))).all()
@@ -63,7 +75,7 @@ class HandoverRepository:
             select(func.count())
             .select_from(Handover)
             .where(
-                Handover.status == "queued",
+                Handover.status == HandoverStatus.QUEUED,
                 (Handover.requested_at < handover.requested_at)
                 | ((Handover.requested_at == handover.requested_at) & (Handover.id < handover.id)),
             )
@@ -74,7 +86,7 @@ class HandoverRepository:
         """Active handovers per staff id."""
         rows = await self._session.execute(
             select(Handover.staff_id, func.count())
-            .where(Handover.status == "active")
+            .where(Handover.status == HandoverStatus.ACTIVE)
             .group_by(Handover.staff_id)
         )
         return {staff_id: count for staff_id, count in rows.all() if staff_id is not None}
@@ -87,16 +99,26 @@ class HandoverRepository:
         """
         return await self._changed_one(
             update(Handover)
-            .where(Handover.id == handover_id, Handover.status == "queued")
-            .values(status="active", staff_id=staff_id, taken_at=now, last_staff_message_at=now)
+            .where(Handover.id == handover_id, Handover.status == HandoverStatus.QUEUED)
+            .values(
+                status=HandoverStatus.ACTIVE,
+                staff_id=staff_id,
+                taken_at=now,
+                last_staff_message_at=now,
+            )
         )
 
     async def back_to_queue(self, handover_id: int) -> bool:
         """An agent's handover waits again, in its old place; False when it was not active."""
         return await self._changed_one(
             update(Handover)
-            .where(Handover.id == handover_id, Handover.status == "active")
-            .values(status="queued", staff_id=None, taken_at=None, last_staff_message_at=None)
+            .where(Handover.id == handover_id, Handover.status == HandoverStatus.ACTIVE)
+            .values(
+                status=HandoverStatus.QUEUED,
+                staff_id=None,
+                taken_at=None,
+                last_staff_message_at=None,
+            )
         )
 
     async def touch(self, handover_id: int, now: datetime) -> None:
@@ -112,16 +134,16 @@ class HandoverRepository:
         """End a queued or active handover; False when it had ended already."""
         return await self._changed_one(
             update(Handover)
-            .where(Handover.id == handover_id, Handover.status != "ended")
-            .values(status="ended", end_reason=reason, ended_at=now)
+            .where(Handover.id == handover_id, Handover.status != HandoverStatus.ENDED)
+            .values(status=HandoverStatus.ENDED, end_reason=reason, ended_at=now)
         )
 
     async def leave_queue(self, handover_id: int, now: datetime) -> bool:
         """End a handover still waiting (the customer left); False once an agent took it."""
         return await self._changed_one(
             update(Handover)
-            .where(Handover.id == handover_id, Handover.status == "queued")
-            .values(status="ended", end_reason="left_queue", ended_at=now)
+            .where(Handover.id == handover_id, Handover.status == HandoverStatus.QUEUED)
+            .values(status=HandoverStatus.ENDED, end_reason=HandoverEnd.LEFT_QUEUE, ended_at=now)
         )
 
     async def end_idle(self, handover_id: int, before: datetime, now: datetime) -> bool:
@@ -130,10 +152,10 @@ class HandoverRepository:
             update(Handover)
             .where(
                 Handover.id == handover_id,
-                Handover.status == "active",
+                Handover.status == HandoverStatus.ACTIVE,
                 Handover.last_staff_message_at < before,
             )
-            .values(status="ended", end_reason="idle", ended_at=now)
+            .values(status=HandoverStatus.ENDED, end_reason=HandoverEnd.IDLE, ended_at=now)
         )
 
     async def conversation(self, conversation_id: int) -> Conversation | None:
@@ -144,8 +166,8 @@ class HandoverRepository:
         """Give the conversation to an agent; False when one holds it already (atomic)."""
         return await self._changed_one(
             update(Conversation)
-            .where(Conversation.id == conversation_id, Conversation.mode != "human")
-            .values(mode="human", staff_id=staff_id, dialog=None, updated_at=now)
+            .where(Conversation.id == conversation_id, Conversation.mode != ConversationMode.HUMAN)
+            .values(mode=ConversationMode.HUMAN, staff_id=staff_id, dialog=None, updated_at=now)
         )
 
     async def release(self, conversation_id: int, staff_id: int | None, now: datetime) -> bool:
@@ -154,10 +176,10 @@ class HandoverRepository:
             update(Conversation)
             .where(
                 Conversation.id == conversation_id,
-                Conversation.mode == "human",
+                Conversation.mode == ConversationMode.HUMAN,
                 Conversation.staff_id == staff_id,
             )
-            .values(mode="bot", staff_id=None, updated_at=now)
+            .values(mode=ConversationMode.BOT, staff_id=None, updated_at=now)
         )
 
     async def open_callback(self, identity_id: int) -> Ticket | None:
@@ -166,8 +188,8 @@ class HandoverRepository:
             select(Ticket)
             .where(
                 Ticket.identity_id == identity_id,
-                Ticket.kind == "callback",
-                Ticket.status.in_(ACTIVE_STATUSES),
+                Ticket.kind == TicketKind.CALLBACK,
+                Ticket.status.in_(ACTIVE_TICKET_STATUSES),
             )
             .order_by(Ticket.id.desc())
             .limit(1)
@@ -177,7 +199,7 @@ class HandoverRepository:
         """Active handovers with no staff message since `before`."""
         rows = await self._session.scalars(
             select(Handover).where(
-                Handover.status == "active", Handover.last_staff_message_at < before
+                Handover.status == HandoverStatus.ACTIVE, Handover.last_staff_message_at < before
             )
         )
         return rows.all()
@@ -192,16 +214,16 @@ class HandoverRepository:
         """End a handover still waiting (e.g. "closed"); False once an agent took it."""
         return await self._changed_one(
             update(Handover)
-            .where(Handover.id == handover_id, Handover.status == "queued")
-            .values(status="ended", end_reason=reason, ended_at=now)
+            .where(Handover.id == handover_id, Handover.status == HandoverStatus.QUEUED)
+            .values(status=HandoverStatus.ENDED, end_reason=reason, ended_at=now)
         )
 
     async def unqueue(self, conversation_id: int, now: datetime) -> bool:
         """Give a waiting conversation back to the bot; False when it was not waiting."""
         return await self._changed_one(
             update(Conversation)
-            .where(Conversation.id == conversation_id, Conversation.mode == "queued")
-            .values(mode="bot", staff_id=None, updated_at=now)
+            .where(Conversation.id == conversation_id, Conversation.mode == ConversationMode.QUEUED)
+            .values(mode=ConversationMode.BOT, staff_id=None, updated_at=now)
         )
 
     async def requeue(self, conversation_id: int, staff_id: int, now: datetime) -> bool:
@@ -210,17 +232,17 @@ class HandoverRepository:
             update(Conversation)
             .where(
                 Conversation.id == conversation_id,
-                Conversation.mode == "human",
+                Conversation.mode == ConversationMode.HUMAN,
                 Conversation.staff_id == staff_id,
             )
-            .values(mode="queued", staff_id=None, updated_at=now)
+            .values(mode=ConversationMode.QUEUED, staff_id=None, updated_at=now)
         )
 
     async def held_by(self, staff_id: int) -> Sequence[Conversation]:
         """The conversations this staff member holds now."""
         rows = await self._session.scalars(
             select(Conversation)
-            .where(Conversation.mode == "human", Conversation.staff_id == staff_id)
+            .where(Conversation.mode == ConversationMode.HUMAN, Conversation.staff_id == staff_id)
             .order_by(Conversation.id)
         )
         return rows.all()
@@ -238,7 +260,7 @@ class HandoverRepository:
             .where(
                 OutboxMessage.conversation_id == conversation_id,
                 OutboxMessage.staff_id == staff_id,
-                OutboxMessage.sender == "staff",
+                OutboxMessage.sender == Sender.STAFF,
                 OutboxMessage.text == text,
                 OutboxMessage.created_at >= since,
             )

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.enums import Direction
 from storage.models import Conversation, Identity, Message
 from storage.repositories.dialect import hold_exclusively
 from storage.repositories.lockouts import count_failure
@@ -126,7 +127,7 @@ class IdentityRepository:
             # Incoming messages are the customer's; the index on (direction, created_at)
             # keeps this to the period's messages.
             .where(
-                Message.direction == "in",
+                Message.direction == Direction.IN,
                 Message.created_at >= since,
                 Identity.customer_id.is_not(None),
             )

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Row, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.enums import Direction, OutboxStatus, Sender
 from storage.models import Message, OutboxMessage
 
 
@@ -21,7 +22,7 @@ class MessageRepository:
             select(Message).where(
                 Message.identity_id == identity_id,
                 Message.external_id == external_id,
-                Message.direction == "in",
+                Message.direction == Direction.IN,
             )
         )
 
@@ -30,7 +31,7 @@ class MessageRepository:
         first."""
         result = await self._session.execute(
             select(Message.created_at, Message.handled_by)
-            .where(Message.identity_id == identity_id, Message.direction == "in")
+            .where(Message.identity_id == identity_id, Message.direction == Direction.IN)
             .order_by(Message.id.desc())
             .limit(count)
         )
@@ -55,8 +56,8 @@ class MessageRepository:
             Message(
                 conversation_id=conversation_id,
                 identity_id=identity_id,
-                direction="in",
-                sender="customer",
+                direction=Direction.IN,
+                sender=Sender.CUSTOMER,
                 text=text,
                 media=list(media),
                 external_id=external_id,
@@ -78,7 +79,7 @@ class MessageRepository:
             Message(
                 conversation_id=conversation_id,
                 identity_id=identity_id,
-                direction="out",
+                direction=Direction.OUT,
                 sender=sender,
                 text=text,
                 media=[],
@@ -101,7 +102,7 @@ class MessageRepository:
             select(Message)
             .where(
                 Message.identity_id == identity_id,
-                Message.direction == "out",
+                Message.direction == Direction.OUT,
                 Message.id > after_id,
             )
             .order_by(Message.id)
@@ -129,7 +130,7 @@ class MessageRepository:
             select(func.max(Message.id))
             .where(
                 Message.conversation_id.in_(list(conversation_ids)),
-                Message.sender == "customer",
+                Message.sender == Sender.CUSTOMER,
             )
             .group_by(Message.conversation_id)
         )
@@ -146,7 +147,9 @@ class MessageRepository:
             select(OutboxMessage)
             .where(
                 OutboxMessage.conversation_id == conversation_id,
-                OutboxMessage.status.in_(("pending", "sending", "failed")),
+                OutboxMessage.status.in_(
+                    (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.FAILED)
+                ),
             )
             .order_by(OutboxMessage.id)
         )
@@ -161,7 +164,9 @@ class MessageRepository:
         columns = [func.count(case(((created >= a) & (created < b), 1))) for a, b in spans]
         row = await self._session.execute(
             select(*columns).where(
-                Message.direction == "in", created >= boundaries[0], created < boundaries[-1]
+                Message.direction == Direction.IN,
+                created >= boundaries[0],
+                created < boundaries[-1],
             )
         )
         return [int(count) for count in row.one()]
@@ -170,7 +175,11 @@ class MessageRepository:
         """Customer messages in [start, end) per rule that answered them (`handled_by`)."""
         rows = await self._session.execute(
             select(Message.handled_by, func.count())
-            .where(Message.direction == "in", Message.created_at >= start, Message.created_at < end)
+            .where(
+                Message.direction == Direction.IN,
+                Message.created_at >= start,
+                Message.created_at < end,
+            )
             .group_by(Message.handled_by)
         )
         return {handler: count for handler, count in rows.all()}
@@ -179,7 +188,9 @@ class MessageRepository:
         """Conversations with a customer message in [start, end)."""
         count = await self._session.scalar(
             select(func.count(func.distinct(Message.conversation_id))).where(
-                Message.direction == "in", Message.created_at >= start, Message.created_at < end
+                Message.direction == Direction.IN,
+                Message.created_at >= start,
+                Message.created_at < end,
             )
         )
         return count or 0

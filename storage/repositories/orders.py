@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from core.enums import OrderStatus
 from storage.models import (
     Conversation,
     Customer,
@@ -167,7 +168,7 @@ class OrderRepository:
         if (
             shipment is not None
             and (shipment.carrier, shipment.tracking_no) == (carrier, tracking_no)
-            and order.status == "shipped"
+            and order.status == OrderStatus.SHIPPED
         ):
             return False
         if shipment is None:
@@ -178,15 +179,15 @@ class OrderRepository:
         shipment.carrier = carrier
         shipment.tracking_no = tracking_no
         shipment.shipped_at = shipment.shipped_at or now
-        order.status = "shipped"
+        order.status = OrderStatus.SHIPPED
         await self._session.flush()
         return True
 
     async def mark_delivered(self, order: Order, now: datetime) -> bool:
         """Mark the order delivered `now`; False when it was delivered already."""
-        if order.status == "delivered":
+        if order.status == OrderStatus.DELIVERED:
             return False
-        order.status = "delivered"
+        order.status = OrderStatus.DELIVERED
         order.delivered_at = now
         await self._session.flush()
         return True

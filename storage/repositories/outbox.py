@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.enums import OutboxStatus, Sender
 from storage.models import Identity, OutboxMessage
 
 
@@ -17,12 +18,12 @@ class OutboxEntry:
     identity_id: int
     conversation_id: int
     text: str
-    sender: str = "bot"  # bot|staff
+    sender: str = Sender.BOT
     staff_id: int | None = None
 
 
 # Rows a worker may take: waiting, or claimed by a worker whose lease ran out.
-_CLAIMABLE = ("pending", "sending")
+_CLAIMABLE = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
 
 class OutboxRepository:
@@ -35,7 +36,7 @@ class OutboxRepository:
         conversation_id: int,
         text: str,
         now: datetime,
-        sender: str = "bot",
+        sender: str = Sender.BOT,
         staff_id: int | None = None,
     ) -> OutboxMessage:
         """Queue a message; it is delivered after the transaction that wrote it commits."""
@@ -54,7 +55,7 @@ class OutboxRepository:
                 text=entry.text,
                 sender=entry.sender,
                 staff_id=entry.staff_id,
-                status="pending",
+                status=OutboxStatus.PENDING,
                 attempts=0,
                 next_attempt_at=now,
                 created_at=now,
@@ -102,7 +103,10 @@ class OutboxRepository:
         another worker take a row whose worker died mid-delivery. The row's `attempts` after
         the claim identifies this claim to `mark_sent` and `mark_failed`.
         """
-        for status, claimed_as in (("pending", "pending"), ("sending", "interrupted")):
+        for status, claimed_as in (
+            (OutboxStatus.PENDING, "pending"),
+            (OutboxStatus.SENDING, "interrupted"),
+        ):
             result = await self._session.execute(
                 update(OutboxMessage)
                 .where(
@@ -111,7 +115,7 @@ class OutboxRepository:
                     OutboxMessage.next_attempt_at <= now,
                 )
                 .values(
-                    status="sending",
+                    status=OutboxStatus.SENDING,
                     attempts=OutboxMessage.attempts + 1,
                     next_attempt_at=now + lease,
                 )
@@ -135,7 +139,7 @@ class OutboxRepository:
         result = await self._session.execute(
             update(OutboxMessage)
             .where(_still_claimed(row_id, attempt))
-            .values(status="sent", message_id=message_id, sent_at=now, last_error="")
+            .values(status=OutboxStatus.SENT, message_id=message_id, sent_at=now, last_error="")
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
@@ -149,9 +153,9 @@ class OutboxRepository:
         """
         values: dict[str, object] = {"last_error": error[:2000]}
         if retry_at is None:
-            values["status"] = "failed"
+            values["status"] = OutboxStatus.FAILED
         else:
-            values.update(status="pending", next_attempt_at=retry_at)
+            values.update(status=OutboxStatus.PENDING, next_attempt_at=retry_at)
         result = await self._session.execute(
             update(OutboxMessage)
             .where(_still_claimed(row_id, attempt))
@@ -165,6 +169,6 @@ def _still_claimed(row_id: int, attempt: int) -> ColumnElement[bool]:
     """The row is still held by the claim that made it attempt number `attempt`."""
     return (
         (OutboxMessage.id == row_id)
-        & (OutboxMessage.status == "sending")
+        & (OutboxMessage.status == OutboxStatus.SENDING)
         & (OutboxMessage.attempts == attempt)
     )

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.enums import StaffRole
 from storage.models import Staff
 from storage.repositories.lockouts import count_failure
 
@@ -136,7 +137,7 @@ class StaffRepository:
         query = (
             select(func.count())
             .select_from(Staff)
-            .where(Staff.role == "admin", Staff.active.is_(True))
+            .where(Staff.role == StaffRole.ADMIN, Staff.active.is_(True))
         )
         if other_than is not None:
             query = query.where(Staff.id != other_than)

@@ -9,6 +9,15 @@ from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.enums import (
+    ACTIVE_TICKET_STATUSES,
+    FINISHED_TICKET_STATUSES,
+    FollowUpKind,
+    Sender,
+    TicketEventKind,
+    TicketKind,
+    TicketStatus,
+)
 from storage.models import (
     Conversation,
     Customer,
@@ -22,14 +31,12 @@ from storage.repositories.dialect import hold_locks
 from storage.repositories.lookups import chats_and_customers
 
 NUMBER_ATTEMPTS = 5
-# Statuses in which a ticket still needs work.
-ACTIVE_STATUSES = ("open", "in_progress", "waiting_customer")
-# Statuses that end the work on a ticket: the time to resolve is measured to the first of them.
-FINISHED_STATUSES = ("resolved", "closed", "rejected")
+# For modules outside storage that still import it; to go once they use core.enums.
+ACTIVE_STATUSES = ACTIVE_TICKET_STATUSES
 # After-sales requests that staff approve and the customer then sends the goods back for.
 RETURN_REQUEST_TYPES = ("return", "exchange")
 # The history entry of that approval: the parcel is awaited from then on.
-RETURN_APPROVED = "approved"
+RETURN_APPROVED = TicketEventKind.APPROVED
 
 Query = TypeVar("Query", bound=Select[Any])
 
@@ -73,7 +80,9 @@ class TicketRepository:
         sequence = int(last.removeprefix(prefix)) if last else 0
         return f"{prefix}{sequence + 1:04d}"
 
-    async def add(self, ticket: Ticket, prefix: str | None = None, author: str = "bot") -> Ticket:
+    async def add(
+        self, ticket: Ticket, prefix: str | None = None, author: str = Sender.BOT
+    ) -> Ticket:
         """Store a new ticket and its first history entry.
 
         With a `prefix` the ticket gets the next free number with it; two tickets opened at
@@ -97,7 +106,7 @@ class TicketRepository:
             TicketEvent(
                 ticket_id=ticket.id,
                 time=ticket.created_at,
-                kind="created",
+                kind=TicketEventKind.CREATED,
                 to_status=ticket.status,
                 author=author,
             )
@@ -173,7 +182,7 @@ class TicketRepository:
                 .select_from(Ticket)
                 .where(
                     Ticket.identity_id == identity_id,
-                    Ticket.kind == "complaint",
+                    Ticket.kind == TicketKind.COMPLAINT,
                     Ticket.created_at >= since,
                 )
             )
@@ -187,8 +196,8 @@ class TicketRepository:
         still being worked on."""
         query = select(Ticket).where(
             Ticket.identity_id == identity_id,
-            Ticket.kind == "complaint",
-            Ticket.status.in_(ACTIVE_STATUSES),
+            Ticket.kind == TicketKind.COMPLAINT,
+            Ticket.status.in_(ACTIVE_TICKET_STATUSES),
             Ticket.created_at >= since,
         )
         if category is not None:
@@ -212,8 +221,8 @@ class TicketRepository:
             Ticket.customer_id,
             identity_ids,
             customer_ids,
-            Ticket.kind == "complaint",
-            Ticket.status.in_(ACTIVE_STATUSES),
+            Ticket.kind == TicketKind.COMPLAINT,
+            Ticket.status.in_(ACTIVE_TICKET_STATUSES),
         )
 
     async def near_deadlines(self, now: datetime, soon: timedelta) -> list[tuple[Ticket, int, int]]:
@@ -224,7 +233,7 @@ class TicketRepository:
         rows = await self._session.execute(
             select(Ticket, response, resolution)
             .where(
-                Ticket.status.in_(ACTIVE_STATUSES),
+                Ticket.status.in_(ACTIVE_TICKET_STATUSES),
                 or_(Ticket.response_reminded < response, Ticket.resolution_reminded < resolution),
             )
             .order_by(Ticket.id)
@@ -253,15 +262,15 @@ class TicketRepository:
             .subquery()
         )
         reminded = select(FollowUp.id).where(
-            FollowUp.ticket_id == Ticket.id, FollowUp.kind == "return_reminder"
+            FollowUp.ticket_id == Ticket.id, FollowUp.kind == FollowUpKind.RETURN_REMINDER
         )
         result = await self._session.scalars(
             select(Ticket)
             .join(approved, approved.c.ticket_id == Ticket.id)
             .where(
-                Ticket.kind == "after_sales",
+                Ticket.kind == TicketKind.AFTER_SALES,
                 Ticket.request_type.in_(RETURN_REQUEST_TYPES),
-                Ticket.status == "waiting_customer",
+                Ticket.status == TicketStatus.WAITING_CUSTOMER,
                 approved.c.time <= before,
                 ~reminded.exists(),
             )
@@ -323,14 +332,16 @@ class TicketRepository:
         """
         asked = (
             select(TicketEvent.ticket_id, func.max(TicketEvent.id).label("last"))
-            .where(TicketEvent.to_status == "waiting_customer")
+            .where(TicketEvent.to_status == TicketStatus.WAITING_CUSTOMER)
             .group_by(TicketEvent.ticket_id)
             .subquery()
         )
         return await self._session.scalar(
             select(Ticket)
             .outerjoin(asked, asked.c.ticket_id == Ticket.id)
-            .where(Ticket.identity_id == identity_id, Ticket.status == "waiting_customer")
+            .where(
+                Ticket.identity_id == identity_id, Ticket.status == TicketStatus.WAITING_CUSTOMER
+            )
             .order_by(asked.c.last.desc().nulls_last(), Ticket.id.desc())
             .limit(1)
         )
@@ -342,7 +353,7 @@ class TicketRepository:
             update(Ticket)
             .where(
                 _owned_by(identity_id, customer_id),
-                Ticket.status.in_(ACTIVE_STATUSES),
+                Ticket.status.in_(ACTIVE_TICKET_STATUSES),
                 Ticket.first_response_at.is_(None),
             )
             .values(first_response_at=now, updated_at=now)
@@ -357,7 +368,7 @@ class TicketRepository:
         kind: str,
         text: str = "",
         public: bool = False,
-        author: str = "bot",
+        author: str = Sender.BOT,
         to_status: str | None = None,
     ) -> TicketEvent:
         """Record a status change or a note; a status change also updates the ticket."""
@@ -373,11 +384,11 @@ class TicketRepository:
         )
         if to_status is not None:
             ticket.status = to_status
-            if ticket.first_response_at is None and to_status != "open":
+            if ticket.first_response_at is None and to_status != TicketStatus.OPEN:
                 ticket.first_response_at = now
-            if to_status in FINISHED_STATUSES and ticket.resolved_at is None:
+            if to_status in FINISHED_TICKET_STATUSES and ticket.resolved_at is None:
                 ticket.resolved_at = now
-            elif to_status in ACTIVE_STATUSES:
+            elif to_status in ACTIVE_TICKET_STATUSES:
                 ticket.resolved_at = None  # reopened: it is resolved when it is finished again
         ticket.updated_at = now
         self._session.add(event)
@@ -436,7 +447,7 @@ def overdue_conditions(now: datetime) -> tuple[ColumnElement[bool], ColumnElemen
     """The one definition of an overdue ticket: still being worked on, and unanswered past its
     first-response deadline (the first condition) or unresolved past its resolution deadline
     (the second)."""
-    active = Ticket.status.in_(ACTIVE_STATUSES)
+    active = Ticket.status.in_(ACTIVE_TICKET_STATUSES)
     return (
         active & Ticket.first_response_at.is_(None) & (Ticket.first_response_due < now),
         active & (Ticket.resolution_due < now),

@@ -39,12 +39,13 @@ from bot.channels.wechaty.compat import (
 )
 from bot.pipeline.assistant import Assistant
 from core.clock import Clock
+from core.enums import ChannelName
 from core.messages import Incoming
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "wechaty"
+CHANNEL = ChannelName.WECHATY
 # Pauses before connecting again after the 1st, 2nd, … failure in a row (seconds).
 RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 CONNECT_SECONDS = 10.0  # to reach the puppet service

@@ -8,7 +8,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from bot.app import OUTBOX_TASK, create_app
+from bot.app import OUTBOX_JOB, SCHEDULER, create_app
 from bot.outreach.outbox import INTERRUPTED, LEASE, MAX_ATTEMPTS, WindowClosed, deliver_outbox
 from bot.services import Services
 from storage.database import create_engine, create_session_factory
@@ -317,10 +317,11 @@ async def test_the_running_app_delivers_the_outbox_in_the_background(
             await asyncio.sleep(0.01)
         else:
             raise AssertionError("the outbox was not delivered")
-        task = app[OUTBOX_TASK]
-        assert not task.done()
+        scheduler = app[SCHEDULER]
+        assert scheduler.running
+        assert scheduler.get_job(OUTBOX_JOB) is not None
 
-    assert task.cancelled()
+    assert not scheduler.running
 
 
 async def test_the_app_does_not_deliver_unless_asked(
@@ -328,8 +329,8 @@ async def test_the_app_does_not_deliver_unless_asked(
 ) -> None:
     row_id = await queue(chat, "只存不发")
 
-    # No delivery task was started, so nothing can ever deliver the row (no need to wait).
-    assert OUTBOX_TASK not in client.server.app
+    # No scheduler was started, so nothing can ever deliver the row (no need to wait).
+    assert SCHEDULER not in client.server.app
     assert (await outbox_row(services, row_id)).status == "pending"
 
 

@@ -20,7 +20,7 @@ from storage.repositories import Repositories
 from tests.bot.conftest import FollowUpDesk
 from tests.conftest import START, Chat, FakeClock
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 # A run of the scheduler's job every few hundredths of a second: the tests wait for its
 # effects, never for a fixed time.
 TICK = 0.02
