@@ -3,21 +3,21 @@
 from collections.abc import Sequence
 
 from core.messages import Reply
-from handlers.aftersales import AfterSalesRule
-from handlers.complaints import ComplaintRule
+from handlers.aftersales.rule import AfterSalesRule
+from handlers.complaints.rule import ComplaintRule
 from handlers.context import Context
-from handlers.fallback import FallbackRule
-from handlers.faq import FaqRule
-from handlers.handover import HandoverRule, offer_person
-from handlers.logistics import LogisticsRule
-from handlers.orders import OrderRule
-from handlers.products import ProductRule
+from handlers.faq.fallback import FallbackRule
+from handlers.faq.rule import FaqRule
+from handlers.handover.rule import HandoverRule, offer_person
+from handlers.logistics.rule import LogisticsRule
+from handlers.orders.rule import OrderRule
+from handlers.products.rule import ProductRule
 from handlers.rule import DialogOwner, Rule
-from handlers.smalltalk import SmalltalkRule
-from handlers.survey import SurveyRule
-from handlers.ticket_replies import TicketReplyRule
-from handlers.ticket_status import TicketStatusRule
-from handlers.verification import Verification
+from handlers.smalltalk.rule import SmalltalkRule
+from handlers.survey.rule import SurveyRule
+from handlers.tickets.replies import TicketReplyRule
+from handlers.tickets.status import TicketStatusRule
+from handlers.verification.binding import Verification
 from handlers.words import contains_any
 from knowledge.normalize import clean
 
