@@ -211,7 +211,7 @@ async def usage_help(ctx: Context, description: str, lead: list[str]) -> list[Re
 def usage_answer(ctx: Context, description: str) -> FaqMatch | None:
     """The best FAQ entry for the description that is not itself about after-sales."""
     # Enough matches that the best usable one is measured against its real runner-up.
-    matches = ctx.kb.search(description, limit=10)
+    matches = ctx.faq_matches_for(description)[:10]
     usable = [m for m in matches if m.entry.category not in AFTERSALES_CATEGORIES]
     if not usable:
         return None

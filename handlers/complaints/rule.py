@@ -79,7 +79,7 @@ async def verified_order(ctx: Context) -> Order | None:
 
 def trust_answer(ctx: Context) -> FaqItem | None:
     """The FAQ's authenticity entry closest to the question."""
-    for match in ctx.kb.search(ctx.text, limit=len(ctx.kb)):
+    for match in ctx.faq_matches:
         if match.entry.category == TRUST_FAQ_CATEGORY:
             return match.entry
     return None

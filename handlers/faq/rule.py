@@ -9,14 +9,12 @@ from handlers.context import Context
 from knowledge import FaqMatch
 
 PICK_FLOW = "faq_pick"
+SUGGESTED = 3  # at most this many questions offered
 
 
 def best_match(ctx: Context) -> FaqMatch | None:
-    """The closest FAQ entry for this message, searched once per message."""
-    if "faq_best" not in ctx.memo:
-        matches = ctx.kb.search(ctx.text, limit=3)
-        ctx.memo["faq_best"] = matches
-    matches = ctx.memo["faq_best"]
+    """The closest FAQ entry for this message."""
+    matches = ctx.faq_matches
     return matches[0] if matches else None
 
 
@@ -34,14 +32,12 @@ def worth_suggesting(matches: Sequence[FaqMatch], settings: Settings) -> list[Fa
 
 def confident_match(ctx: Context) -> FaqMatch | None:
     """The FAQ entry to answer this message with, if one is clear."""
-    best_match(ctx)
-    return confident(ctx.memo["faq_best"], ctx.settings)
+    return confident(ctx.faq_matches, ctx.settings)
 
 
 def suggestions(ctx: Context) -> list[FaqMatch]:
     """The entries close enough to offer for this message."""
-    best_match(ctx)
-    return worth_suggesting(ctx.memo["faq_best"], ctx.settings)
+    return worth_suggesting(ctx.faq_matches[:SUGGESTED], ctx.settings)
 
 
 def _choice(text: str, offered: int) -> int | None:

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from bot.services import Services
 from core.messages import Incoming
+from knowledge import FaqMatch, KnowledgeBase
 from storage.models import Conversation, UnansweredQuestion
 from tests.conftest import Chat
 
@@ -20,6 +21,35 @@ async def test_common_questions_get_the_faq_answer(chat: Chat) -> None:
     assert "99" in await chat.ask("满多少钱包邮啊")
     assert "发票" in await chat.ask("可以开发票吗？")
     assert "正品" in await chat.ask("你们家是正品吗")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这个东西怎么弄啊啊啊",  # tried by every rule, then the fallback
+        "你们家是正品吗",
+        "我朋友说你们是骗子，是真的吗",  # complaints look for the FAQ trust answer
+        "可以开发票吗？",
+        "快递",  # suggestions
+        "我要退货",
+        "我的订单到哪了",
+    ],
+)
+async def test_the_faq_is_searched_at_most_once_per_message(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    searched: list[str] = []
+    search = KnowledgeBase.search
+
+    def counted(kb: KnowledgeBase, query: str, limit: int = 5) -> list[FaqMatch]:
+        searched.append(query)
+        return search(kb, query, limit)
+
+    monkeypatch.setattr(KnowledgeBase, "search", counted)
+    await chat.say(text)
+    assert len(searched) <= 1
+    if text.startswith("这个东西"):
+        assert len(searched) == 1
 
 
 async def test_ambiguous_question_offers_choices_and_a_number_picks_one(chat: Chat) -> None:
