@@ -1,5 +1,6 @@
 """What a handler gets to work with for one incoming message."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,6 +13,13 @@ from knowledge.normalize import matched_part
 from knowledge.product_catalogue import ProductCatalogue
 from storage.models import Conversation, Identity
 from storage.repositories import Repositories
+
+# The router's way to let another feature's rule take the message: its replies if it matched.
+Handoff = Callable[["Context", str], Awaitable[list[Reply] | None]]
+
+
+async def _nobody_to_hand_to(ctx: "Context", feature: str) -> list[Reply] | None:
+    return None
 
 
 @dataclass
@@ -37,6 +45,7 @@ class Context:
     fallbacks_in_a_row: int = 0
     handled_by: str = ""  # the rule or dialog flow that answered, for reports
     memo: dict[str, Any] = field(default_factory=dict)  # per-message results of the rules
+    handoff: Handoff = _nobody_to_hand_to  # set by the router that routes the message
     # FAQ searches by text: every rule asks the FAQ about the same message, which is costly.
     _faq_searches: dict[str, list[FaqMatch]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -63,6 +72,11 @@ class Context:
         if text not in self._faq_searches:
             self._faq_searches[text] = self.kb.search(text, limit=len(self.kb))
         return self._faq_searches[text]
+
+    async def hand_to(self, feature: str) -> list[Reply] | None:
+        """Let the named feature's rule take the message: its replies, or None if it did not
+        match. Rules never build each other; the router knows them all."""
+        return await self.handoff(self, feature)
 
     def say(self, name: str, **fields: Any) -> Reply:
         """A reply from the named template."""

@@ -44,9 +44,11 @@ class Router:
         self._rules = list(rules)
         self._owners = {flow: owner for owner in owners for flow in owner.flows}
         self._fallback = fallback
+        self._by_name = {rule.name: rule for rule in self._rules}
 
     async def route(self, ctx: Context) -> list[Reply]:
         """The replies to one message."""
+        ctx.handoff = self._hand_to
         ctx.fallbacks_in_a_row = int(ctx.memory.pop("fallbacks", 0))
         if ctx.dialog_expired():
             ctx.end_dialog()
@@ -108,6 +110,14 @@ class Router:
             # The offer holds the dialog, which carries on whatever the answer.
             return [offer_person(ctx, resume=ctx.dialog)]
         return [ctx.say("dialog_offer_person")]  # in the queue already
+
+    async def _hand_to(self, ctx: Context, feature: str) -> list[Reply] | None:
+        """The named rule's replies, when it matches the message a rule handed on."""
+        rule = self._by_name.get(feature)
+        if rule is None:
+            return None
+        found = await rule.match(ctx)
+        return await rule.handle(ctx, found) if found else None
 
     async def _matching_rule(self, ctx: Context) -> tuple[Rule | None, object]:
         for rule in self._rules:

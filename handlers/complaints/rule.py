@@ -17,7 +17,6 @@ from datetime import timedelta
 from core.messages import Reply
 from core.patterns import order_references
 from core.shop_time import is_open
-from handlers.aftersales.rule import AfterSalesRule
 from handlers.complaints.words import (
     COMPLAINT_TERMS,
     TRUST_FAQ_CATEGORY,
@@ -175,10 +174,9 @@ async def follow_up(ctx: Context, ticket: Ticket, order: Order | None) -> list[R
     if ctx.dialog is not None:
         return replies
     if names_after_sales(ctx.text):
-        aftersales = AfterSalesRule()
-        request = await aftersales.match(ctx)
-        if request:
-            return [*replies, *await aftersales.handle(ctx, request)]
+        request = await ctx.hand_to("aftersales")
+        if request is not None:
+            return [*replies, *request]
     references = order_references(ctx.text)
     if order is None and logistics and references:
         # Nothing is shown before the chat is verified as the order's owner.

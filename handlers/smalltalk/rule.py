@@ -75,13 +75,18 @@ def _kind(text: str) -> str | None:
     return None
 
 
+def smalltalk_of(ctx: Context) -> str | None:
+    """What kind of small talk the message is (greeting, thanks, goodbye, empty, media)."""
+    kind = _kind(ctx.text)
+    return "media" if kind == "empty" and ctx.incoming.media else kind
+
+
 class SmalltalkRule:
     name = "smalltalk"
     interrupts_dialogs = False
 
     async def match(self, ctx: Context) -> str | None:
-        kind = _kind(ctx.text)
-        return "media" if kind == "empty" and ctx.incoming.media else kind
+        return smalltalk_of(ctx)
 
     async def handle(self, ctx: Context, found: str) -> list[Reply]:
         if found == "media":

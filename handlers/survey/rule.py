@@ -21,7 +21,7 @@ from core.messages import Reply
 from handlers.context import Context
 from handlers.faq.rule import confident_match
 from handlers.logistics.rule import asks_for_parcel_or_orders
-from handlers.smalltalk.rule import SmalltalkRule
+from handlers.smalltalk.rule import smalltalk_of
 from handlers.survey.words import read_rating
 from handlers.tickets.opening import open_ticket
 from handlers.words import asks_something
@@ -59,9 +59,6 @@ class SurveyRule:
     interrupts_dialogs = False
     flows: tuple[str, ...] = (COMMENT_FLOW,)
 
-    def __init__(self) -> None:
-        self._smalltalk = SmalltalkRule()
-
     async def match(self, ctx: Context) -> Rating | None:
         score = read_rating(ctx.text)
         if score is None:
@@ -95,7 +92,7 @@ class SurveyRule:
         dialog = ctx.dialog
         earlier: dict[str, Any] | None = dialog.get("resume")
         ctx.dialog = earlier
-        said = await self._smalltalk.match(ctx)
+        said = smalltalk_of(ctx)
         if (
             said in NOTHING_SAID
             or _NOTHING_TO_ADD.fullmatch(clean(ctx.text))

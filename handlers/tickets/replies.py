@@ -37,7 +37,7 @@ from core.patterns import without_references
 from handlers.context import Context
 from handlers.faq.rule import confident_match
 from handlers.logistics.rule import WHEN_DOES_IT_COME, asks_for_parcel_or_orders
-from handlers.smalltalk.rule import SmalltalkRule
+from handlers.smalltalk.rule import smalltalk_of
 from handlers.words import asks_nothing_else, asks_something, asks_ticket_progress, contains_any
 from knowledge.normalize import clean
 from storage.models import Ticket
@@ -61,14 +61,11 @@ class TicketReplyRule:
     name = "ticket_replies"
     interrupts_dialogs = False
 
-    def __init__(self) -> None:
-        self._smalltalk = SmalltalkRule()
-
     async def match(self, ctx: Context) -> CustomerAnswer | None:
         if ctx.dialog is not None:
             return None  # the message answers the dialog's question, not staff's
         media = bool(ctx.incoming.media)
-        smalltalk = None if media else await self._smalltalk.match(ctx)
+        smalltalk = None if media else smalltalk_of(ctx)
         if smalltalk in NOT_ANSWERS:
             return None
         found = None
