@@ -1,17 +1,18 @@
 """The after-sales dialog's course: what to ask next, and the order, item and policy behind it.
 
-The slots live in `ctx.dialog` as plain values; `step` names the question that is open and
-`prompt` the template that asks it (the router asks `<prompt>_again` after an unreadable
-answer). Each question is asked only while its slot is still empty.
+The slots are an AfterSalesState, passed in and stored by the rule; `step` names the
+question that is open and `prompt` the template that asks it (the router asks
+`<prompt>_again` after an unreadable answer). Each question is asked only while its slot is
+still empty.
 """
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from core.messages import Reply
 from core.patterns import without_references
 from handlers.aftersales.policy import CLOSED, PolicyCheck, check_policy, summary
+from handlers.aftersales.state import AfterSalesState
 from handlers.aftersales.words import NO_REASON, QUALITY, REFUND, REPAIR, RETURN, USAGE
 from handlers.context import Context
 from handlers.verification.binding import DigitCheck, reference_access
@@ -38,29 +39,28 @@ _NAME_PART = re.compile(r"[\u4e00-\u9fff]{2,}|[0-9]+[a-z]+")
 _GENERIC_NAMES = frozenset({"商品", "产品", "东西", "宝贝", "套装", "订单"})
 
 
-async def advance(ctx: Context, lead: Sequence[str] = ()) -> list[Reply]:
+async def advance(ctx: Context, slots: AfterSalesState, lead: Sequence[str] = ()) -> list[Reply]:
     """Ask for the next thing still missing, or for confirmation when nothing is."""
-    slots = ctx.dialog
-    assert slots is not None
     settle(slots)
     lead = list(lead)
-    if slots.get("reason") == USAGE and not slots.get("usage_done"):
-        if not slots.get("description"):
-            return ask(ctx, "description", "aftersales_ask_usage", lead)
-        return await usage_help(ctx, slots["description"], lead)
-    if not slots.get("order_no"):
+    if slots.reason == USAGE and not slots.usage_done:
+        if not slots.description:
+            return ask(ctx, slots, "description", "aftersales_ask_usage", lead)
+        return await usage_help(ctx, slots, slots.description, lead)
+    if not slots.order_no:
         offered = ctx.memory.get("order_no")
-        if offered and offered != slots.get("declined_order"):
+        if offered and offered != slots.declined_order:
             lead.append(ctx.texts.render("aftersales_offer_order", order_no=offered))
-            return ask(ctx, "order_confirm", "aftersales_confirm_order", lead)
-        return ask(ctx, "order", "aftersales_ask_order", lead)
-    order = await ctx.repos.orders.by_number(slots["order_no"])
+            return ask(ctx, slots, "order_confirm", "aftersales_confirm_order", lead)
+        return ask(ctx, slots, "order", "aftersales_ask_order", lead)
+    order = await ctx.repos.orders.by_number(slots.order_no)
     if order is None or order.status in CLOSED:
-        order_no = slots.pop("order_no")
-        slots["declined_order"] = order_no
+        order_no = slots.order_no
+        slots.forget("order_no")
+        slots.declined_order = order_no
         status = ctx.texts.render(f"status_{order.status}") if order else ""
         lead.append(ctx.texts.render("aftersales_order_closed", order_no=order_no, status=status))
-        return ask(ctx, "order", "aftersales_ask_order", lead)
+        return ask(ctx, slots, "order", "aftersales_ask_order", lead)
     if order.status == UNPAID:
         ctx.end_dialog()
         return [
@@ -73,95 +73,96 @@ async def advance(ctx: Context, lead: Sequence[str] = ()) -> list[Reply]:
         item = named_item(slots, order)
         if item is None:
             lead.append(item_list(ctx, order))
-            return ask(ctx, "item", "aftersales_ask_item", lead)
+            return ask(ctx, slots, "item", "aftersales_ask_item", lead)
         choose_item(slots, item)
     active = await open_request(ctx, order, item)
     if active is not None:
         ctx.end_dialog()
         return [Reply("\n".join([*lead, already_open(ctx, active, order, item)]))]
     if order.status == "delivered":
-        if slots.get("type") is None:
-            if slots.get("reason") == QUALITY:
-                return ask(ctx, "type", "aftersales_ask_quality_type", lead)
-            return ask(ctx, "type", "aftersales_ask_type", lead)
-        if slots.get("reason") is None:
-            return ask(ctx, "reason", "aftersales_ask_reason", lead)
+        if slots.type is None:
+            if slots.reason == QUALITY:
+                return ask(ctx, slots, "type", "aftersales_ask_quality_type", lead)
+            return ask(ctx, slots, "type", "aftersales_ask_type", lead)
+        if slots.reason is None:
+            return ask(ctx, slots, "reason", "aftersales_ask_reason", lead)
     else:
         # Nothing received yet: there is only the money to give back.
-        if slots.get("type") in (None, RETURN):
-            slots["type"] = REFUND
-        if slots.get("reason") in (None, USAGE):
-            slots["reason"] = NO_REASON
-    policy = await policy_for(ctx, order, item)
-    if not policy.within and not slots.get("insisted"):
-        return refuse(ctx, policy, order, item, lead)
-    if not slots.get("description") and not slots.get("description_skipped"):
-        unshipped = order.status != "delivered" and slots["type"] == REFUND
+        if slots.type in (None, RETURN):
+            slots.type = REFUND
+        if slots.reason in (None, USAGE):
+            slots.reason = NO_REASON
+    policy = await policy_for(ctx, slots, order, item)
+    if not policy.within and not slots.insisted:
+        return refuse(ctx, slots, policy, order, item, lead)
+    if not slots.description and not slots.description_skipped:
+        unshipped = order.status != "delivered" and slots.type == REFUND
         prompt = "aftersales_ask_refund_reason" if unshipped else "aftersales_ask_description"
-        return ask(ctx, "description", prompt, lead)
-    fault = slots["reason"] == QUALITY or slots["type"] == REPAIR
+        return ask(ctx, slots, "description", prompt, lead)
+    fault = slots.reason == QUALITY or slots.type == REPAIR
     wants_photos = fault and order.status == "delivered"
-    if wants_photos and not slots.get("media") and not slots.get("photos_skipped"):
-        return ask(ctx, "photos", "aftersales_ask_photos", lead)
+    if wants_photos and not slots.media and not slots.photos_skipped:
+        return ask(ctx, slots, "photos", "aftersales_ask_photos", lead)
     lead.append(summary(ctx, slots, order, policy).text)
-    return ask(ctx, "submit", "aftersales_ask_submit", lead)
+    return ask(ctx, slots, "submit", "aftersales_ask_submit", lead)
 
 
 def refuse(
-    ctx: Context, policy: PolicyCheck, order: Order, item: OrderItem | None, lead: list[str]
+    ctx: Context,
+    slots: AfterSalesState,
+    policy: PolicyCheck,
+    order: Order,
+    item: OrderItem | None,
+    lead: list[str],
 ) -> list[Reply]:
     """Explain why the request is outside the policy and ask whether to submit it anyway.
 
     Asked again with another type or reason ("还是换货吧") and refused for the same reason,
     the customer gets a short answer rather than the whole explanation again.
     """
-    slots = ctx.dialog
-    assert slots is not None
     told = [order.order_no, item.id if item else None, policy.note]
-    if slots.get("policy_told") == told:
+    if slots.policy_told == told:
         request = ctx.texts.render(
             "aftersales_request_named",
-            type=ctx.texts.render(f"aftersales_type_{slots['type']}"),
-            reason=ctx.texts.render(f"aftersales_reason_{slots['reason']}"),
+            type=ctx.texts.render(f"aftersales_type_{slots.type}"),
+            reason=ctx.texts.render(f"aftersales_reason_{slots.reason}"),
         )
         lead.append(ctx.texts.render("aftersales_policy_still_outside", request=request))
-        return ask(ctx, "insist", "aftersales_ask_insist_brief", lead)
-    slots["policy_told"] = told
+        return ask(ctx, slots, "insist", "aftersales_ask_insist_brief", lead)
+    slots.policy_told = told
     lead.append(policy.note)
-    return ask(ctx, "insist", "aftersales_ask_insist", lead)
+    return ask(ctx, slots, "insist", "aftersales_ask_insist", lead)
 
 
-def ask(ctx: Context, step: str, prompt: str, lead: Sequence[str] = ()) -> list[Reply]:
+def ask(
+    ctx: Context, slots: AfterSalesState, step: str, prompt: str, lead: Sequence[str] = ()
+) -> list[Reply]:
     """Make `prompt` the open question and ask it, after `lead` in the same message.
 
     Answers that were none count towards offering a person until the question changes.
     """
-    slots = ctx.dialog
-    assert slots is not None
-    if slots.get("step") != step:
-        slots["misses"] = 0
-    slots.update(step=step, prompt=prompt, since=ctx.clock.now().isoformat())
-    return [question(ctx, lead)]
+    if slots.step != step:
+        slots.misses = 0
+    slots.step, slots.prompt, slots.since = step, prompt, ctx.clock.now().isoformat()
+    return [question(ctx, slots, lead)]
 
 
-def question(ctx: Context, lead: Sequence[str]) -> Reply:
-    assert ctx.dialog is not None
-    return Reply("\n".join([*lead, ctx.texts.render(ctx.dialog["prompt"])]))
+def question(ctx: Context, slots: AfterSalesState, lead: Sequence[str]) -> Reply:
+    return Reply("\n".join([*lead, ctx.texts.render(slots.prompt)]))
 
 
-def settle(slots: dict[str, Any]) -> None:
+def settle(slots: AfterSalesState) -> None:
     """Make type and reason agree: a usage problem is a repair ticket, a repair a fault."""
-    if slots.get("reason") == USAGE and slots.get("type") not in (None, REPAIR):
-        slots["reason"] = None
-    elif slots.get("reason") == USAGE:
-        slots["type"] = REPAIR
-    if slots.get("type") == REPAIR and slots.get("reason") is None:
-        slots["reason"] = QUALITY
+    if slots.reason == USAGE and slots.type not in (None, REPAIR):
+        slots.reason = None
+    elif slots.reason == USAGE:
+        slots.type = REPAIR
+    if slots.type == REPAIR and slots.reason is None:
+        slots.reason = QUALITY
 
 
-def intro(ctx: Context) -> Reply:
-    assert ctx.dialog is not None
-    reason = ctx.dialog.get("reason")
+def intro(ctx: Context, slots: AfterSalesState) -> Reply:
+    reason = slots.reason
     if reason == QUALITY:
         return ctx.say("aftersales_intro_sorry")
     if reason == USAGE:
@@ -169,43 +170,43 @@ def intro(ctx: Context) -> Reply:
     return ctx.say("aftersales_intro")
 
 
-async def take_reference(ctx: Context, reference: str) -> list[Reply]:
+async def take_reference(ctx: Context, slots: AfterSalesState, reference: str) -> list[Reply]:
     """The order the customer named: theirs already, or verified by the phone digits given
     with it, or asked for them."""
-    return await take_access(ctx, reference, await reference_access(ctx, reference))
+    return await take_access(ctx, slots, reference, await reference_access(ctx, reference))
 
 
-async def take_access(ctx: Context, reference: str, check: DigitCheck | None) -> list[Reply]:
+async def take_access(
+    ctx: Context, slots: AfterSalesState, reference: str, check: DigitCheck | None
+) -> list[Reply]:
     """Go on as the check of the chat's access to the order says: with the order, asking
     for the phone digits (again), or not at all when the chat is locked."""
-    assert ctx.dialog is not None
     if check is not None and check.ok:
-        return [*check.replies, *await choose_order(ctx, check.order_no)]
+        return [*check.replies, *await choose_order(ctx, slots, check.order_no)]
     if check is not None and check.locked:
         ctx.end_dialog()
         return check.replies
-    ctx.dialog["reference"] = reference
-    asked = ask(ctx, "verify", "aftersales_verify")
+    slots.reference = reference
+    asked = ask(ctx, slots, "verify", "aftersales_verify")
     return asked if check is None else check.replies
 
 
-async def choose_order(ctx: Context, order_no: str) -> list[Reply]:
-    assert ctx.dialog is not None
-    for slot in ("item_id", "item_name", "insisted", "reference"):
-        ctx.dialog.pop(slot, None)
-    ctx.dialog["order_no"] = order_no
+async def choose_order(ctx: Context, slots: AfterSalesState, order_no: str) -> list[Reply]:
+    slots.forget("item_id", "item_name", "insisted", "reference")
+    slots.order_no = order_no
     ctx.memory["order_no"] = order_no
-    return await advance(ctx)
+    return await advance(ctx, slots)
 
 
-async def usage_help(ctx: Context, description: str, lead: list[str]) -> list[Reply]:
+async def usage_help(
+    ctx: Context, slots: AfterSalesState, description: str, lead: list[str]
+) -> list[Reply]:
     """The FAQ's answer to a usage problem, then "did that help?"; staff if it has none."""
     answer = usage_answer(ctx, description)
     if answer is not None:
-        return ask(ctx, "solved", "aftersales_ask_solved", [*lead, answer.entry.answer])
-    assert ctx.dialog is not None
-    ctx.dialog["usage_done"] = True
-    return await advance(ctx, [*lead, ctx.texts.render("aftersales_usage_no_answer")])
+        return ask(ctx, slots, "solved", "aftersales_ask_solved", [*lead, answer.entry.answer])
+    slots.usage_done = True
+    return await advance(ctx, slots, [*lead, ctx.texts.render("aftersales_usage_no_answer")])
 
 
 def usage_answer(ctx: Context, description: str) -> FaqMatch | None:
@@ -222,13 +223,13 @@ def usage_answer(ctx: Context, description: str) -> FaqMatch | None:
     return usable[0]
 
 
-def item_of(order: Order, slots: dict[str, Any]) -> OrderItem | None:
-    return next((i for i in order.items if i.id == slots.get("item_id")), None)
+def item_of(order: Order, slots: AfterSalesState) -> OrderItem | None:
+    return next((i for i in order.items if i.id == slots.item_id), None)
 
 
-def choose_item(slots: dict[str, Any], item: OrderItem) -> None:
-    slots.update(item_id=item.id, item_name=item.name)
-    slots.pop("insisted", None)
+def choose_item(slots: AfterSalesState, item: OrderItem) -> None:
+    slots.item_id, slots.item_name = item.id, item.name
+    slots.forget("insisted")
 
 
 def item_named(text: str, items: Sequence[OrderItem]) -> OrderItem | None:
@@ -257,13 +258,13 @@ def _named_part(text: str, name: str) -> int:
     return longest
 
 
-def named_item(slots: dict[str, Any], order: Order) -> OrderItem | None:
+def named_item(slots: AfterSalesState, order: Order) -> OrderItem | None:
     """The item of the order the request is about when the customer need not be asked:
     the only one, or the one named in the dialog before ("面霜收到就漏了"), unless declined."""
     if len(order.items) == 1:
         return order.items[0]
-    item = item_named(" ".join(slots.get("mentions", [])), order.items)
-    if item is None or item.id == slots.get("declined_item"):
+    item = item_named(" ".join(slots.mentions), order.items)
+    if item is None or item.id == slots.declined_item:
         return None
     return item
 
@@ -324,11 +325,11 @@ def forget_media(ctx: Context, attached: Sequence[str]) -> None:
         ctx.memory.pop(RECENT_MEDIA, None)
 
 
-async def policy_for(ctx: Context, order: Order, item: OrderItem | None) -> PolicyCheck:
+async def policy_for(
+    ctx: Context, slots: AfterSalesState, order: Order, item: OrderItem | None
+) -> PolicyCheck:
     """The policy for the request as the slots say it; the item's product may refuse
     no-reason returns (opened cosmetics)."""
-    slots = ctx.dialog
-    assert slots is not None
     product = await ctx.repos.products.by_sku(item.sku) if item is not None else None
     non_returnable = bool(product and product.non_returnable)
-    return check_policy(ctx, order, slots["type"], slots["reason"], non_returnable)
+    return check_policy(ctx, order, slots.type, slots.reason, non_returnable)

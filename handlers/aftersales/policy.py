@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from core.messages import Reply
+from handlers.aftersales.state import AfterSalesState
 from handlers.aftersales.words import EXCHANGE, QUALITY, REFUND, RETURN, USAGE
 from handlers.context import Context
 from handlers.orders.views import local_time
@@ -57,17 +57,17 @@ def check_policy(
     return PolicyCheck(True)
 
 
-def summary(ctx: Context, slots: dict[str, Any], order: Order, policy: PolicyCheck) -> Reply:
+def summary(ctx: Context, slots: AfterSalesState, order: Order, policy: PolicyCheck) -> Reply:
     """What will be submitted, for the customer to check."""
-    photos = len(slots.get("media", []))
+    photos = len(slots.media)
     lines = [
         ctx.texts.render(
             "aftersales_summary",
             order_no=order.order_no,
-            item=slots.get("item_name") or ctx.texts.render("aftersales_whole_order"),
-            type=ctx.texts.render(f"aftersales_type_{slots['type']}"),
-            reason=ctx.texts.render(f"aftersales_reason_{slots['reason']}"),
-            description=slots.get("description") or ctx.texts.render("aftersales_no_description"),
+            item=slots.item_name or ctx.texts.render("aftersales_whole_order"),
+            type=ctx.texts.render(f"aftersales_type_{slots.type}"),
+            reason=ctx.texts.render(f"aftersales_reason_{slots.reason}"),
+            description=slots.description or ctx.texts.render("aftersales_no_description"),
             photos=ctx.texts.render("aftersales_photos_count", count=photos)
             if photos
             else ctx.texts.render("aftersales_photos_none"),
@@ -79,19 +79,23 @@ def summary(ctx: Context, slots: dict[str, Any], order: Order, policy: PolicyChe
 
 
 async def submit(
-    ctx: Context, slots: dict[str, Any], order: Order, item: OrderItem | None, policy: PolicyCheck
+    ctx: Context,
+    slots: AfterSalesState,
+    order: Order,
+    item: OrderItem | None,
+    policy: PolicyCheck,
 ) -> list[Reply]:
     """Open the ticket and tell the customer its number, what happens next and by when."""
-    request_type = slots["type"]
+    request_type = slots.type
     ticket = await open_ticket(
         ctx,
         "after_sales",
         order_id=order.id,
         order_item_id=item.id if item else None,
         request_type=request_type,
-        reason=slots["reason"],
-        description=slots.get("description", ""),
-        media=list(slots.get("media", [])),
+        reason=slots.reason,
+        description=slots.description,
+        media=list(slots.media),
         within_policy=policy.within,
         policy_note=policy.note,
     )
@@ -102,7 +106,7 @@ async def submit(
         lines.append(ctx.texts.render("aftersales_next_refund_unshipped"))
     else:
         lines.append(ctx.texts.render(f"aftersales_next_{request_type}"))
-        if slots["reason"] == QUALITY and request_type in (RETURN, EXCHANGE):
+        if slots.reason == QUALITY and request_type in (RETURN, EXCHANGE):
             lines.append(ctx.texts.render("aftersales_next_quality_postage"))
     due = local_time(ticket.resolution_due, ctx.settings.zone)
     lines.append(ctx.texts.render("aftersales_due", due=due))

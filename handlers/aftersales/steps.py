@@ -4,8 +4,6 @@ A step returns None when the message is no answer, so the router can let another
 it (a question for the FAQ) and ask again, and after three such answers offer a person.
 """
 
-from typing import Any
-
 from core.messages import Reply
 from core.patterns import order_references, phone_last_four
 from handlers.aftersales import words as said
@@ -21,6 +19,7 @@ from handlers.aftersales.flow import (
     take_reference,
 )
 from handlers.aftersales.policy import submit
+from handlers.aftersales.state import AfterSalesState
 from handlers.aftersales.words import EXCHANGE, NO_REASON, QUALITY, REFUND, REPAIR, RETURN, USAGE
 from handlers.answers import bare_yes_or_no, choice, yes_or_no
 from handlers.context import Context
@@ -32,8 +31,7 @@ TYPE_CHOICES = (RETURN, EXCHANGE, REFUND, REPAIR)  # as numbered in aftersales_a
 REASON_CHOICES = (QUALITY, NO_REASON)  # as numbered in aftersales_ask_reason
 
 
-async def _order_step(ctx: Context, text: str) -> list[Reply] | None:
-    assert ctx.dialog is not None
+async def _order_step(ctx: Context, slots: AfterSalesState, text: str) -> list[Reply] | None:
     references = order_references(text)
     if not references:
         return None
@@ -41,24 +39,25 @@ async def _order_step(ctx: Context, text: str) -> list[Reply] | None:
     # "不是这个订单，是KF2026…" is a correction, no description.
     if not said.corrects(text):
         reason = said.reason(text)
-        if ctx.dialog.get("reason") is None and reason in REASON_CHOICES:
-            ctx.dialog["reason"] = reason
-        note_description(ctx, ctx.dialog)
-    return await take_reference(ctx, references[0])
+        if slots.reason is None and reason in REASON_CHOICES:
+            slots.reason = reason
+        note_description(ctx, slots)
+    return await take_reference(ctx, slots, references[0])
 
 
-def note_description(ctx: Context, slots: dict[str, Any]) -> None:
+def note_description(ctx: Context, slots: AfterSalesState) -> None:
     """Keep what the message tells as the description, when there is none yet: once given, a
     description is never asked for again."""
     text = ctx.text
-    if not slots.get("description") and said.has_details(text) and not said.corrects(text):
-        slots["description"] = description_of(ctx)
+    if not slots.description and said.has_details(text) and not said.corrects(text):
+        slots.description = description_of(ctx)
 
 
-async def _order_confirm_step(ctx: Context, text: str) -> list[Reply] | None:
-    assert ctx.dialog is not None
+async def _order_confirm_step(
+    ctx: Context, slots: AfterSalesState, text: str
+) -> list[Reply] | None:
     if order_references(text):
-        return await _order_step(ctx, text)
+        return await _order_step(ctx, slots, text)
     offered = ctx.memory.get("order_no")
     answer = yes_or_no(text)
     if said.says_wrong_order(text) or said.says_wrong_item(text):
@@ -66,38 +65,34 @@ async def _order_confirm_step(ctx: Context, text: str) -> list[Reply] | None:
     if answer is None or not offered:
         return None
     if answer:
-        return await take_reference(ctx, offered)
-    ctx.dialog["declined_order"] = offered
-    return await advance(ctx)
+        return await take_reference(ctx, slots, offered)
+    slots.declined_order = offered
+    return await advance(ctx, slots)
 
 
-async def _verify_step(ctx: Context, text: str) -> list[Reply] | None:
-    assert ctx.dialog is not None
+async def _verify_step(ctx: Context, slots: AfterSalesState, text: str) -> list[Reply] | None:
     if order_references(text):
-        return await _order_step(ctx, text)
+        return await _order_step(ctx, slots, text)
     digits = phone_last_four(text)
     if digits is None:
         return None
-    reference = ctx.dialog["reference"]
-    return await take_access(ctx, reference, await verify_digits(ctx, reference, digits))
+    reference = slots.reference
+    return await take_access(ctx, slots, reference, await verify_digits(ctx, reference, digits))
 
 
-async def _item_step(ctx: Context, text: str) -> list[Reply] | None:
-    assert ctx.dialog is not None
-    order = await ctx.repos.orders.by_number(ctx.dialog["order_no"])
+async def _item_step(ctx: Context, slots: AfterSalesState, text: str) -> list[Reply] | None:
+    order = await ctx.repos.orders.by_number(slots.order_no)
     if order is None:
-        return await advance(ctx)
+        return await advance(ctx, slots)
     number = choice(text, len(order.items))
     item = order.items[number - 1] if number else item_named(text, order.items)
     if item is None:
         return None
-    choose_item(ctx.dialog, item)
-    return await advance(ctx)
+    choose_item(slots, item)
+    return await advance(ctx, slots)
 
 
-async def _type_step(ctx: Context, text: str) -> list[Reply] | None:
-    assert ctx.dialog is not None
-    slots = ctx.dialog
+async def _type_step(ctx: Context, slots: AfterSalesState, text: str) -> list[Reply] | None:
     number = choice(text, len(TYPE_CHOICES))
     request_type = said.request_type(text) or (TYPE_CHOICES[number - 1] if number else None)
     reason = said.reason(text)
@@ -105,114 +100,104 @@ async def _type_step(ctx: Context, text: str) -> list[Reply] | None:
         if reason != USAGE:
             return None
         request_type = REPAIR
-    if request_type == REPAIR and number and slots.get("reason") is None:
+    if request_type == REPAIR and number and slots.reason is None:
         reason = USAGE  # "4. 维修或使用问题": help first, a repair if that is not enough
-    slots["type"] = request_type
-    if reason is not None and slots.get("reason") in (None, USAGE):
-        slots["reason"] = reason
+    slots.type = request_type
+    if reason is not None and slots.reason in (None, USAGE):
+        slots.reason = reason
     note_description(ctx, slots)
-    return await advance(ctx)
+    return await advance(ctx, slots)
 
 
-async def _reason_step(ctx: Context, text: str) -> list[Reply] | None:
-    assert ctx.dialog is not None
+async def _reason_step(ctx: Context, slots: AfterSalesState, text: str) -> list[Reply] | None:
     number = choice(text, len(REASON_CHOICES))
     reason = said.reason(text) or (REASON_CHOICES[number - 1] if number else None)
     if reason is None:
         return None
-    ctx.dialog["reason"] = QUALITY if reason == USAGE else reason  # "用不了" is a fault here
-    note_description(ctx, ctx.dialog)
-    return await advance(ctx)
+    slots.reason = QUALITY if reason == USAGE else reason  # "用不了" is a fault here
+    note_description(ctx, slots)
+    return await advance(ctx, slots)
 
 
-async def _insist_step(ctx: Context, text: str) -> list[Reply] | None:
-    assert ctx.dialog is not None
+async def _insist_step(ctx: Context, slots: AfterSalesState, text: str) -> list[Reply] | None:
     answer = yes_or_no(text)
     if answer is None:
         return None
     if not answer:
         ctx.end_dialog()
         return [ctx.say("aftersales_insist_declined")]
-    ctx.dialog["insisted"] = True
-    note_description(ctx, ctx.dialog)  # "要，盒子都压扁了"
-    return await advance(ctx)
+    slots.insisted = True
+    note_description(ctx, slots)  # "要，盒子都压扁了"
+    return await advance(ctx, slots)
 
 
-async def _description_step(ctx: Context, text: str) -> list[Reply] | None:
-    assert ctx.dialog is not None
-    slots = ctx.dialog
-    usage_question = slots.get("reason") == USAGE and not slots.get("usage_done")
+async def _description_step(ctx: Context, slots: AfterSalesState, text: str) -> list[Reply] | None:
+    usage_question = slots.reason == USAGE and not slots.usage_done
     if not usage_question and said.is_question(text) and confident_match(ctx) is not None:
         return None  # a question in between: answered by the FAQ, then asked again
     if bare_yes_or_no(text) is False and not usage_question:
-        slots["description_skipped"] = True  # nothing more to say
-        return await advance(ctx)
+        slots.description_skipped = True  # nothing more to say
+        return await advance(ctx, slots)
     if not said.describes(text):
         return None  # "换货", "确认", "阿巴阿巴": no description, the question stands
-    slots["description"] = description_of(ctx)
+    slots.description = description_of(ctx)
     reason = said.reason(text)
-    if slots.get("reason") == USAGE and reason == QUALITY:
+    if slots.reason == USAGE and reason == QUALITY:
         # "按压泵坏了": not a usage question after all, a fault to return or exchange.
-        slots.update(reason=QUALITY, type=None, usage_done=True)
-    elif slots.get("reason") is None and reason in REASON_CHOICES:
-        slots["reason"] = reason
-    return await advance(ctx)
+        slots.reason, slots.type, slots.usage_done = QUALITY, None, True
+    elif slots.reason is None and reason in REASON_CHOICES:
+        slots.reason = reason
+    return await advance(ctx, slots)
 
 
-async def _solved_step(ctx: Context, text: str) -> list[Reply] | None:
-    assert ctx.dialog is not None
+async def _solved_step(ctx: Context, slots: AfterSalesState, text: str) -> list[Reply] | None:
     answer = yes_or_no(text)
     if answer is None:
         return None
     if answer:
         ctx.end_dialog()
         return [ctx.say("aftersales_usage_solved")]
-    ctx.dialog["usage_done"] = True
-    return await advance(ctx, [ctx.texts.render("aftersales_usage_not_solved")])
+    slots.usage_done = True
+    return await advance(ctx, slots, [ctx.texts.render("aftersales_usage_not_solved")])
 
 
-async def _photos_step(ctx: Context, text: str) -> list[Reply] | None:
-    assert ctx.dialog is not None
+async def _photos_step(ctx: Context, slots: AfterSalesState, text: str) -> list[Reply] | None:
     if ctx.incoming.media:
-        return await advance(ctx, [ctx.texts.render("aftersales_photos_received")])
+        return await advance(ctx, slots, [ctx.texts.render("aftersales_photos_received")])
     answer = yes_or_no(text)
     if answer is None:
         return None
     if answer:
         return [ctx.say("aftersales_photos_waiting")]
-    ctx.dialog["photos_skipped"] = True
-    return await advance(ctx)
+    slots.photos_skipped = True
+    return await advance(ctx, slots)
 
 
-async def _submit_step(ctx: Context, text: str) -> list[Reply] | None:
-    slots = ctx.dialog
-    assert slots is not None
+async def _submit_step(ctx: Context, slots: AfterSalesState, text: str) -> list[Reply] | None:
     answer = yes_or_no(text)
     if answer is None:
         return None
     if not answer:
         ctx.end_dialog()
         return [ctx.say("aftersales_not_submitted")]
-    order = await ctx.repos.orders.by_number(slots["order_no"])
+    order = await ctx.repos.orders.by_number(slots.order_no)
     assert order is not None
     item = item_of(order, slots)
-    policy = await policy_for(ctx, order, item)
+    policy = await policy_for(ctx, slots, order, item)
     ctx.end_dialog()
     replies = await submit(ctx, slots, order, item, policy)
-    forget_media(ctx, slots.get("media", []))
+    forget_media(ctx, slots.media)
     return replies
 
 
-async def correction(ctx: Context, text: str) -> list[Reply] | None:
+async def correction(ctx: Context, slots: AfterSalesState, text: str) -> list[Reply] | None:
     """A correction: "不是这个订单" or another order number asks for the order again (or
     takes the one given), "不是这个" asks for the item again, "不对，是面霜" takes the item.
 
     A correction naming the order or the item already chosen ("哦不对，还是刚才那个 KF…")
     changes nothing: the open question is asked again, and never read as its answer.
     """
-    slots = ctx.dialog
-    assert slots is not None
-    step = slots.get("step")
+    step = slots.step
     corrects = said.corrects(text)
     wrong_order = said.says_wrong_order(text)
     # A number inside a description or an answer to "did that help?" is no new order,
@@ -220,40 +205,38 @@ async def correction(ctx: Context, text: str) -> list[Reply] | None:
     in_words = step in ("description", "solved") and not corrects
     references = [] if in_words else order_references(text)
     # The chosen order is read only to check a correction against it.
-    needs_order = references or corrects or (said.says_wrong_item(text) and slots.get("item_id"))
-    order = await ctx.repos.orders.by_number(slots["order_no"]) if needs_order else None
+    needs_order = references or corrects or (said.says_wrong_item(text) and slots.item_id)
+    order = await ctx.repos.orders.by_number(slots.order_no) if needs_order else None
     if references and order is not None and references[0] == order.order_no:
-        return await advance(ctx)
-    if said.says_wrong_item(text) and not wrong_order and slots.get("item_id"):
+        return await advance(ctx, slots)
+    if said.says_wrong_item(text) and not wrong_order and slots.item_id:
         if order is not None and len(order.items) > 1:
-            slots["declined_item"] = slots.get("item_id")
-            for slot in ("item_id", "item_name", "insisted"):
-                slots.pop(slot, None)
-            return await advance(ctx)
+            slots.declined_item = slots.item_id
+            slots.forget("item_id", "item_name", "insisted")
+            return await advance(ctx, slots)
         wrong_order = True
     if corrects and not (wrong_order or references) and step != "solved":
         item = _corrected_item(text, order, slots)
         if item is not None:
-            if item.id != slots.get("item_id"):
+            if item.id != slots.item_id:
                 choose_item(slots, item)
-            return await advance(ctx)
+            return await advance(ctx, slots)
     if not (wrong_order or references):
         return None
-    slots["declined_order"] = slots.pop("order_no")
-    for slot in ("item_id", "item_name", "insisted", "declined_item"):
-        slots.pop(slot, None)
+    slots.declined_order = slots.order_no
+    slots.forget("order_no", "item_id", "item_name", "insisted", "declined_item")
     if references:
-        return await take_reference(ctx, references[0])
-    return await advance(ctx)
+        return await take_reference(ctx, slots, references[0])
+    return await advance(ctx, slots)
 
 
-def _corrected_item(text: str, order: Order | None, slots: dict[str, Any]) -> OrderItem | None:
+def _corrected_item(text: str, order: Order | None, slots: AfterSalesState) -> OrderItem | None:
     """The item a correction names ("不对，是面霜"), when the order has several: another
     one, or the one chosen when the text says nothing else ("精华还是过敏" describes)."""
     if order is None or len(order.items) < 2:
         return None
     item = item_named(text, order.items)
-    if item is None or (item.id == slots.get("item_id") and said.reason(text) is not None):
+    if item is None or (item.id == slots.item_id and said.reason(text) is not None):
         return None
     return item
 
