@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from core.enums import ConversationMode
 from core.messages import Reply
 from handlers.aftersales.rule import AfterSalesRule
 from handlers.complaints.rule import ComplaintRule
@@ -75,7 +76,7 @@ class Router:
                 replies = await rule.handle(ctx, found)
                 # The dialog is kept, and its question asked again, unless a person takes over.
                 ctx.dialog = dialog
-                if ctx.conversation.mode == "bot" and dialog.get("prompt"):
+                if ctx.conversation.mode == ConversationMode.BOT and dialog.get("prompt"):
                     replies.append(ctx.say(dialog["prompt"]))
                 return replies
         # The owner reads the answer first: "不用了" may answer its question ("any photos?").
@@ -106,7 +107,7 @@ class Router:
         ctx.dialog = {**dialog, "misses": 0 if misses >= MAX_DIALOG_MISSES else misses}
         if misses < MAX_DIALOG_MISSES:
             return [ctx.say(dialog["prompt"] + "_again")]
-        if ctx.conversation.mode == "bot":
+        if ctx.conversation.mode == ConversationMode.BOT:
             # The offer holds the dialog, which carries on whatever the answer.
             return [offer_person(ctx, resume=ctx.dialog)]
         return [ctx.say("dialog_offer_person")]  # in the queue already

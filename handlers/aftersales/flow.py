@@ -9,6 +9,7 @@ still empty.
 import re
 from collections.abc import Sequence
 
+from core.enums import OrderStatus, TicketKind
 from core.messages import Reply
 from core.patterns import without_references
 from handlers.aftersales.policy import CLOSED, PolicyCheck, check_policy, summary
@@ -28,7 +29,7 @@ from storage.repositories.tickets import ACTIVE_STATUSES
 AFTERSALES_CATEGORIES = ("returns", "exchange", "refund", "quality", "logistics")
 MAX_DESCRIPTION_CHARS = 500
 # Nothing paid yet: nothing to give back, and the order lapses if it stays unpaid.
-UNPAID = "pending_payment"
+UNPAID = OrderStatus.PENDING_PAYMENT
 # Photos sent on their own before a request (kept in memory by the smalltalk rule).
 RECENT_MEDIA = "recent_media"
 # How many of the customer's newest tickets are looked through for one already open.
@@ -69,7 +70,7 @@ async def advance(ctx: Context, slots: AfterSalesState, lead: Sequence[str] = ()
             )
         ]
     item = item_of(order, slots)
-    if order.status == "delivered" and item is None:
+    if order.status == OrderStatus.DELIVERED and item is None:
         item = named_item(slots, order)
         if item is None:
             lead.append(item_list(ctx, order))
@@ -79,7 +80,7 @@ async def advance(ctx: Context, slots: AfterSalesState, lead: Sequence[str] = ()
     if active is not None:
         ctx.end_dialog()
         return [Reply("\n".join([*lead, already_open(ctx, active, order, item)]))]
-    if order.status == "delivered":
+    if order.status == OrderStatus.DELIVERED:
         if slots.type is None:
             if slots.reason == QUALITY:
                 return ask(ctx, slots, "type", "aftersales_ask_quality_type", lead)
@@ -96,11 +97,11 @@ async def advance(ctx: Context, slots: AfterSalesState, lead: Sequence[str] = ()
     if not policy.within and not slots.insisted:
         return refuse(ctx, slots, policy, order, item, lead)
     if not slots.description and not slots.description_skipped:
-        unshipped = order.status != "delivered" and slots.type == REFUND
+        unshipped = order.status != OrderStatus.DELIVERED and slots.type == REFUND
         prompt = "aftersales_ask_refund_reason" if unshipped else "aftersales_ask_description"
         return ask(ctx, slots, "description", prompt, lead)
     fault = slots.reason == QUALITY or slots.type == REPAIR
-    wants_photos = fault and order.status == "delivered"
+    wants_photos = fault and order.status == OrderStatus.DELIVERED
     if wants_photos and not slots.media and not slots.photos_skipped:
         return ask(ctx, slots, "photos", "aftersales_ask_photos", lead)
     lead.append(summary(ctx, slots, order, policy).text)
@@ -283,7 +284,7 @@ async def open_request(ctx: Context, order: Order, item: OrderItem | None) -> Ti
     )
     items = (None, item.id) if item is not None else None
     for ticket in tickets:
-        active = ticket.status in ACTIVE_STATUSES and ticket.kind == "after_sales"
+        active = ticket.status in ACTIVE_STATUSES and ticket.kind == TicketKind.AFTER_SALES
         same = ticket.order_id == order.id and (items is None or ticket.order_item_id in items)
         if active and same:
             return ticket

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from core.enums import OrderStatus, TicketKind
 from core.messages import Reply
 from handlers.aftersales.state import AfterSalesState
 from handlers.aftersales.words import EXCHANGE, QUALITY, REFUND, RETURN, USAGE
@@ -11,9 +12,9 @@ from handlers.orders.views import local_time
 from handlers.tickets.opening import open_ticket
 from storage.models import Order, OrderItem
 
-NOT_SHIPPED = ("pending_payment", "paid")
+NOT_SHIPPED = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID)
 # Orders there is nothing to do for any more.
-CLOSED = ("cancelled", "refunded")
+CLOSED = (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def check_policy(
         if request_type == REFUND:
             return PolicyCheck(True)
         return PolicyCheck(False, ctx.texts.render("aftersales_policy_only_refund"))
-    if order.status != "delivered":
+    if order.status != OrderStatus.DELIVERED:
         return PolicyCheck(False, ctx.texts.render("aftersales_policy_in_transit"))
     if reason == USAGE:
         return PolicyCheck(True)
@@ -89,7 +90,7 @@ async def submit(
     request_type = slots.type
     ticket = await open_ticket(
         ctx,
-        "after_sales",
+        TicketKind.AFTER_SALES,
         order_id=order.id,
         order_item_id=item.id if item else None,
         request_type=request_type,

@@ -14,6 +14,7 @@ dropped: a return or refund request starts the after-sales dialog, and a late pa
 from dataclasses import dataclass
 from datetime import timedelta
 
+from core.enums import HandoverReason, TicketKind
 from core.messages import Reply
 from core.patterns import order_references
 from core.shop_time import is_open
@@ -86,7 +87,7 @@ def trust_answer(ctx: Context) -> FaqItem | None:
 
 async def queue_for_a_person(ctx: Context) -> None:
     """Queue the chat for staff in business hours; the complaint's reply already says so."""
-    await request_person(ctx, reason="complaint")
+    await request_person(ctx, reason=HandoverReason.COMPLAINT)
 
 
 def urgent_promise(ctx: Context, template: str, **fields: str) -> str:
@@ -117,7 +118,7 @@ def added_acknowledgement(ctx: Context, ticket: Ticket, category: str) -> Reply:
     now = ctx.clock.now()
     promised = ticket.first_response_due
     if promised <= now:
-        promised, _ = deadlines("complaint", "urgent", now, ctx.settings)
+        promised, _ = deadlines(TicketKind.COMPLAINT, "urgent", now, ctx.settings)
     due = local_time(promised, ctx.settings.zone)
     promise = urgent_promise(ctx, "complaint_added", number=ticket.number, due=due)
     return Reply("\n".join((ctx.texts.render(f"complaint_apology_{category}"), promise)))
@@ -134,14 +135,14 @@ async def add_to_ticket(ctx: Context, ticket: Ticket, text: str) -> None:
 async def escalate(ctx: Context, ticket: Ticket, reasons: list[str]) -> None:
     """Make the ticket urgent: sooner deadlines, an urgent alert, a person in the queue."""
     now = ctx.clock.now()
-    first, resolution = deadlines("complaint", "urgent", ticket.created_at, ctx.settings)
+    first, resolution = deadlines(TicketKind.COMPLAINT, "urgent", ticket.created_at, ctx.settings)
     ticket.severity = "urgent"
     ticket.first_response_due = min(ticket.first_response_due, max(first, now))
     ticket.resolution_due = min(ticket.resolution_due, max(resolution, now))
     if not is_open(now, ctx.settings) and ticket.first_response_due > now:
         # Staff are gone: nothing is due before they are back and had time to answer. A
         # deadline already missed stays missed.
-        back_due, _ = deadlines("complaint", "urgent", now, ctx.settings)
+        back_due, _ = deadlines(TicketKind.COMPLAINT, "urgent", now, ctx.settings)
         ticket.first_response_due = max(ticket.first_response_due, back_due)
         ticket.resolution_due = max(ticket.resolution_due, ticket.first_response_due)
     notice = urgent_notice(reasons).replace("{number}", ticket.number)
@@ -257,14 +258,14 @@ class ComplaintRule:
         else:
             ticket = await open_ticket(
                 ctx,
-                "complaint",
+                TicketKind.COMPLAINT,
                 category=category,
                 severity="urgent" if reasons else "normal",
                 description=ctx.whole_text,
                 order_id=order.id if order is not None else None,
                 notice=urgent_notice(reasons)
                 if reasons
-                else new_ticket_notice("complaint", CATEGORY_NAMES[category]),
+                else new_ticket_notice(TicketKind.COMPLAINT, CATEGORY_NAMES[category]),
             )
             if reasons:
                 await queue_for_a_person(ctx)

@@ -1,6 +1,7 @@
 """When nothing else fits: offer the closest FAQ questions, or say what the bot can do, and
 after two misses in a row offer a person."""
 
+from core.enums import ConversationMode
 from core.messages import Reply
 from handlers.context import Context
 from handlers.faq.rule import PICK_FLOW, best_match, suggestions
@@ -32,6 +33,6 @@ class FallbackRule:
         ctx.memory["fallbacks"] = ctx.fallbacks_in_a_row + 1
         if ctx.fallbacks_in_a_row < 1:
             return [ctx.say("not_understood")]
-        if ctx.conversation.mode == "queued":
+        if ctx.conversation.mode == ConversationMode.QUEUED:
             return [ctx.say("not_understood_queued")]  # a person is on the way already
         return [offer_person(ctx)]

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from math import ceil
 from typing import Any, Literal
 
+from core.enums import ConversationMode, HandoverReason, HandoverStatus, StaffRole, TicketKind
 from core.messages import Reply
 from core.settings import Settings
 from core.shop_time import clock_time, is_open, is_today, next_opening
@@ -28,13 +29,13 @@ OFFER_FLOW = "handover_offer"
 # Staff whose console asked for news this recently are at their desk.
 ONLINE_WINDOW = timedelta(seconds=60)
 # Only agents are given queued conversations; admins take one by hand when they want to.
-AGENT_ROLE = "agent"
+AGENT_ROLE = StaffRole.AGENT
 # Why a chat was handed to a person, as staff read it in a callback's notification.
 REASON_NAMES = {
-    "request": "客户要求",
-    "complaint": "投诉",
-    "fallback": "机器人未能理解",
-    "staff": "客服主动接入",
+    HandoverReason.REQUEST: "客户要求",
+    HandoverReason.COMPLAINT: "投诉",
+    HandoverReason.FALLBACK: "机器人未能理解",
+    HandoverReason.STAFF: "客服主动接入",
 }
 
 Found = Literal["request", "leave"]
@@ -84,10 +85,12 @@ async def callback_ticket(
         settings,
         now,
         identity,
-        "callback",
+        TicketKind.CALLBACK,
         reason=reason,
         description=description,
-        notice=new_ticket_notice("callback", f"{REASON_NAMES.get(reason, reason)}，{situation}"),
+        notice=new_ticket_notice(
+            TicketKind.CALLBACK, f"{REASON_NAMES.get(reason, reason)}，{situation}"
+        ),
     )
     return ticket, True
 
@@ -118,18 +121,18 @@ async def request_person(ctx: Context, reason: str, description: str = "") -> Re
     # A complaint's own reply already promises a person, so it gets None here; out of hours
     # it is not queued at all (its ticket carries a deadline).
     now = ctx.clock.now()
-    quiet = reason == "complaint"
+    quiet = reason == HandoverReason.COMPLAINT
     current = await ctx.repos.handovers.current(ctx.conversation.id)
     if current is not None:
-        if current.status != "queued":
+        if current.status != HandoverStatus.QUEUED:
             return None  # an agent holds it already
-        ctx.conversation.mode = "queued"
+        ctx.conversation.mode = ConversationMode.QUEUED
         return None if quiet else await _queue_reply(ctx, current, "handover_still_queued")
     if not is_open(now, ctx.settings):
         description = description or ctx.whole_text.strip()
         return None if quiet else await _callback(ctx, reason, description)
     handover = await ctx.repos.handovers.start(ctx.conversation.id, reason, now)
-    ctx.conversation.mode = "queued"
+    ctx.conversation.mode = ConversationMode.QUEUED
     return None if quiet else await _queue_reply(ctx, handover, "handover_queued")
 
 
@@ -140,7 +143,7 @@ async def leave_queue(ctx: Context) -> list[Reply]:
         current.id, ctx.clock.now()
     ):
         return []  # an agent took the chat this very moment: their greeting follows
-    ctx.conversation.mode = "bot"
+    ctx.conversation.mode = ConversationMode.BOT
     return [ctx.say("handover_left_queue")]
 
 
@@ -162,7 +165,9 @@ class HandoverRule:
 
     async def match(self, ctx: Context) -> Found | None:
         in_dialog = ctx.dialog is not None
-        if ctx.conversation.mode == "queued" and leaves_queue(ctx.text, in_dialog=in_dialog):
+        if ctx.conversation.mode == ConversationMode.QUEUED and leaves_queue(
+            ctx.text, in_dialog=in_dialog
+        ):
             return "leave"
         if asks_for_person(ctx.text):
             return "request"
@@ -171,7 +176,7 @@ class HandoverRule:
     async def handle(self, ctx: Context, found: Found) -> list[Reply]:
         if found == "leave":
             return await leave_queue(ctx)
-        reply = await request_person(ctx, "request")
+        reply = await request_person(ctx, HandoverReason.REQUEST)
         return [reply] if reply is not None else []
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
@@ -187,8 +192,14 @@ class HandoverRule:
             if earlier is not None and earlier.get("prompt"):
                 return [ctx.say("offer_person_declined_resume"), ctx.say(earlier["prompt"])]
             return [ctx.say("offer_person_declined")]
-        reply = await request_person(ctx, "fallback", description=offer.get("question", ""))
+        reply = await request_person(
+            ctx, HandoverReason.FALLBACK, description=offer.get("question", "")
+        )
         replies = [reply] if reply is not None else []
-        if earlier is not None and earlier.get("prompt") and ctx.conversation.mode == "bot":
+        if (
+            earlier is not None
+            and earlier.get("prompt")
+            and ctx.conversation.mode == ConversationMode.BOT
+        ):
             replies.append(ctx.say(earlier["prompt"]))
         return replies

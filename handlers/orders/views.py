@@ -3,12 +3,18 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.enums import OrderStatus
 from core.messages import Reply
 from handlers.context import Context
 from storage.models import Order
 
 # States in which there is no parcel to talk about, each with its own explanation.
-NO_PARCEL = ("pending_payment", "paid", "cancelled", "refunded")
+NO_PARCEL = (
+    OrderStatus.PENDING_PAYMENT,
+    OrderStatus.PAID,
+    OrderStatus.CANCELLED,
+    OrderStatus.REFUNDED,
+)
 
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:
@@ -28,7 +34,9 @@ def order_detail(ctx: Context, order: Order) -> Reply:
             items=items,
             total=f"{order.total:.2f}",
             total_label=ctx.texts.render(
-                "order_total_due" if order.status == "pending_payment" else "order_total_paid"
+                "order_total_due"
+                if order.status == OrderStatus.PENDING_PAYMENT
+                else "order_total_paid"
             ),
         )
     ]
@@ -83,9 +91,9 @@ def _parcel_lines(ctx: Context, order: Order) -> list[str]:
         )
     else:
         lines.append(ctx.texts.render("parcel_no_events"))
-    if order.status == "shipped":
+    if order.status == OrderStatus.SHIPPED:
         lines.append(ctx.texts.render("parcel_eta"))
-    if order.status == "delivered" and order.delivered_at is not None:
+    if order.status == OrderStatus.DELIVERED and order.delivered_at is not None:
         lines.append(
             ctx.texts.render("parcel_delivered", time=local_time(order.delivered_at, zone))
         )

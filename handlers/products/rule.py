@@ -10,6 +10,7 @@ politely, and a price complaint ticket for staff.
 
 from dataclasses import dataclass
 
+from core.enums import TicketKind
 from core.messages import Reply
 from handlers.answers import choice
 from handlers.complaints.rule import CATEGORY_NAMES, REPEAT_WINDOW, add_to_ticket
@@ -225,10 +226,10 @@ async def _price(ctx: Context, product: Product, question: str) -> str:
     else:
         ticket = await open_ticket(
             ctx,
-            "complaint",
+            TicketKind.COMPLAINT,
             category="price",
             description=question,
-            notice=new_ticket_notice("complaint", CATEGORY_NAMES["price"]),
+            notice=new_ticket_notice(TicketKind.COMPLAINT, CATEGORY_NAMES["price"]),
         )
     return ctx.texts.render(
         "product_price_official",

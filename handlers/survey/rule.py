@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from core.enums import TicketKind
 from core.messages import Reply
 from handlers.context import Context
 from handlers.faq.rule import confident_match
@@ -139,7 +140,7 @@ async def _open_followup_ticket(ctx: Context, visit: FollowUp, score: int) -> Ti
     visited = await ctx.repos.tickets.get(visit.ticket_id) if visit.ticket_id else None
     ticket = await open_ticket(
         ctx,
-        "followup",
+        TicketKind.FOLLOWUP,
         order_id=visit.order_id or (visited.order_id if visited else None),
         reason=f"回访评分 {score}/5",
         notice=f"低分回访 {score}/5：{{number}}",

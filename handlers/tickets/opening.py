@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 from typing import TypedDict, Unpack
 
+from core.enums import TicketKind, TicketStatus
 from core.settings import Settings
 from core.shop_time import after_business_hours
 from core.ticket_numbers import PREFIXES
@@ -12,10 +13,10 @@ from storage.repositories import Repositories
 
 # Ticket kinds as staff read them in notifications (the console's labels say the same).
 KIND_NAMES = {
-    "after_sales": "售后",
-    "complaint": "投诉",
-    "callback": "回电",
-    "followup": "回访跟进",
+    TicketKind.AFTER_SALES: "售后",
+    TicketKind.COMPLAINT: "投诉",
+    TicketKind.CALLBACK: "回电",
+    TicketKind.FOLLOWUP: "回访跟进",
 }
 
 
@@ -27,12 +28,12 @@ def deadlines(
     The first response counts staff time only (a promise made at night runs from the
     morning); the resolution counts calendar time, but never comes before the first response.
     """
-    if kind == "callback":
+    if kind == TicketKind.CALLBACK:
         first_hours = resolution_hours = settings.callback_hours
     elif severity == "urgent":
         first_hours = settings.urgent_first_response_hours
         resolution_hours = settings.urgent_resolution_hours
-    elif kind == "complaint":
+    elif kind == TicketKind.COMPLAINT:
         first_hours = settings.complaint_first_response_hours
         resolution_hours = settings.complaint_resolution_hours
     else:
@@ -78,7 +79,7 @@ async def add_ticket(
     ticket = await repos.tickets.add(
         Ticket(
             kind=kind,
-            status="open",
+            status=TicketStatus.OPEN,
             identity_id=identity.id,
             customer_id=identity.customer_id,
             order_id=fields.get("order_id"),

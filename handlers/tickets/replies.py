@@ -32,6 +32,7 @@ What is, although another rule would take it otherwise:
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.enums import TicketEventKind, TicketStatus
 from core.messages import Reply
 from core.patterns import without_references
 from handlers.context import Context
@@ -94,7 +95,11 @@ class TicketReplyRule:
         if found.follow_up:
             return [ctx.say("ticket_reply_more", number=ticket.number)]
         await ctx.repos.tickets.add_event(
-            ticket, now, "status", author="customer", to_status="in_progress"
+            ticket,
+            now,
+            TicketEventKind.STATUS,
+            author="customer",
+            to_status=TicketStatus.IN_PROGRESS,
         )
         await ctx.repos.notifications.add(
             ticket.id,
@@ -132,6 +137,10 @@ async def _answered_just_now(ctx: Context) -> Ticket | None:
     if ctx.clock.now() > until:
         return None
     ticket = await ctx.repos.tickets.by_number(str(recent.get("number", "")))
-    if ticket is None or ticket.identity_id != ctx.identity.id or ticket.status != "in_progress":
+    if (
+        ticket is None
+        or ticket.identity_id != ctx.identity.id
+        or ticket.status != TicketStatus.IN_PROGRESS
+    ):
         return None
     return ticket

@@ -7,6 +7,7 @@ A progress question without a subject ("多久能处理好", "处理好了吗") 
 one of them is still being worked on.
 """
 
+from core.enums import TicketStatus
 from core.messages import Reply
 from core.patterns import ticket_numbers
 from handlers.context import Context
@@ -16,7 +17,7 @@ from storage.models import Ticket
 from storage.repositories.tickets import ACTIVE_STATUSES
 
 # While a ticket is in these states the customer is told by when to expect a result.
-PROMISED_STATES = ("open", "in_progress")
+PROMISED_STATES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS)
 MAX_LISTED = 5
 
 
