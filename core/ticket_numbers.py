@@ -1,6 +1,6 @@
 """What a ticket number looks like: the one place that knows it.
 
-handlers.ticketing makes numbers from these prefixes and core.patterns recognises them in
+handlers.tickets.opening makes numbers from these prefixes and core.patterns recognises them in
 customers' text with `TICKET_NUMBER`. It imports only core.enums, so both may import it.
 """
 

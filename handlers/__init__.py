@@ -1,1 +1,2 @@
-"""One module per customer need; each exposes a rule with `match` and `handle`."""
+"""One package per customer need, each with a rule (`match` and `handle`); the shared pieces
+(context, rule, answers, words) sit here at the top."""

@@ -77,6 +77,6 @@ def test_the_walk_sees_deferred_and_type_checking_imports(tmp_path: Path) -> Non
     module.write_text(
         "from typing import TYPE_CHECKING\n"
         "if TYPE_CHECKING:\n    from bot.app import x\n"
-        "def f():\n    import handlers.faq\n"
+        "def f():\n    import handlers.faq.rule\n"
     )
-    assert imports(module) == [(3, "bot.app"), (5, "handlers.faq")]
+    assert imports(module) == [(3, "bot.app"), (5, "handlers.faq.rule")]

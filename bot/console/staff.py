@@ -25,7 +25,7 @@ from bot.desk.staff_accounts import (
     hash_password,
     password_names,
 )
-from handlers.handover import ONLINE_WINDOW
+from handlers.handover.rule import ONLINE_WINDOW
 from storage.models import STAFF_ROLES, Staff
 from storage.repositories import Repositories
 

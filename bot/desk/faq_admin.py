@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.pipeline.faq_source import item_of
 from core.clock import Clock
 from core.settings import Settings
-from handlers.faq import confident, worth_suggesting
+from handlers.faq.rule import confident, worth_suggesting
 from knowledge import FaqItem, FaqMatch
 from knowledge.normalize import normalize
 from storage.models import FaqEntry

@@ -17,7 +17,7 @@ from bot.pipeline.assistant import sanitize
 from core.clock import Clock
 from core.settings import Settings
 from core.shop_time import is_open, local_clock_time
-from handlers.handover import back_time, callback_template, callback_ticket, online_agents
+from handlers.handover.rule import back_time, callback_template, callback_ticket, online_agents
 from knowledge import ReplyTexts
 from storage.models import Conversation, Staff
 from storage.repositories import Repositories

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
-from handlers.complaint_words import CATEGORIES, SEVERITIES
+from handlers.complaints.words import CATEGORIES, SEVERITIES
 from storage.models import Ticket
 from storage.repositories import Repositories
 

@@ -7,9 +7,9 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
-from handlers.complaint_words import CATEGORIES
-from handlers.fallback import FallbackRule
-from handlers.faq import FaqRule
+from handlers.complaints.words import CATEGORIES
+from handlers.faq.fallback import FallbackRule
+from handlers.faq.rule import FaqRule
 from storage.models import HANDOVER_REASONS, TICKET_KINDS, TICKET_STATUSES
 from storage.repositories import Repositories
 

@@ -12,6 +12,7 @@ from bot.pipeline.locks import KeyedLocks
 from bot.pipeline.product_source import ProductSource
 from bot.pipeline.router import Router
 from core.clock import Clock
+from core.enums import ConversationMode, Sender
 from core.messages import Incoming, Reply, SentMessage, ServiceUnavailable
 from core.settings import Settings
 from handlers.context import Context
@@ -97,7 +98,7 @@ class Assistant:
             stored.conversation_id,
             stored.identity_id,
             reply.text,
-            "bot",
+            Sender.BOT,
             now,
             reply_to_id=stored.id,
         )
@@ -118,7 +119,7 @@ class Assistant:
             stored = await repos.messages.add_incoming(
                 conversation.id, identity.id, text, incoming.message_id, now, incoming.media
             )
-            if conversation.mode == "human" and route:
+            if conversation.mode == ConversationMode.HUMAN and route:
                 # A person has the chat: the message waits for them in the console.
                 stored.handled_by = "staff"
                 conversation.updated_at = now
@@ -147,6 +148,6 @@ class Assistant:
                 replies = [ctx.say("internal_error")]
             for reply in replies:
                 await repos.messages.add_outgoing(
-                    conversation.id, identity.id, reply.text, "bot", now, reply_to_id=stored.id
+                    conversation.id, identity.id, reply.text, Sender.BOT, now, reply_to_id=stored.id
                 )
             return replies

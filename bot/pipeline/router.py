@@ -2,22 +2,23 @@
 
 from collections.abc import Sequence
 
+from core.enums import ConversationMode
 from core.messages import Reply
-from handlers.aftersales import AfterSalesRule
-from handlers.complaints import ComplaintRule
+from handlers.aftersales.rule import AfterSalesRule
+from handlers.complaints.rule import ComplaintRule
 from handlers.context import Context
-from handlers.fallback import FallbackRule
-from handlers.faq import FaqRule
-from handlers.handover import HandoverRule, offer_person
-from handlers.logistics import LogisticsRule
-from handlers.orders import OrderRule
-from handlers.products import ProductRule
+from handlers.faq.fallback import FallbackRule
+from handlers.faq.rule import FaqRule
+from handlers.handover.rule import HandoverRule, offer_person
+from handlers.logistics.rule import LogisticsRule
+from handlers.orders.rule import OrderRule
+from handlers.products.rule import ProductRule
 from handlers.rule import DialogOwner, Rule
-from handlers.smalltalk import SmalltalkRule
-from handlers.survey import SurveyRule
-from handlers.ticket_replies import TicketReplyRule
-from handlers.ticket_status import TicketStatusRule
-from handlers.verification import Verification
+from handlers.smalltalk.rule import SmalltalkRule
+from handlers.survey.rule import SurveyRule
+from handlers.tickets.replies import TicketReplyRule
+from handlers.tickets.status import TicketStatusRule
+from handlers.verification.binding import Verification
 from handlers.words import contains_any
 from knowledge.normalize import clean
 
@@ -44,9 +45,11 @@ class Router:
         self._rules = list(rules)
         self._owners = {flow: owner for owner in owners for flow in owner.flows}
         self._fallback = fallback
+        self._by_name = {rule.name: rule for rule in self._rules}
 
     async def route(self, ctx: Context) -> list[Reply]:
         """The replies to one message."""
+        ctx.handoff = self._hand_to
         ctx.fallbacks_in_a_row = int(ctx.memory.pop("fallbacks", 0))
         if ctx.dialog_expired():
             ctx.end_dialog()
@@ -73,7 +76,7 @@ class Router:
                 replies = await rule.handle(ctx, found)
                 # The dialog is kept, and its question asked again, unless a person takes over.
                 ctx.dialog = dialog
-                if ctx.conversation.mode == "bot" and dialog.get("prompt"):
+                if ctx.conversation.mode == ConversationMode.BOT and dialog.get("prompt"):
                     replies.append(ctx.say(dialog["prompt"]))
                 return replies
         # The owner reads the answer first: "不用了" may answer its question ("any photos?").
@@ -104,10 +107,18 @@ class Router:
         ctx.dialog = {**dialog, "misses": 0 if misses >= MAX_DIALOG_MISSES else misses}
         if misses < MAX_DIALOG_MISSES:
             return [ctx.say(dialog["prompt"] + "_again")]
-        if ctx.conversation.mode == "bot":
+        if ctx.conversation.mode == ConversationMode.BOT:
             # The offer holds the dialog, which carries on whatever the answer.
             return [offer_person(ctx, resume=ctx.dialog)]
         return [ctx.say("dialog_offer_person")]  # in the queue already
+
+    async def _hand_to(self, ctx: Context, feature: str) -> list[Reply] | None:
+        """The named rule's replies, when it matches the message a rule handed on."""
+        rule = self._by_name.get(feature)
+        if rule is None:
+            return None
+        found = await rule.match(ctx)
+        return await rule.handle(ctx, found) if found else None
 
     async def _matching_rule(self, ctx: Context) -> tuple[Rule | None, object]:
         for rule in self._rules:

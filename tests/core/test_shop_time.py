@@ -8,7 +8,7 @@ import pytest
 
 from core.settings import Settings
 from core.shop_time import SPREAD, after_business_hours, is_quiet, last_quiet_end, released_at
-from handlers.ticketing import deadlines
+from handlers.tickets.opening import deadlines
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from core.settings import Settings
-from handlers.faq import confident, worth_suggesting
+from handlers.faq.rule import confident, worth_suggesting
 from knowledge import FaqMatch, KnowledgeBase
 from knowledge.loaders import DEFAULT_FAQ
 

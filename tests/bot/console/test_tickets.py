@@ -10,7 +10,7 @@ from bot.channels.web import WebChannel
 from bot.outreach.outbox import deliver_outbox
 from bot.services import Services
 from core.ticket_numbers import PREFIXES
-from handlers.ticketing import deadlines
+from handlers.tickets.opening import deadlines
 from storage.models import AuditEntry, OutboxMessage, Staff, Ticket, TicketEvent
 from storage.repositories import Repositories
 from tests.bot.console.conftest import Console, sign_in

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.desk import handover
 from bot.outreach.outbox import deliver_outbox
 from bot.services import Services
-from handlers.ticketing import add_ticket
+from handlers.tickets.opening import add_ticket
 from storage.models import Handover, Message, OutboxMessage, StaffNotification, Ticket
 from storage.repositories import Repositories
 from tests.conftest import Chat, FakeClock

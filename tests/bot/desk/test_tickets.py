@@ -26,7 +26,7 @@ from bot.desk.tickets import (
 from bot.outreach.outbox import deliver_outbox
 from bot.services import Services
 from core.settings import Settings
-from handlers.ticketing import PREFIXES, deadlines
+from handlers.tickets.opening import PREFIXES, deadlines
 from knowledge import ReplyTexts
 from knowledge.replies import DEFAULT_REPLIES
 from storage.database import create_engine, create_session_factory

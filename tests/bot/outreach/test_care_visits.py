@@ -23,7 +23,7 @@ from bot.outreach.followup_delivery import ChannelReach
 from bot.outreach.scheduler import run_followup_jobs
 from bot.services import Services
 from core.settings import Settings
-from handlers.ticketing import add_ticket
+from handlers.tickets.opening import add_ticket
 from knowledge import ReplyTexts
 from storage.database import create_engine, create_session_factory
 from storage.models import FollowUp, Identity

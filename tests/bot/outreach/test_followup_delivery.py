@@ -13,7 +13,7 @@ from bot.desk.tickets import update_ticket
 from bot.outreach.followup_delivery import Dispatched, send_due_followups
 from bot.services import Services
 from core.settings import Settings
-from handlers.ticketing import add_ticket
+from handlers.tickets.opening import add_ticket
 from storage.database import create_engine, create_session_factory
 from storage.models import FollowUp, OutboxMessage
 from storage.repositories import Repositories

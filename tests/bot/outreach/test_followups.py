@@ -15,7 +15,7 @@ from bot.cli.main import main
 from bot.desk.importing import ImportReport, NewsSettings, import_orders
 from bot.desk.tickets import update_ticket
 from bot.services import Services
-from handlers.ticketing import add_ticket
+from handlers.tickets.opening import add_ticket
 from storage.models import FollowUp
 from storage.repositories import Repositories
 from tests.bot.conftest import FollowUpDesk

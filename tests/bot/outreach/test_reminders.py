@@ -9,7 +9,7 @@ from bot.desk.tickets import approve_return, update_ticket
 from bot.outreach.reminders import remind_deadlines, schedule_return_reminders
 from bot.services import Services
 from core.settings import Settings
-from handlers.ticketing import add_ticket
+from handlers.tickets.opening import add_ticket
 from storage.models import StaffNotification, Ticket
 from storage.repositories import Repositories
 from tests.bot.conftest import FollowUpDesk

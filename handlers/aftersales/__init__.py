@@ -1,0 +1,1 @@
+"""After-sales requests: returns, exchanges, refunds and repairs."""

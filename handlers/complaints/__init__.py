@@ -1,0 +1,1 @@
+"""Complaints: recognised, apologised for, recorded as tickets."""

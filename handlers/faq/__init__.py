@@ -1,0 +1,1 @@
+"""Answers from the FAQ knowledge base, and the fallback when nothing else fits."""

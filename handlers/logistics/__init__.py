@@ -1,0 +1,1 @@
+"""Parcel questions: where is it, when does it arrive, has it shipped."""

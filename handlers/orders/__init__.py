@@ -1,0 +1,1 @@
+"""Order questions and order details in words."""

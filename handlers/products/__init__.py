@@ -1,0 +1,1 @@
+"""Product questions: price, stock, recommendations, buying the same again."""

@@ -1,0 +1,1 @@
+"""Answers to satisfaction visits (回访)."""

@@ -1,0 +1,1 @@
+"""Tickets from the chat: opening them, their status, answers to staff's questions."""

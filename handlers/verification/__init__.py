@@ -1,0 +1,1 @@
+"""Binding a chat identity to an order's customer."""
