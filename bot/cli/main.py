@@ -23,6 +23,7 @@ from bot.cli.ticket_printing import (
     print_ticket_list,
     print_update,
 )
+from bot.desk.actor import Actor
 from bot.desk.demo_admin import DEMO_ADMIN, create_demo_admin
 from bot.desk.importing import (
     ImportReport,
@@ -314,7 +315,7 @@ async def _staff_command(settings: Settings, clock: Clock, args: argparse.Namesp
                     args.number,
                     note=args.note,
                     public=args.public,
-                    clock=clock,
+                    actor=Actor.command_line(clock.now()),
                     texts=texts,
                     settings=settings,
                 )
@@ -325,7 +326,7 @@ async def _staff_command(settings: Settings, clock: Clock, args: argparse.Namesp
                     status=args.status,
                     note=args.note,
                     public=args.public,
-                    clock=clock,
+                    actor=Actor.command_line(clock.now()),
                     texts=texts,
                     settings=settings,
                 )

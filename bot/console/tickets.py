@@ -16,7 +16,7 @@ from bot.console.conversation_views import chat_label
 from bot.console.formatting import media_references
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
-from bot.console.signed_in import signed_in
+from bot.console.signed_in import acting, signed_in
 from bot.console.templates import render
 from bot.desk.customer_profiles import masked_phone
 from bot.desk.tickets import (
@@ -153,7 +153,6 @@ async def update(request: web.Request) -> web.Response:
         return await _refused(request, typed, f"备注最多 {NOTE_LIMIT} 个字（现在 {len(note)} 个）")
     if not typed.status and not note:
         return await _refused(request, typed, "请选择新的状态或填写备注")
-    me = signed_in(request)
     try:
         result = await update_ticket(
             services.sessions,
@@ -161,9 +160,7 @@ async def update(request: web.Request) -> web.Response:
             status=typed.status or None,
             note=note or None,
             public=typed.public,
-            author=me.display_name,
-            staff_id=me.id,
-            clock=services.clock,
+            actor=acting(request),
             texts=services.assistant.texts,
             settings=services.settings,
         )
@@ -194,16 +191,13 @@ async def approve(request: web.Request) -> web.Response:
     if len(note) > NOTE_LIMIT:
         error = f"留言最多 {NOTE_LIMIT} 个字（现在 {len(note)} 个）"
         return await _detail_page(request, approval=typed, approval_error=error, status=400)
-    me = signed_in(request)
     try:
         result = await approve_return(
             services.sessions,
             request.match_info["number"],
             note=note or None,
             public=typed.public,
-            author=me.display_name,
-            staff_id=me.id,
-            clock=services.clock,
+            actor=acting(request),
             texts=services.assistant.texts,
             settings=services.settings,
         )
