@@ -16,22 +16,26 @@ from bot.console.conversation_views import chat_label
 from bot.console.formatting import media_references
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
-from bot.console.signed_in import acting, signed_in
+from bot.console.signed_in import acting
 from bot.console.templates import render
+from bot.desk import audit
 from bot.desk.customer_profiles import masked_phone
 from bot.desk.tickets import (
+    ListedTicket,
     ReturnNotApprovable,
     TicketDetail,
     TicketNotFound,
+    TicketParties,
     approve_return,
     list_tickets,
     show_ticket,
+    ticket_parties,
     update_ticket,
 )
-from storage.models import TICKET_KINDS, TICKET_STATUSES
-from storage.repositories import Repositories
-from storage.repositories.tickets import ACTIVE_STATUSES, ListedTicket, TicketParties
+from core.enums import TicketKind, TicketStatus
 
+TICKET_KINDS = tuple(TicketKind)
+TICKET_STATUSES = tuple(TicketStatus)
 LIST_LIMIT = 100
 NOTE_LIMIT = 2000
 NOTICES = {
@@ -214,11 +218,9 @@ async def approve(request: web.Request) -> web.Response:
 
 async def _audit(request: web.Request, action: str, number: str, detail: str) -> None:
     """Record in the audit log that the signed-in staff member did `action` to the ticket."""
-    services = request.config_dict[SERVICES]
-    async with services.sessions() as session, session.begin():
-        await Repositories.for_session(session).audit.record(
-            signed_in(request).id, action, services.clock.now(), number, detail
-        )
+    await audit.record(
+        request.config_dict[SERVICES].sessions, acting(request), action, number, detail
+    )
 
 
 async def _refused(request: web.Request, typed: TicketForm, error: str) -> web.Response:
@@ -265,9 +267,8 @@ def _not_found(request: web.Request) -> web.Response:
 
 
 async def _with_customers(request: web.Request, listed: Sequence[ListedTicket]) -> list[TicketRow]:
-    async with request.config_dict[SERVICES].sessions() as session:
-        tickets = Repositories.for_session(session).tickets
-        found = await tickets.parties([item.ticket for item in listed])
+    sessions = request.config_dict[SERVICES].sessions
+    found = await ticket_parties(sessions, [item.ticket for item in listed])
     return [
         TicketRow(item, ticket_customer(found[item.ticket.id]), found[item.ticket.id].order_no)
         for item in listed
@@ -277,7 +278,7 @@ async def _with_customers(request: web.Request, listed: Sequence[ListedTicket]) 
 def _overdue(detail: TicketDetail, now: datetime) -> list[str]:
     """The deadlines this ticket has missed, as the listing's overdue_conditions define them."""
     ticket = detail.ticket
-    if ticket.status not in ACTIVE_STATUSES:
+    if not TicketStatus(ticket.status).active:
         return []
     missed = []
     if ticket.first_response_at is None and ticket.first_response_due < now:

@@ -197,6 +197,14 @@ async def approve_return(
     return TicketUpdate(detail, status_changed, message, return_approved=True)
 
 
+async def ticket_parties(
+    sessions: async_sessionmaker[AsyncSession], tickets: Sequence[Ticket]
+) -> dict[int, TicketParties]:
+    """Each ticket's chat, conversation, customer and order number, by ticket id."""
+    async with unit_of_work(sessions) as repos:
+        return await repos.tickets.parties(tickets)
+
+
 def return_approval_refusal(ticket: Ticket, events: Sequence[TicketEvent]) -> str | None:
     """Why this ticket's return cannot be approved now (a REFUSALS key), or None."""
     if ticket.kind != TicketKind.AFTER_SALES or ticket.request_type not in RETURN_REQUEST_TYPES:
