@@ -10,13 +10,13 @@ from bot.console.services import SERVICES
 from bot.console.signed_in import acting
 from bot.console.templates import render
 from bot.desk.canned_replies import (
+    CannedReply,
     CannedReplyNotFound,
     all_replies,
     delete_reply,
     reply_by_id,
     save_reply,
 )
-from storage.models import CannedReply
 
 MAX_TITLE = 100
 MAX_TEXT = 2000

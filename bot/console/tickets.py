@@ -12,14 +12,14 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.console.conversation_views import chat_label
-from bot.console.formatting import media_references
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import acting
 from bot.console.templates import render
 from bot.desk import audit
+from bot.desk.conversation_views import chat_label
 from bot.desk.customer_profiles import masked_phone
+from bot.desk.media import media_references
 from bot.desk.tickets import (
     ListedTicket,
     ReturnNotApprovable,

@@ -9,11 +9,12 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.pipeline.faq_source import item_of
+from bot.desk.unit_of_work import Sessions, unit_of_work
+from bot.pipeline.faq_source import FaqSource, item_of
 from core.clock import Clock
 from core.settings import Settings
 from handlers.faq import confident, worth_suggesting
-from knowledge import FaqItem, FaqMatch
+from knowledge import FaqItem, FaqMatch, KnowledgeBase
 from knowledge.normalize import normalize
 from storage.models import FaqEntry
 from storage.repositories import Repositories
@@ -267,3 +268,16 @@ def _check_phrasings(item: FaqItem, rows: Sequence[FaqEntry]) -> None:
 def _next_id(rows: Sequence[FaqEntry]) -> str:
     numbers = [int(m.group(1)) for row in rows if (m := AUTO_ID.fullmatch(row.id))]
     return f"faq-{max(numbers, default=0) + 1}"
+
+
+async def current_knowledge(sessions: Sessions, faq: FaqSource) -> KnowledgeBase:
+    """The knowledge base the assistant answers from, for the FAQ table as it is now."""
+    async with unit_of_work(sessions) as repos:
+        return await faq.current(repos)
+
+
+async def faq_categories(sessions: Sessions) -> list[str]:
+    """The categories stored entries use, sorted."""
+    async with unit_of_work(sessions) as repos:
+        rows = await repos.faq.all()
+    return sorted({row.category for row in rows if row.category})

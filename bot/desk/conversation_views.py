@@ -5,10 +5,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from bot.console.formatting import MediaReference, media_references
 from bot.desk.customer_profiles import CustomerProfile, customer_profile
+from bot.desk.media import MediaReference, media_references
+from bot.desk.unit_of_work import Sessions, unit_of_work
 from core.settings import Settings
-from storage.models import FollowUp, Handover, Message, OutboxMessage
+from storage.models import CannedReply, Conversation, FollowUp, Handover, Message, OutboxMessage
 from storage.repositories import Repositories
 from storage.repositories.conversations import ConversationOwner
 
@@ -367,3 +368,47 @@ async def load_customer_panel(
         if chat.identity_id != detail.identity_id
     ]
     return CustomerPanel(profile, others)
+
+
+@dataclass(frozen=True)
+class OpenConversation:
+    """One conversation as its page shows it, the canned replies its reply box offers and the
+    verified customer's panel."""
+
+    detail: ConversationDetail
+    canned: Sequence[CannedReply]
+    panel: CustomerPanel | None
+
+
+async def conversation_lists(sessions: Sessions, staff_id: int, now: datetime) -> ConversationLists:
+    async with unit_of_work(sessions) as repos:
+        return await load_lists(repos, staff_id, now)
+
+
+async def open_conversation(
+    sessions: Sessions,
+    conversation_id: int,
+    settings: Settings,
+    now: datetime,
+    after_message_id: int = 0,
+) -> OpenConversation | None:
+    """The conversation with its messages after `after_message_id`; None when there is none."""
+    async with unit_of_work(sessions) as repos:
+        detail = await load_detail(repos, conversation_id, after_message_id)
+        if detail is None:
+            return None
+        canned = await repos.canned.all()
+        # Loaded for every refresh too: the side panel is replaced whole each time.
+        panel = await load_customer_panel(repos, detail, settings, now)
+    return OpenConversation(detail, canned, panel)
+
+
+async def conversation_followups(sessions: Sessions, conversation_id: int) -> list[ShownFollowUp]:
+    async with unit_of_work(sessions) as repos:
+        return await load_followups(repos, conversation_id)
+
+
+async def conversation_by_id(sessions: Sessions, conversation_id: int) -> Conversation | None:
+    """The conversation as stored now."""
+    async with unit_of_work(sessions) as repos:
+        return await repos.conversations.by_id(conversation_id)
