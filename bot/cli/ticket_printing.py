@@ -10,9 +10,14 @@ from bot.desk.customer_profiles import masked_phone
 from bot.desk.reports import ComplaintReport
 from bot.desk.satisfaction_report import LOW_RATING, SatisfactionReport, VisitFigures
 from bot.desk.service_report import Ratio
-from bot.desk.tickets import TicketDetail, TicketUpdate
-from storage.models import Customer, TicketEvent
-from storage.repositories.tickets import RETURN_APPROVED, ListedTicket
+from bot.desk.tickets import (
+    RETURN_APPROVED,
+    Customer,
+    ListedTicket,
+    TicketDetail,
+    TicketEvent,
+    TicketUpdate,
+)
 
 
 def print_ticket_list(tickets: Sequence[ListedTicket], zone: ZoneInfo) -> None:
