@@ -6,6 +6,7 @@ from aiohttp import web
 
 from bot.console.services import SERVICES
 from bot.desk.actor import Actor
+from core.enums import StaffRole
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class SignedIn:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == StaffRole.ADMIN
 
 
 STAFF: web.RequestKey[SignedIn] = web.RequestKey("staff", SignedIn)

@@ -17,7 +17,6 @@ from handlers.faq import confident, worth_suggesting
 from knowledge import FaqItem, FaqMatch, KnowledgeBase
 from knowledge.normalize import normalize
 from storage.models import FaqEntry
-from storage.repositories import Repositories
 
 QUESTION_LIMIT = 200
 ANSWER_LIMIT = 2000
@@ -100,8 +99,8 @@ async def find_entries(
 ) -> list[FaqItem]:
     """Entries whose id, question, answer, phrasings or category (its code or its name in
     `category_names`) contain the query."""
-    async with sessions() as session:
-        items = [item_of(row) for row in await Repositories.for_session(session).faq.all()]
+    async with unit_of_work(sessions) as repos:
+        items = [item_of(row) for row in await repos.faq.all()]
     needle = query.strip().casefold()
     if not needle:
         return items
@@ -123,8 +122,8 @@ async def find_entries(
 
 
 async def get_entry(sessions: async_sessionmaker[AsyncSession], entry_id: str) -> FaqItem:
-    async with sessions() as session:
-        row = await Repositories.for_session(session).faq.get(entry_id)
+    async with unit_of_work(sessions) as repos:
+        row = await repos.faq.get(entry_id)
     if row is None:
         raise FaqNotFound(entry_id)
     return item_of(row)
@@ -139,8 +138,7 @@ async def add_entry(
 ) -> FaqItem:
     """Store a new entry (making an id if none is given); forget the `answered` questions."""
     item = check_draft(draft)
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         rows = await repos.faq.all()
         if item.id and any(row.id == item.id for row in rows):
             raise FaqInvalid([f"编号「{item.id}」已被使用，请换一个"])
@@ -164,8 +162,7 @@ async def edit_entry(
     """Replace an entry's question, answer, phrasings and category; its id stays."""
     # Imported entries may have ids the form would refuse; they keep them.
     item = replace(check_draft(replace(draft, id="")), id=entry_id)
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         rows = await repos.faq.all()
         if not any(row.id == entry_id for row in rows):
             raise FaqNotFound(entry_id)
@@ -179,8 +176,7 @@ async def edit_entry(
 async def delete_entry(
     sessions: async_sessionmaker[AsyncSession], clock: Clock, entry_id: str, staff_id: int
 ) -> None:
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         row = await repos.faq.get(entry_id)
         if row is None:
             raise FaqNotFound(entry_id)
@@ -198,8 +194,7 @@ async def add_phrasing(
     answered: Iterable[int] = (),
 ) -> FaqItem:
     """Add a customer's wording to an entry's alternates and forget the `answered` questions."""
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         rows = await repos.faq.all()
         row = next((row for row in rows if row.id == entry_id), None)
         if row is None:
