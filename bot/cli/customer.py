@@ -4,12 +4,11 @@ import argparse
 import sys
 from zoneinfo import ZoneInfo
 
-from bot.app import prepare_database
+from bot.cli.database import shop_database
 from bot.cli.terminal_text import table, when
-from bot.desk.customer_profiles import CustomerProfile, customer_profile, find_customer
+from bot.desk.customer_profiles import CustomerProfile, look_up_profile
 from core.clock import Clock
 from core.settings import Settings
-from storage.repositories import Repositories
 
 # Ratings listed one by one after the average; older ones only count toward it.
 LISTED_RATINGS = 10
@@ -30,16 +29,8 @@ def add_customer_commands(commands: argparse._SubParsersAction) -> None:
 
 async def customers_show(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:
     """Print the customer's profile; 1 when no customer matches."""
-    engine, sessions = await prepare_database(settings, clock, load_demo=False)
-    try:
-        async with sessions() as session:
-            repos = Repositories.for_session(session)
-            customer_id = await find_customer(repos, args.customer)
-            profile = None
-            if customer_id is not None:
-                profile = await customer_profile(repos, customer_id, settings, clock.now())
-    finally:
-        await engine.dispose()
+    async with shop_database(settings, clock) as sessions:
+        profile = await look_up_profile(sessions, args.customer, settings, clock.now())
     if profile is None:
         print(
             f"customers show: no customer with the phone number or id {args.customer!r}",

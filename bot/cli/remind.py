@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from bot.app import prepare_database
+from bot.cli.database import shop_database
 from bot.outreach.scheduled_messages import ScheduleRefused, parse_time, schedule_customer_message
 from core.clock import Clock
 from core.settings import Settings
@@ -31,16 +31,20 @@ async def remind(settings: Settings, clock: Clock, args: argparse.Namespace) -> 
     except ScheduleRefused as refusal:
         print(f"remind: {refusal}", file=sys.stderr)
         return 2
-    engine, sessions = await prepare_database(settings, clock, load_demo=False)
-    try:
-        scheduled = await schedule_customer_message(
-            sessions, clock, settings, at=at, text=args.text, staff_id=None, customer=args.customer
-        )
-    except ScheduleRefused as refusal:
-        print(f"remind: {refusal}", file=sys.stderr)
-        return 2
-    finally:
-        await engine.dispose()
+    async with shop_database(settings, clock) as sessions:
+        try:
+            scheduled = await schedule_customer_message(
+                sessions,
+                clock,
+                settings,
+                at=at,
+                text=args.text,
+                staff_id=None,
+                customer=args.customer,
+            )
+        except ScheduleRefused as refusal:
+            print(f"remind: {refusal}", file=sys.stderr)
+            return 2
     local = scheduled.due_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
     print(f"scheduled for {local} ({settings.timezone}) to {scheduled.recipient}")
     return 0

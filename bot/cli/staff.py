@@ -5,9 +5,10 @@ import getpass
 import sys
 from pathlib import Path
 
-from bot.app import prepare_database
+from bot.cli.database import shop_database
 from bot.desk.staff_accounts import AccountError, create_staff
 from core.clock import Clock
+from core.enums import StaffRole
 from core.settings import Settings
 
 
@@ -16,7 +17,7 @@ def add_staff_commands(commands: argparse._SubParsersAction) -> None:
     actions = staff.add_subparsers(dest="action", required=True)
     add = actions.add_parser("add", help="create a staff account")
     add.add_argument("name", help="the login name")
-    add.add_argument("--role", choices=("agent", "admin"), default="agent")
+    add.add_argument("--role", choices=tuple(StaffRole), default=StaffRole.AGENT)
     add.add_argument("--display-name", default="", help="the name customers see (default NAME)")
     add.add_argument(
         "--password-file",
@@ -45,15 +46,19 @@ async def staff_add(settings: Settings, clock: Clock, args: argparse.Namespace) 
     except AccountError as error:
         print(f"staff add: {error}", file=sys.stderr)
         return 2
-    engine, sessions = await prepare_database(settings, clock, load_demo=False)
-    try:
-        staff = await create_staff(
-            sessions, clock, args.name, args.role, password, args.display_name, settings.shop_name
-        )
-    except AccountError as error:
-        print(f"staff add: {error}", file=sys.stderr)
-        return 1
-    finally:
-        await engine.dispose()
+    async with shop_database(settings, clock) as sessions:
+        try:
+            staff = await create_staff(
+                sessions,
+                clock,
+                args.name,
+                args.role,
+                password,
+                args.display_name,
+                settings.shop_name,
+            )
+        except AccountError as error:
+            print(f"staff add: {error}", file=sys.stderr)
+            return 1
     print(f"created {staff.role} {staff.name!r}; sign in at /console/")
     return 0

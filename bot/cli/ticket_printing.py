@@ -10,9 +10,15 @@ from bot.desk.customer_profiles import masked_phone
 from bot.desk.reports import ComplaintReport
 from bot.desk.satisfaction_report import LOW_RATING, SatisfactionReport, VisitFigures
 from bot.desk.service_report import Ratio
-from bot.desk.tickets import TicketDetail, TicketUpdate
-from storage.models import Customer, TicketEvent
-from storage.repositories.tickets import RETURN_APPROVED, ListedTicket
+from bot.desk.tickets import (
+    RETURN_APPROVED,
+    Customer,
+    ListedTicket,
+    TicketDetail,
+    TicketEvent,
+    TicketUpdate,
+)
+from core.enums import Sender, TicketEventKind, TicketKind
 
 
 def print_ticket_list(tickets: Sequence[ListedTicket], zone: ZoneInfo) -> None:
@@ -47,7 +53,8 @@ def print_ticket_list(tickets: Sequence[ListedTicket], zone: ZoneInfo) -> None:
                 ticket.number,
                 ticket.kind,
                 # What the ticket is about: a complaint's category, an after-sales request's type.
-                (ticket.category if ticket.kind == "complaint" else ticket.request_type) or "-",
+                (ticket.category if ticket.kind == TicketKind.COMPLAINT else ticket.request_type)
+                or "-",
                 ticket.status,
                 ticket.severity,
                 when(ticket.created_at, zone),
@@ -107,13 +114,13 @@ def print_ticket(detail: TicketDetail, zone: ZoneInfo) -> None:
 
 
 def _event_text(event: TicketEvent) -> str:
-    if event.kind == "note":
-        if event.author == "customer":
+    if event.kind == TicketEventKind.NOTE:
+        if event.author == Sender.CUSTOMER:
             audience = "customer"  # the customer's own words: neither internal nor for them
         else:
             audience = "for the customer" if event.public else "internal"
         return f"note ({audience}): {event.text}"
-    if event.kind == "created":
+    if event.kind == TicketEventKind.CREATED:
         return f"created as {event.to_status}"
     if event.kind == RETURN_APPROVED:
         return f"approved the return: {event.from_status} -> {event.to_status}"

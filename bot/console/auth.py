@@ -18,11 +18,11 @@ from bot.console.services import SERVICES
 from bot.console.session import CSRF_FIELD, session_of
 from bot.console.signed_in import STAFF, SignedIn, signed_in
 from bot.console.templates import render
+from bot.desk import staff_sessions
 from bot.desk.handover import release_all
 from bot.desk.staff_accounts import log_in
+from bot.desk.staff_sessions import Staff
 from bot.web.request_address import client_address
-from storage.models import Staff
-from storage.repositories import Repositories
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -75,17 +75,9 @@ async def _signed_in_staff(request: web.Request) -> Staff | None:
     if not isinstance(staff_id, int):
         return None
     services = request.config_dict[SERVICES]
-    async with services.sessions() as db, db.begin():
-        repos = Repositories.for_session(db)
-        staff = await repos.staff.by_id(staff_id)
-        if staff is None or not staff.active:
-            return None
-        if session.get("epoch") != staff.session_epoch:
-            return None  # signed out, or the password changed, since this session began
-        now = services.clock.now()
-        if staff.last_seen_at is None or now - staff.last_seen_at >= SEEN_EVERY:
-            await repos.staff.mark_seen(staff.id, staff.session_epoch, now)
-    return staff
+    return await staff_sessions.signed_in_staff(
+        services.sessions, staff_id, session.get("epoch"), services.clock.now(), SEEN_EVERY
+    )
 
 
 @web.middleware
@@ -151,8 +143,7 @@ async def logout(request: web.Request) -> web.Response:
     chats are no longer given to this account."""
     services = request.config_dict[SERVICES]
     me = signed_in(request)
-    async with services.sessions() as db, db.begin():
-        await Repositories.for_session(db).staff.end_sessions(me.id)
+    await staff_sessions.end_sessions(services.sessions, me.id)
     # Whoever this agent was talking to goes back to the queue for a colleague.
     await release_all(services.sessions, services.clock, me.id)
     session_of(request).renew()

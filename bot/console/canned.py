@@ -7,10 +7,16 @@ from aiohttp import web
 from bot.console.auth import admin_only
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
-from bot.console.signed_in import signed_in
+from bot.console.signed_in import acting
 from bot.console.templates import render
-from storage.models import CannedReply
-from storage.repositories import Repositories
+from bot.desk.canned_replies import (
+    CannedReply,
+    CannedReplyNotFound,
+    all_replies,
+    delete_reply,
+    reply_by_id,
+    save_reply,
+)
 
 MAX_TITLE = 100
 MAX_TEXT = 2000
@@ -53,8 +59,7 @@ async def _list_page(
     request: web.Request, form: CannedForm | None = None, status: int = 200
 ) -> web.Response:
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session:
-        replies = await Repositories.for_session(session).canned.all()
+    replies = await all_replies(services.sessions)
     context = {
         "section": "canned",
         "replies": replies,
@@ -82,8 +87,7 @@ async def add(request: web.Request) -> web.Response:
 
 async def _found(request: web.Request) -> CannedReply:
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session:
-        reply = await Repositories.for_session(session).canned.by_id(_reply_id(request))
+    reply = await reply_by_id(services.sessions, _reply_id(request))
     if reply is None:
         raise web.HTTPNotFound(text="快捷回复不存在")
     return reply
@@ -120,27 +124,21 @@ async def edit(request: web.Request) -> web.Response:
 
 async def _save(request: web.Request, reply_id: int | None, form: CannedForm, action: str) -> None:
     services = request.config_dict[SERVICES]
-    now = services.clock.now()
-    async with services.sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
-        saved = await repos.canned.save(reply_id, form.title, form.text, now)
-        if saved is None:  # deleted meanwhile
-            raise web.HTTPNotFound(text="快捷回复不存在")
-        await repos.audit.record(signed_in(request).id, action, now, form.title, form.text[:200])
+    try:
+        await save_reply(
+            services.sessions, reply_id, form.title, form.text, acting(request), action
+        )
+    except CannedReplyNotFound:  # deleted meanwhile
+        raise web.HTTPNotFound(text="快捷回复不存在") from None
 
 
 async def delete(request: web.Request) -> web.Response:
     """POST /console/canned/{id}/delete: remove a canned reply."""
     services = request.config_dict[SERVICES]
-    now = services.clock.now()
-    async with services.sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
-        reply = await repos.canned.by_id(_reply_id(request))
-        if reply is None:
-            raise web.HTTPNotFound(text="快捷回复不存在")
-        title = reply.title
-        await repos.canned.delete(reply.id)
-        await repos.audit.record(signed_in(request).id, "canned_delete", now, title)
+    try:
+        await delete_reply(services.sessions, _reply_id(request), acting(request))
+    except CannedReplyNotFound:
+        raise web.HTTPNotFound(text="快捷回复不存在") from None
     raise web.HTTPSeeOther("/console/canned?done=deleted")
 
 

@@ -13,27 +13,28 @@ from typing import Any
 from aiohttp import web
 
 from bot.console import live
-from bot.console.conversation_views import (
-    ConversationDetail,
-    CustomerPanel,
-    load_customer_panel,
-    load_detail,
-    load_followups,
-    load_lists,
-)
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
-from bot.console.signed_in import signed_in
+from bot.console.signed_in import acting, signed_in
 from bot.console.templates import render, render_text
-from bot.desk import handover
+from bot.desk import audit, handover
+from bot.desk.canned_replies import reply_by_id
+from bot.desk.conversation_views import (
+    Conversation,
+    ConversationDetail,
+    CustomerPanel,
+    conversation_by_id,
+    conversation_followups,
+    conversation_lists,
+    open_conversation,
+)
 from bot.outreach.scheduled_messages import (
     ScheduleRefused,
     cancel_followup,
     parse_time,
     schedule_customer_message,
 )
-from storage.models import Conversation
-from storage.repositories import Repositories
+from core.enums import ConversationMode
 
 NOT_HELD = "只有接入该会话的客服可以回复，请先接入"
 TAKEN_BY_OTHER = "该会话已由其他客服接入"
@@ -53,9 +54,7 @@ def _conversation_id(request: web.Request) -> int:
 
 async def _lists_context(request: web.Request) -> dict[str, Any]:
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session:
-        repos = Repositories.for_session(session)
-        lists = await load_lists(repos, signed_in(request).id, services.clock.now())
+    lists = await conversation_lists(services.sessions, signed_in(request).id, services.clock.now())
     return {"lists": lists}
 
 
@@ -89,19 +88,17 @@ class Loaded:
 
 async def _load(request: web.Request, after_message_id: int = 0) -> Loaded:
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session:
-        repos = Repositories.for_session(session)
-        detail = await load_detail(repos, _conversation_id(request), after_message_id)
-        canned = [CannedOption(c.id, c.title, c.text) for c in await repos.canned.all()]
-        panel = None
-        if detail is not None:
-            # Loaded for every refresh too: the side panel is replaced whole each time.
-            panel = await load_customer_panel(
-                repos, detail, services.settings, services.clock.now()
-            )
-    if detail is None:
+    opened = await open_conversation(
+        services.sessions,
+        _conversation_id(request),
+        services.settings,
+        services.clock.now(),
+        after_message_id,
+    )
+    if opened is None:
         raise _not_found(request)
-    return Loaded(detail, canned, panel)
+    canned = [CannedOption(c.id, c.title, c.text) for c in opened.canned]
+    return Loaded(opened.detail, canned, opened.panel)
 
 
 def _not_found(request: web.Request) -> web.HTTPNotFound:
@@ -121,7 +118,7 @@ def _page_context(request: web.Request, loaded: Loaded) -> dict[str, Any]:
         # Only the holder hands back: an admin taking someone's chat away would surprise them.
         # Admins may return anyone's chat: an agent who left must not strand a customer.
         "can_hand_back": loaded.detail.held_by(me.id)
-        or (me.is_admin and loaded.detail.mode == "human"),
+        or (me.is_admin and loaded.detail.mode == ConversationMode.HUMAN),
         "canned": loaded.canned,
     }
 
@@ -146,8 +143,7 @@ async def conversation_page(
     messages scheduled for them."""
     loaded = await _load(request)
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session:
-        followups = await load_followups(Repositories.for_session(session), loaded.detail.id)
+    followups = await conversation_followups(services.sessions, loaded.detail.id)
     context = {
         **_page_context(request, loaded),
         "error": error,
@@ -207,31 +203,21 @@ async def _done(
 
 
 async def _audit(request: web.Request, action: str, conversation_id: int, detail: str = "") -> None:
-    services = request.config_dict[SERVICES]
-    async with services.sessions() as session, session.begin():
-        await Repositories.for_session(session).audit.record(
-            signed_in(request).id,
-            action,
-            services.clock.now(),
-            f"会话 {conversation_id}",
-            detail,
-        )
+    sessions = request.config_dict[SERVICES].sessions
+    await audit.record(sessions, acting(request), action, f"会话 {conversation_id}", detail)
 
 
 async def _conversation(request: web.Request) -> Conversation:
     """The conversation an action is for, as stored now; 404 when there is none."""
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session:
-        conversation = await Repositories.for_session(session).conversations.by_id(
-            _conversation_id(request)
-        )
+    conversation = await conversation_by_id(services.sessions, _conversation_id(request))
     if conversation is None:
         raise _not_found(request)
     return conversation
 
 
 def _held_by(conversation: Conversation, staff_id: int) -> bool:
-    return conversation.mode == "human" and conversation.staff_id == staff_id
+    return conversation.mode == ConversationMode.HUMAN and conversation.staff_id == staff_id
 
 
 async def take(request: web.Request) -> web.StreamResponse:
@@ -280,8 +266,7 @@ async def _canned_text(request: web.Request, canned_id: object) -> str:
     if not raw.isdecimal() or len(raw) > 9:
         return ""
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session:
-        canned = await Repositories.for_session(session).canned.by_id(int(raw))
+    canned = await reply_by_id(services.sessions, int(raw))
     return canned.text if canned is not None else ""
 
 

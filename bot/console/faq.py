@@ -21,13 +21,14 @@ from bot.desk.faq_admin import (
     FaqInvalid,
     FaqNotFound,
     add_entry,
+    current_knowledge,
     customer_outcome,
     delete_entry,
     edit_entry,
+    faq_categories,
     find_entries,
     get_entry,
 )
-from storage.repositories import Repositories
 
 SEARCH_LIMIT = 100  # characters of a search query that are used
 MATCHES_SHOWN = 3
@@ -50,8 +51,7 @@ async def list_page(request: web.Request) -> web.Response:
     entries = await find_entries(services.sessions, query, names)
     matches = []
     if query:
-        async with services.sessions() as session:
-            kb = await services.assistant.faq.current(Repositories.for_session(session))
+        kb = await current_knowledge(services.sessions, services.assistant.faq)
         matches = kb.search(query, MATCHES_SHOWN)
     context = {
         "section": "faq",
@@ -172,15 +172,14 @@ async def _form(
     errors: list[str] | None = None,
 ) -> web.Response:
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session:
-        rows = await Repositories.for_session(session).faq.all()
+    categories = await faq_categories(services.sessions)
     context = {
         "section": "faq",
         "draft": draft,
         "new": new,
         "answered": answered or [],
         "errors": errors or [],
-        "categories": sorted({row.category for row in rows if row.category}),
+        "categories": categories,
         "category_names": request.config_dict[CATEGORY_NAMES],
         "limits": {
             "question": QUESTION_LIMIT,

@@ -2,10 +2,7 @@
 cleaned of invisible characters."""
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import pass_environment
@@ -79,26 +76,6 @@ def local_time(
         return ""
     zone: ZoneInfo = environment.globals["zone"]  # type: ignore[assignment]
     return value.astimezone(zone).strftime(pattern)
-
-
-@dataclass(frozen=True)
-class MediaReference:
-    text: str
-    is_link: bool
-
-
-def media_references(media: Sequence[str] | None) -> list[MediaReference]:
-    """Customers' media references; only web addresses become links, since anything else
-    (javascript:, data:) could run script when clicked."""
-    return [MediaReference(ref, _is_web_address(ref)) for ref in media or ()]
-
-
-def _is_web_address(reference: str) -> bool:
-    try:
-        parts = urlsplit(reference)
-    except ValueError:  # e.g. a broken IPv6 host: shown as text
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def visible(value: object) -> object:

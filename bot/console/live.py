@@ -24,18 +24,18 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Any
 
 from aiohttp import web
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.console.auth import SEEN_EVERY
 from bot.console.changes import DatabaseChanges
 from bot.console.services import SERVICES
 from bot.console.signed_in import SignedIn, signed_in
-from storage.repositories import Repositories
+from bot.desk import staff_sessions
+from bot.desk.live_state import State, live_state
+from bot.desk.unit_of_work import Sessions
 
 log = logging.getLogger(__name__)
 
@@ -49,22 +49,6 @@ RETRY_MILLISECONDS = 3000
 # Set when the application shuts down: open streams end instead of holding the server up.
 STOPPING: web.AppKey[asyncio.Event] = web.AppKey("live_stopping", asyncio.Event)
 CHANGES: web.AppKey[DatabaseChanges] = web.AppKey("live_changes", DatabaseChanges)
-
-State = tuple[Any, ...]
-
-
-async def read_state(repos: Repositories, conversation_id: int | None) -> State:
-    """A summary that changes whenever a list or the viewed conversation would look different."""
-    handovers = [*await repos.handovers.queued(), *await repos.handovers.active()]
-    unsent: tuple[tuple[int, str], ...] = ()
-    if conversation_id is not None:
-        unsent = tuple((row.id, row.status) for row in await repos.messages.unsent(conversation_id))
-    return (
-        await repos.messages.newest_id(),
-        await repos.conversations.live_marker(),
-        tuple(sorted((h.id, h.status, h.staff_id) for h in handovers)),
-        unsent,
-    )
 
 
 def event(name: str, state: State | None) -> bytes:
@@ -138,29 +122,19 @@ def _connected(request: web.Request) -> bool:
     return transport is not None and not transport.is_closing()
 
 
-async def _state(
-    sessions: async_sessionmaker[AsyncSession], conversation_id: int | None
-) -> State | None:
+async def _state(sessions: Sessions, conversation_id: int | None) -> State | None:
     """The current state; None while the database cannot be read (the stream waits it out)."""
     try:
-        async with sessions() as session:
-            return await read_state(Repositories.for_session(session), conversation_id)
+        return await live_state(sessions, conversation_id)
     except SQLAlchemyError:
         log.warning("console events: reading the state failed", exc_info=True)
         return None
 
 
-async def _still_allowed(
-    sessions: async_sessionmaker[AsyncSession], signed: SignedIn, now: datetime
-) -> bool:
+async def _still_allowed(sessions: Sessions, signed: SignedIn, now: datetime) -> bool:
     """Mark the agent as seen; False when the account was disabled or signed out meanwhile."""
     try:
-        async with sessions() as session, session.begin():
-            repos = Repositories.for_session(session)
-            staff = await repos.staff.by_id(signed.id)
-            if staff is None or not staff.active or staff.session_epoch != signed.session_epoch:
-                return False
-            await repos.staff.mark_seen(staff.id, staff.session_epoch, now)
+        return await staff_sessions.mark_seen(sessions, signed.id, signed.session_epoch, now)
     except SQLAlchemyError:
         log.warning("console events: marking the agent as seen failed", exc_info=True)
     return True

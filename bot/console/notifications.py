@@ -9,7 +9,7 @@ from bot.console.auth import Handler
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in_or_none
 from bot.console.templates import UNREAD_NOTIFICATIONS, render
-from storage.repositories import Repositories
+from bot.desk import notifications
 
 # There may be thousands over the months: the page shows the newest.
 LIST_LIMIT = 200
@@ -20,10 +20,8 @@ NO_BADGE_PREFIXES = ("/console/api/", "/console/static/")
 async def page(request: web.Request) -> web.Response:
     """GET /console/notifications: the newest notifications first, unread ones marked."""
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session:
-        notifications = Repositories.for_session(session).notifications
-        rows = await notifications.latest(LIST_LIMIT)
-        unread = await notifications.unread_count()
+    listed = await notifications.latest(services.sessions, LIST_LIMIT)
+    rows, unread = listed.rows, listed.unread
     context = {
         "section": "notifications",
         "rows": rows,
@@ -37,10 +35,9 @@ async def page(request: web.Request) -> web.Response:
 async def mark_read(request: web.Request) -> web.Response:
     """POST /console/notifications/{id}/read: 标为已读 (read already: nothing changes)."""
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session, session.begin():
-        await Repositories.for_session(session).notifications.mark_read(
-            int(request.match_info["id"]), services.clock.now()
-        )
+    await notifications.mark_read(
+        services.sessions, int(request.match_info["id"]), services.clock.now()
+    )
     raise web.HTTPSeeOther("/console/notifications")
 
 
@@ -52,10 +49,7 @@ async def mark_all_read(request: web.Request) -> web.Response:
     if not raw.isdecimal() or len(raw) > 9:
         raise web.HTTPBadRequest(text="请刷新页面后重试")
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session, session.begin():
-        await Repositories.for_session(session).notifications.mark_all_read(
-            int(raw), services.clock.now()
-        )
+    await notifications.mark_all_read(services.sessions, int(raw), services.clock.now())
     raise web.HTTPSeeOther("/console/notifications")
 
 
@@ -64,9 +58,7 @@ async def unread_badge_middleware(request: web.Request, handler: Handler) -> web
     """Count the unread notifications for the navigation's badge on every console page."""
     if signed_in_or_none(request) is not None and not request.path.startswith(NO_BADGE_PREFIXES):
         services = request.config_dict[SERVICES]
-        async with services.sessions() as session:
-            count = await Repositories.for_session(session).notifications.unread_count()
-        request[UNREAD_NOTIFICATIONS] = count
+        request[UNREAD_NOTIFICATIONS] = await notifications.unread_count(services.sessions)
     return await handler(request)
 
 

@@ -9,17 +9,19 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
-from bot.console.conversation_views import (
-    FOLLOWUP_KIND_NAMES,
-    FOLLOWUP_STATUS_NAMES,
-    ORDER_STATUS_NAMES,
-    customer_label,
-)
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.signed_in import signed_in
 from bot.console.templates import render
+from bot.desk.conversation_views import (
+    FOLLOWUP_KIND_NAMES,
+    FOLLOWUP_STATUS_NAMES,
+    ORDER_STATUS_NAMES,
+    ConversationOwner,
+    customer_label,
+)
 from bot.desk.customer_profiles import masked_phone
+from bot.desk.order_views import ListedOrder, Order, newest_orders, order_detail
 from bot.outreach.order_updates import (
     SHIPPABLE_STATUSES,
     OrderNotFound,
@@ -28,12 +30,9 @@ from bot.outreach.order_updates import (
     record_delivery,
     record_shipment,
 )
+from core.enums import OrderStatus
 from core.patterns import fold
 from core.shop_time import is_quiet
-from storage.models import Order
-from storage.repositories import Repositories
-from storage.repositories.conversations import ConversationOwner
-from storage.repositories.orders import ListedOrder
 
 LIST_LIMIT = 50
 SEARCH_LIMIT = 64  # longer than any order or tracking number
@@ -76,8 +75,7 @@ async def list_page(request: web.Request) -> web.Response:
     """GET /console/orders?q=: the newest orders, or those matching an order/tracking number."""
     services = request.config_dict[SERVICES]
     search = "".join(fold(request.query.get("q", "")).split()).upper()[:SEARCH_LIMIT]
-    async with services.sessions() as session:
-        listed = await Repositories.for_session(session).orders.newest(LIST_LIMIT, search)
+    listed = await newest_orders(services.sessions, LIST_LIMIT, search)
     if len(listed) == 1 and search in (listed[0].order_no, listed[0].tracking_no):
         raise web.HTTPFound(_order_path(listed[0].order_no))
     rows = [
@@ -175,14 +173,10 @@ async def _detail_page(
     status: int = 200,
 ) -> web.Response:
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session:
-        orders = Repositories.for_session(session).orders
-        order = await orders.by_number(request.match_info["number"].strip())
-        if order is None:
-            return _not_found(request)
-        customer = await orders.customer(order)
-        chats = await orders.customer_chats(customer.id)
-        followups = await orders.followups(order.id)
+    found = await order_detail(services.sessions, request.match_info["number"].strip())
+    if found is None:
+        return _not_found(request)
+    order, customer, chats, followups = found.order, found.customer, found.chats, found.followups
     shown_chats = [
         ShownChat(
             customer_label(
@@ -203,7 +197,7 @@ async def _detail_page(
         "followup_kinds": FOLLOWUP_KIND_NAMES,
         "followup_statuses": FOLLOWUP_STATUS_NAMES,
         "may_ship": order.status in SHIPPABLE_STATUSES,
-        "may_deliver": order.status == "shipped",
+        "may_deliver": order.status == OrderStatus.SHIPPED,
         "form": form or _current_shipment(order),
         "carriers": CARRIERS,
         "shipment_error": shipment_error,

@@ -6,13 +6,13 @@ from aiohttp import web
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
 from bot.console.session import session_of
-from bot.console.signed_in import signed_in
+from bot.console.signed_in import acting, signed_in
 from bot.console.staff import password_problem
 from bot.console.templates import render
 from bot.desk.demo_admin import forget_demo_password
 from bot.desk.password_policy import MIN_PASSWORD_CHARS
 from bot.desk.staff_accounts import hash_password, password_matches, password_names
-from storage.repositories import Repositories
+from bot.desk.staff_sessions import change_password, staff_by_id
 
 
 async def page(request: web.Request, error: str = "", status: int = 200) -> web.Response:
@@ -33,8 +33,7 @@ async def change(request: web.Request) -> web.Response:
     form = await request.post()
     services = request.config_dict[SERVICES]
     me = signed_in(request)
-    async with services.sessions() as session:
-        staff = await Repositories.for_session(session).staff.by_id(me.id)
+    staff = await staff_by_id(services.sessions, me.id)
     assert staff is not None  # the sign-in check has just read it
     if not await password_matches(staff.password_hash, form_text(form, "current")):
         return await page(request, "当前密码不正确", status=400)
@@ -46,12 +45,8 @@ async def change(request: web.Request) -> web.Response:
     if problem:
         return await page(request, problem, status=400)
     password_hash = await hash_password(new)
-    now = services.clock.now()
-    async with services.sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
-        # Other devices signed in with the old password are signed out; this one goes on.
-        epoch = await repos.staff.set_password(me.id, password_hash)
-        await repos.audit.record(me.id, "password_changed", now, staff.name)
+    # Other devices signed in with the old password are signed out; this one goes on.
+    epoch = await change_password(services.sessions, acting(request), password_hash, staff.name)
     if me.must_change_password:
         forget_demo_password(services.settings)
     session_of(request)["epoch"] = epoch

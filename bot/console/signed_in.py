@@ -4,6 +4,10 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.console.services import SERVICES
+from bot.desk.actor import Actor
+from core.enums import StaffRole
+
 
 @dataclass(frozen=True)
 class SignedIn:
@@ -19,7 +23,7 @@ class SignedIn:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == StaffRole.ADMIN
 
 
 STAFF: web.RequestKey[SignedIn] = web.RequestKey("staff", SignedIn)
@@ -28,6 +32,12 @@ STAFF: web.RequestKey[SignedIn] = web.RequestKey("staff", SignedIn)
 def signed_in(request: web.Request) -> SignedIn:
     """The staff member of a request that passed the sign-in check."""
     return request[STAFF]
+
+
+def acting(request: web.Request) -> Actor:
+    """The signed-in staff member as the desk records them, acting now."""
+    me = signed_in(request)
+    return Actor(me.display_name, request.config_dict[SERVICES].clock.now(), me.id)
 
 
 def signed_in_or_none(request: web.Request) -> SignedIn | None:

@@ -1,6 +1,6 @@
 """Console: 员工, admins manage staff accounts and read the audit log."""
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,8 +10,9 @@ from bot.console.auth import admin_only
 from bot.console.formatting import label
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
-from bot.console.signed_in import SignedIn, signed_in
+from bot.console.signed_in import acting
 from bot.console.templates import render
+from bot.desk import audit
 from bot.desk.handover import release_all
 from bot.desk.password_policy import (
     MAX_PASSWORD_CHARS,
@@ -25,10 +26,26 @@ from bot.desk.staff_accounts import (
     hash_password,
     password_names,
 )
+from bot.desk.staff_admin import (
+    AccountChange,
+    AccountRefused,
+    Refusal,
+    Staff,
+    StaffNotFound,
+    add_staff,
+    all_staff,
+    change_account,
+    deactivation,
+    password_reset,
+    reactivation,
+    role_change,
+    unlocking,
+)
+from bot.desk.staff_sessions import staff_by_id
+from core.enums import StaffRole
 from handlers.handover.rule import ONLINE_WINDOW
-from storage.models import STAFF_ROLES, Staff
-from storage.repositories import Repositories
 
+STAFF_ROLES = tuple(StaffRole)
 # Staff seen this lately count as online (an open console is seen every SEEN_EVERY).
 AUDIT_ENTRIES = 200
 # What a change's redirect may say: fixed texts, so a link cannot put words on the page.
@@ -64,12 +81,14 @@ ACTIONS = {
     "ticket_approve_return": "同意退换货",
 }
 
-# A change to one account: returns (audit action, detail), or None when nothing changed.
-Change = Callable[[Repositories, Staff, SignedIn], Awaitable[tuple[str, str] | None]]
-
-
-class Refused(Exception):
-    """A change that cannot be made; the message (Chinese) is shown to the admin."""
+NO_ACCOUNT = "没有这个员工账号"
+# Why an account change was refused (bot.desk.staff_admin.Refusal), as the admin reads it.
+REFUSALS = {
+    Refusal.NAME_TAKEN: "用户名 {name} 已被使用",
+    Refusal.OWN_ROLE: "不能修改自己的角色，请让另一位管理员操作",
+    Refusal.OWN_ACCOUNT: "不能停用自己的账号",
+    Refusal.LAST_ADMIN: "至少要保留一名启用中的管理员",
+}
 
 
 @dataclass(frozen=True)
@@ -116,8 +135,7 @@ async def listing(
     """The account list with its forms; after a refused change, with the reason."""
     services = request.config_dict[SERVICES]
     now = services.clock.now()
-    async with services.sessions() as session:
-        accounts = await Repositories.for_session(session).staff.all()
+    accounts = await all_staff(services.sessions)
     rows = [
         StaffRow(
             staff,
@@ -160,37 +178,36 @@ async def add(request: web.Request) -> web.Response:
     if problem:
         return await listing(request, problem, values, status=400)
     password_hash = await hash_password(str(form.get("password", "")))
-    now = services.clock.now()
     try:
-        async with services.sessions() as session, session.begin():
-            repos = Repositories.for_session(session)
-            if await repos.staff.by_name(name) is not None:
-                raise Refused(f"用户名 {name} 已被使用")
-            await repos.staff.add(name, display_name or name, role, password_hash, now)
-            await repos.audit.record(signed_in(request).id, "staff_added", now, name, label(role))
-    except Refused as refusal:
-        return await listing(request, str(refusal), values, status=400)
+        await add_staff(
+            services.sessions,
+            acting(request),
+            name,
+            display_name,
+            role,
+            password_hash,
+            audit_detail=label(role),
+        )
+    except AccountRefused as refusal:
+        return await listing(request, _refusal_text(refusal, name), values, status=400)
     raise web.HTTPSeeOther("/console/staff?done=added")
 
 
-async def change_account(request: web.Request, change: Change, done: str) -> web.Response:
+async def _change(request: web.Request, change: AccountChange, done: str) -> web.Response:
     """Apply one change to the account in the path, audited, in one transaction."""
     staff_id = int(request.match_info["staff_id"])  # the route admits digits only
     services = request.config_dict[SERVICES]
     try:
-        async with services.sessions() as session, session.begin():
-            repos = Repositories.for_session(session)
-            target = await repos.staff.by_id(staff_id)
-            if target is None:
-                raise web.HTTPNotFound(text="没有这个员工账号")
-            audited = await change(repos, target, signed_in(request))
-            if audited is not None:
-                action, detail = audited
-                now = services.clock.now()
-                await repos.audit.record(signed_in(request).id, action, now, target.name, detail)
-    except Refused as refusal:
-        return await listing(request, str(refusal), status=400)
+        await change_account(services.sessions, staff_id, change, acting(request))
+    except StaffNotFound:
+        raise web.HTTPNotFound(text=NO_ACCOUNT) from None
+    except AccountRefused as refusal:
+        return await listing(request, _refusal_text(refusal), status=400)
     raise web.HTTPSeeOther(f"/console/staff?done={done}")
+
+
+def _refusal_text(refusal: AccountRefused, name: str = "") -> str:
+    return REFUSALS[refusal.reason].format(name=name)
 
 
 async def _releasing_chats(request: web.Request, changing: Awaitable[web.Response]) -> web.Response:
@@ -205,98 +222,47 @@ async def _releasing_chats(request: web.Request, changing: Awaitable[web.Respons
         raise
 
 
-async def _keeps_an_admin(repos: Repositories, target: Staff) -> None:
-    """Refuse a change that would leave no active admin to manage the accounts."""
-    if target.role != "admin" or not target.active:
-        return
-    if await repos.staff.count_active_admins(other_than=target.id) == 0:
-        raise Refused("至少要保留一名启用中的管理员")
-
-
 async def reset_password(request: web.Request) -> web.Response:
     form = await request.post()
     password = str(form.get("password", ""))
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session:
-        target = await Repositories.for_session(session).staff.by_id(
-            int(request.match_info["staff_id"])
-        )
+    target = await staff_by_id(services.sessions, int(request.match_info["staff_id"]))
     if target is None:
-        raise web.HTTPNotFound(text="没有这个员工账号")
+        raise web.HTTPNotFound(text=NO_ACCOUNT)
     names = password_names(target.name, target.display_name, services.settings.shop_name)
     problem = password_problem(password, str(form.get("password_again", "")), names)
     if problem:
         return await listing(request, problem, status=400)
     password_hash = await hash_password(password)
-
-    async def change(repos: Repositories, target: Staff, me: SignedIn) -> tuple[str, str]:
-        # A password someone else chose opens only the change-password page until its owner
-        # picks one of their own.
-        await repos.staff.set_password(target.id, password_hash, must_change=target.id != me.id)
-        return "password_reset", ""
-
-    return await _releasing_chats(request, change_account(request, change, "password"))
+    return await _releasing_chats(
+        request, _change(request, password_reset(password_hash), "password")
+    )
 
 
 async def change_role(request: web.Request) -> web.Response:
     role = str((await request.post()).get("role", ""))
     if role not in STAFF_ROLES:
         return await listing(request, "请选择有效的角色", status=400)
-
-    async def change(repos: Repositories, target: Staff, me: SignedIn) -> tuple[str, str] | None:
-        if target.role == role:
-            return None
-        if target.id == me.id:
-            raise Refused("不能修改自己的角色，请让另一位管理员操作")
-        await _keeps_an_admin(repos, target)
-        detail = f"{label(target.role)} → {label(role)}"
-        target.role = role
-        return "role_changed", detail
-
-    return await change_account(request, change, "role")
+    return await _change(request, role_change(role, label), "role")
 
 
 async def deactivate(request: web.Request) -> web.Response:
-    async def change(repos: Repositories, target: Staff, me: SignedIn) -> tuple[str, str] | None:
-        if not target.active:
-            return None
-        if target.id == me.id:
-            raise Refused("不能停用自己的账号")
-        await _keeps_an_admin(repos, target)
-        # The sign-in check reads `active` on every request: open sessions end at once, and
-        # stay ended should the account be reactivated.
-        target.active = False
-        await repos.staff.end_sessions(target.id)
-        return "staff_deactivated", ""
-
-    return await _releasing_chats(request, change_account(request, change, "deactivated"))
+    return await _releasing_chats(request, _change(request, deactivation, "deactivated"))
 
 
 async def reactivate(request: web.Request) -> web.Response:
-    async def change(repos: Repositories, target: Staff, me: SignedIn) -> tuple[str, str] | None:
-        if target.active:
-            return None
-        target.active = True
-        return "staff_reactivated", ""
-
-    return await change_account(request, change, "reactivated")
+    return await _change(request, reactivation, "reactivated")
 
 
 async def unlock(request: web.Request) -> web.Response:
-    async def change(repos: Repositories, target: Staff, me: SignedIn) -> tuple[str, str]:
-        await repos.staff.clear_failed_logins(target.id)
-        return "staff_unlocked", ""
-
-    return await change_account(request, change, "unlocked")
+    return await _change(request, unlocking, "unlocked")
 
 
 async def audit_log(request: web.Request) -> web.Response:
     """GET /console/staff/audit: the newest audit entries."""
     services = request.config_dict[SERVICES]
-    async with services.sessions() as session:
-        repos = Repositories.for_session(session)
-        entries = await repos.audit.recent(AUDIT_ENTRIES)
-        names = {staff.id: staff.name for staff in await repos.staff.all()}
+    log = await audit.recent(services.sessions, AUDIT_ENTRIES)
+    names = log.names
     rows: list[dict[str, Any]] = [
         {
             "time": entry.time,
@@ -305,7 +271,7 @@ async def audit_log(request: web.Request) -> web.Response:
             "subject": entry.subject,
             "detail": entry.detail,
         }
-        for entry in entries
+        for entry in log.entries
     ]
     return render(request, "staff_audit.html", {"section": "staff", "rows": rows})
 

@@ -12,26 +12,30 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.console.conversation_views import chat_label
-from bot.console.formatting import media_references
 from bot.console.forms import form_text
 from bot.console.services import SERVICES
-from bot.console.signed_in import signed_in
+from bot.console.signed_in import acting
 from bot.console.templates import render
+from bot.desk import audit
+from bot.desk.conversation_views import chat_label
 from bot.desk.customer_profiles import masked_phone
+from bot.desk.media import media_references
 from bot.desk.tickets import (
+    ListedTicket,
     ReturnNotApprovable,
     TicketDetail,
     TicketNotFound,
+    TicketParties,
     approve_return,
     list_tickets,
     show_ticket,
+    ticket_parties,
     update_ticket,
 )
-from storage.models import TICKET_KINDS, TICKET_STATUSES
-from storage.repositories import Repositories
-from storage.repositories.tickets import ACTIVE_STATUSES, ListedTicket, TicketParties
+from core.enums import TicketKind, TicketStatus
 
+TICKET_KINDS = tuple(TicketKind)
+TICKET_STATUSES = tuple(TicketStatus)
 LIST_LIMIT = 100
 NOTE_LIMIT = 2000
 NOTICES = {
@@ -153,7 +157,6 @@ async def update(request: web.Request) -> web.Response:
         return await _refused(request, typed, f"备注最多 {NOTE_LIMIT} 个字（现在 {len(note)} 个）")
     if not typed.status and not note:
         return await _refused(request, typed, "请选择新的状态或填写备注")
-    me = signed_in(request)
     try:
         result = await update_ticket(
             services.sessions,
@@ -161,9 +164,7 @@ async def update(request: web.Request) -> web.Response:
             status=typed.status or None,
             note=note or None,
             public=typed.public,
-            author=me.display_name,
-            staff_id=me.id,
-            clock=services.clock,
+            actor=acting(request),
             texts=services.assistant.texts,
             settings=services.settings,
         )
@@ -194,16 +195,13 @@ async def approve(request: web.Request) -> web.Response:
     if len(note) > NOTE_LIMIT:
         error = f"留言最多 {NOTE_LIMIT} 个字（现在 {len(note)} 个）"
         return await _detail_page(request, approval=typed, approval_error=error, status=400)
-    me = signed_in(request)
     try:
         result = await approve_return(
             services.sessions,
             request.match_info["number"],
             note=note or None,
             public=typed.public,
-            author=me.display_name,
-            staff_id=me.id,
-            clock=services.clock,
+            actor=acting(request),
             texts=services.assistant.texts,
             settings=services.settings,
         )
@@ -220,11 +218,9 @@ async def approve(request: web.Request) -> web.Response:
 
 async def _audit(request: web.Request, action: str, number: str, detail: str) -> None:
     """Record in the audit log that the signed-in staff member did `action` to the ticket."""
-    services = request.config_dict[SERVICES]
-    async with services.sessions() as session, session.begin():
-        await Repositories.for_session(session).audit.record(
-            signed_in(request).id, action, services.clock.now(), number, detail
-        )
+    await audit.record(
+        request.config_dict[SERVICES].sessions, acting(request), action, number, detail
+    )
 
 
 async def _refused(request: web.Request, typed: TicketForm, error: str) -> web.Response:
@@ -271,9 +267,8 @@ def _not_found(request: web.Request) -> web.Response:
 
 
 async def _with_customers(request: web.Request, listed: Sequence[ListedTicket]) -> list[TicketRow]:
-    async with request.config_dict[SERVICES].sessions() as session:
-        tickets = Repositories.for_session(session).tickets
-        found = await tickets.parties([item.ticket for item in listed])
+    sessions = request.config_dict[SERVICES].sessions
+    found = await ticket_parties(sessions, [item.ticket for item in listed])
     return [
         TicketRow(item, ticket_customer(found[item.ticket.id]), found[item.ticket.id].order_no)
         for item in listed
@@ -283,7 +278,7 @@ async def _with_customers(request: web.Request, listed: Sequence[ListedTicket]) 
 def _overdue(detail: TicketDetail, now: datetime) -> list[str]:
     """The deadlines this ticket has missed, as the listing's overdue_conditions define them."""
     ticket = detail.ticket
-    if ticket.status not in ACTIVE_STATUSES:
+    if not TicketStatus(ticket.status).active:
         return []
     missed = []
     if ticket.first_response_at is None and ticket.first_response_due < now:

@@ -18,6 +18,7 @@ from bot.desk.faq_admin import (
     FaqInvalid,
     FaqNotFound,
     add_phrasing,
+    current_knowledge,
 )
 from bot.desk.unanswered_questions import (
     UNANSWERED_DAYS,
@@ -26,7 +27,6 @@ from bot.desk.unanswered_questions import (
     unanswered_groups,
 )
 from knowledge import FaqMatch
-from storage.repositories import Repositories
 
 FIELD = "unanswered"
 BAD_IDS = "问题编号无效，请刷新页面后重试"
@@ -116,8 +116,7 @@ async def _page(
     # The assistant's synonym groups, read once at start rather than on every page.
     synonyms = services.assistant.faq.synonyms
     groups = await unanswered_groups(services.sessions, services.clock.now(), synonyms)
-    async with services.sessions() as session:
-        kb = await services.assistant.faq.current(Repositories.for_session(session))
+    kb = await current_knowledge(services.sessions, services.assistant.faq)
     # Only the groups shown are searched: each search costs the event loop a little, and it
     # is given back between searches so customers' messages are not kept waiting.
     views = []

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from bot.desk.unit_of_work import Sessions, unit_of_work
 from bot.outreach.customer_groups import GROUP_NAMES, customer_group, spending_since
 from core.patterns import MAINLAND_DIGITS, phone_candidates
 from core.settings import Settings
@@ -178,6 +179,17 @@ async def find_customer(repos: Repositories, reference: str) -> int | None:
         if customer_id is not None:
             return customer_id
     return await _by_id(repos, text)
+
+
+async def look_up_profile(
+    sessions: Sessions, reference: str, settings: Settings, now: datetime
+) -> CustomerProfile | None:
+    """The profile of the customer a phone number or id refers to; None when none matches."""
+    async with unit_of_work(sessions) as repos:
+        customer_id = await find_customer(repos, reference)
+        if customer_id is None:
+            return None
+        return await customer_profile(repos, customer_id, settings, now)
 
 
 async def _by_id(repos: Repositories, text: str) -> int | None:

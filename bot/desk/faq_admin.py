@@ -9,14 +9,14 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.pipeline.faq_source import item_of
+from bot.desk.unit_of_work import Sessions, unit_of_work
+from bot.pipeline.faq_source import FaqSource, item_of
 from core.clock import Clock
 from core.settings import Settings
 from handlers.faq.rule import confident, worth_suggesting
-from knowledge import FaqItem, FaqMatch
+from knowledge import FaqItem, FaqMatch, KnowledgeBase
 from knowledge.normalize import normalize
 from storage.models import FaqEntry
-from storage.repositories import Repositories
 
 QUESTION_LIMIT = 200
 ANSWER_LIMIT = 2000
@@ -99,8 +99,8 @@ async def find_entries(
 ) -> list[FaqItem]:
     """Entries whose id, question, answer, phrasings or category (its code or its name in
     `category_names`) contain the query."""
-    async with sessions() as session:
-        items = [item_of(row) for row in await Repositories.for_session(session).faq.all()]
+    async with unit_of_work(sessions) as repos:
+        items = [item_of(row) for row in await repos.faq.all()]
     needle = query.strip().casefold()
     if not needle:
         return items
@@ -122,8 +122,8 @@ async def find_entries(
 
 
 async def get_entry(sessions: async_sessionmaker[AsyncSession], entry_id: str) -> FaqItem:
-    async with sessions() as session:
-        row = await Repositories.for_session(session).faq.get(entry_id)
+    async with unit_of_work(sessions) as repos:
+        row = await repos.faq.get(entry_id)
     if row is None:
         raise FaqNotFound(entry_id)
     return item_of(row)
@@ -138,8 +138,7 @@ async def add_entry(
 ) -> FaqItem:
     """Store a new entry (making an id if none is given); forget the `answered` questions."""
     item = check_draft(draft)
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         rows = await repos.faq.all()
         if item.id and any(row.id == item.id for row in rows):
             raise FaqInvalid([f"编号「{item.id}」已被使用，请换一个"])
@@ -163,8 +162,7 @@ async def edit_entry(
     """Replace an entry's question, answer, phrasings and category; its id stays."""
     # Imported entries may have ids the form would refuse; they keep them.
     item = replace(check_draft(replace(draft, id="")), id=entry_id)
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         rows = await repos.faq.all()
         if not any(row.id == entry_id for row in rows):
             raise FaqNotFound(entry_id)
@@ -178,8 +176,7 @@ async def edit_entry(
 async def delete_entry(
     sessions: async_sessionmaker[AsyncSession], clock: Clock, entry_id: str, staff_id: int
 ) -> None:
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         row = await repos.faq.get(entry_id)
         if row is None:
             raise FaqNotFound(entry_id)
@@ -197,8 +194,7 @@ async def add_phrasing(
     answered: Iterable[int] = (),
 ) -> FaqItem:
     """Add a customer's wording to an entry's alternates and forget the `answered` questions."""
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         rows = await repos.faq.all()
         row = next((row for row in rows if row.id == entry_id), None)
         if row is None:
@@ -267,3 +263,16 @@ def _check_phrasings(item: FaqItem, rows: Sequence[FaqEntry]) -> None:
 def _next_id(rows: Sequence[FaqEntry]) -> str:
     numbers = [int(m.group(1)) for row in rows if (m := AUTO_ID.fullmatch(row.id))]
     return f"faq-{max(numbers, default=0) + 1}"
+
+
+async def current_knowledge(sessions: Sessions, faq: FaqSource) -> KnowledgeBase:
+    """The knowledge base the assistant answers from, for the FAQ table as it is now."""
+    async with unit_of_work(sessions) as repos:
+        return await faq.current(repos)
+
+
+async def faq_categories(sessions: Sessions) -> list[str]:
+    """The categories stored entries use, sorted."""
+    async with unit_of_work(sessions) as repos:
+        rows = await repos.faq.all()
+    return sorted({row.category for row in rows if row.category})

@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.desk.unit_of_work import unit_of_work
 from bot.pipeline.assistant import sanitize
 from core.clock import Clock
+from core.enums import ConversationMode, HandoverStatus, StaffRole
 from core.settings import Settings
 from core.shop_time import is_open, local_clock_time
 from handlers.handover.rule import back_time, callback_template, callback_ticket, online_agents
@@ -63,13 +65,12 @@ async def take_over(
     """The agent takes the conversation, queued or not; False when another agent holds it."""
     now = clock.now()
     try:
-        async with sessions() as session, session.begin():
-            repos = Repositories.for_session(session)
+        async with unit_of_work(sessions) as repos:
             conversation = await repos.handovers.conversation(conversation_id)
             staff = await repos.staff.by_id(staff_id)
             if conversation is None or staff is None or not staff.active:
                 return False
-            if conversation.mode == "human":
+            if conversation.mode == ConversationMode.HUMAN:
                 return conversation.staff_id == staff_id  # one's own already: nothing to do
             await _take(repos, texts, conversation, staff, now)
             return True
@@ -92,10 +93,9 @@ async def send_staff_reply(
     if not text:
         return False
     now = clock.now()
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         conversation = await repos.handovers.conversation(conversation_id)
-        if conversation is None or conversation.mode != "human":
+        if conversation is None or conversation.mode != ConversationMode.HUMAN:
             return False
         if conversation.staff_id != staff_id:
             return False
@@ -131,8 +131,7 @@ async def hand_back(
     # The caller writes the audit entry; a non-admin with `as_admin` still gives back only
     # their own conversations. False when the conversation is not theirs to give back.
     now = clock.now()
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         conversation = await repos.handovers.conversation(conversation_id)
         if conversation is None:
             return False
@@ -152,7 +151,7 @@ async def hand_back(
 
 async def _is_admin(repos: Repositories, staff_id: int) -> bool:
     staff = await repos.staff.by_id(staff_id)
-    return staff is not None and staff.active and staff.role == "admin"
+    return staff is not None and staff.active and staff.role == StaffRole.ADMIN
 
 
 async def release_all(
@@ -164,13 +163,12 @@ async def release_all(
     told: they still wait for a person, and the same handover goes on.
     """
     now = clock.now()
-    async with sessions() as session:
-        held = await Repositories.for_session(session).handovers.held_by(staff_id)
+    async with unit_of_work(sessions) as repos:
+        held = await repos.handovers.held_by(staff_id)
         conversation_ids = [conversation.id for conversation in held]
     released = 0
     for conversation_id in conversation_ids:
-        async with sessions() as session, session.begin():
-            repos = Repositories.for_session(session)
+        async with unit_of_work(sessions) as repos:
             handover = await repos.handovers.current(conversation_id)
             if not await repos.handovers.requeue(conversation_id, staff_id, now):
                 continue  # handed back or given back meanwhile
@@ -189,8 +187,7 @@ async def _assign_one(
 ) -> bool | None:
     """Give a queued handover to the least busy agent online; None when no agent has room."""
     try:
-        async with sessions() as session, session.begin():
-            repos = Repositories.for_session(session)
+        async with unit_of_work(sessions) as repos:
             counts = await repos.handovers.active_counts()
             free = [
                 agent
@@ -201,7 +198,7 @@ async def _assign_one(
                 return None
             agent = min(free, key=lambda a: (counts.get(a.id, 0), a.id))
             handover = await repos.handovers.by_id(handover_id)
-            if handover is None or handover.status != "queued":
+            if handover is None or handover.status != HandoverStatus.QUEUED:
                 return False
             conversation = await repos.handovers.conversation(handover.conversation_id)
             if conversation is None:
@@ -220,8 +217,8 @@ async def assign_queued(
 ) -> int:
     """Give queued conversations, oldest first, to the least busy agents; how many."""
     now = clock.now()
-    async with sessions() as session:
-        waiting = [h.id for h in await Repositories.for_session(session).handovers.queued()]
+    async with unit_of_work(sessions) as repos:
+        waiting = [h.id for h in await repos.handovers.queued()]
     assigned = 0
     for handover_id in waiting:
         given = await _assign_one(sessions, texts, settings, handover_id, now)
@@ -240,13 +237,12 @@ async def return_idle(
     """Give conversations whose agent fell silent back to the bot, telling the customer."""
     now = clock.now()
     before = now - timedelta(minutes=settings.human_idle_minutes)
-    async with sessions() as session:
-        idle = await Repositories.for_session(session).handovers.idle_since(before)
+    async with unit_of_work(sessions) as repos:
+        idle = await repos.handovers.idle_since(before)
         handovers = [(h.id, h.conversation_id, h.staff_id) for h in idle]
     returned = 0
     for handover_id, conversation_id, staff_id in handovers:
-        async with sessions() as session, session.begin():
-            repos = Repositories.for_session(session)
+        async with unit_of_work(sessions) as repos:
             if not await repos.handovers.end_idle(handover_id, before, now):
                 continue  # the agent wrote meanwhile, or handed it back
             conversation = await repos.handovers.conversation(conversation_id)
@@ -272,14 +268,13 @@ async def close_queue(
     now = clock.now()
     if is_open(now, settings):
         return 0
-    async with sessions() as session:
-        waiting = await Repositories.for_session(session).handovers.queued()
+    async with unit_of_work(sessions) as repos:
+        waiting = await repos.handovers.queued()
         handovers = [(h.id, h.conversation_id, h.reason, h.requested_at) for h in waiting]
     back = back_time(texts, now, settings)
     closed = 0
     for handover_id, conversation_id, reason, requested_at in handovers:
-        async with sessions() as session, session.begin():
-            repos = Repositories.for_session(session)
+        async with unit_of_work(sessions) as repos:
             conversation = await repos.handovers.conversation(conversation_id)
             if conversation is None:
                 continue

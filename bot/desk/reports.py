@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.desk.unit_of_work import unit_of_work
 from core.clock import Clock
 from handlers.complaints.words import CATEGORIES, SEVERITIES
 from storage.models import Ticket
-from storage.repositories import Repositories
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,8 @@ async def complaint_report(
     """Complaints opened in the last `days` days."""
     until = clock.now()
     since = until - timedelta(days=days)
-    async with sessions() as session:
-        complaints = await Repositories.for_session(session).tickets.search(
-            kind="complaint", since=since, limit=None
-        )
+    async with unit_of_work(sessions) as repos:
+        complaints = await repos.tickets.search(kind="complaint", since=since, limit=None)
     return summarise(complaints, since, until)
 
 

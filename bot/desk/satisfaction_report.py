@@ -9,9 +9,9 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.desk.service_report import Ratio
+from bot.desk.unit_of_work import unit_of_work
 from core.clock import Clock
 from storage.models import TICKET_KINDS
-from storage.repositories import Repositories
 from storage.repositories.followups import LowRatedVisit, VisitTally
 
 RATINGS = (1, 2, 3, 4, 5)
@@ -116,8 +116,8 @@ async def satisfaction_report(
         raise ValueError("a report covers at least one day")
     until = clock.now()
     since = until - timedelta(days=days)
-    async with sessions() as session:
-        followups = Repositories.for_session(session).followups
+    async with unit_of_work(sessions) as repos:
+        followups = repos.followups
         by_kind = await followups.visit_tallies_by_ticket_kind(since, until)
         by_staff = await followups.visit_tallies_by_staff(since, until)
         ratings = await followups.visit_ratings_between(since, until)

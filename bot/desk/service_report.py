@@ -6,12 +6,13 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.desk.unit_of_work import unit_of_work
 from core.clock import Clock
+from core.enums import TicketKind
 from handlers.complaints.words import CATEGORIES
 from handlers.faq.fallback import FallbackRule
 from handlers.faq.rule import FaqRule
 from storage.models import HANDOVER_REASONS, TICKET_KINDS, TICKET_STATUSES
-from storage.repositories import Repositories
 
 REPORT_DAYS = (7, 30, 90)
 # Incoming messages the FAQ answered: a confident match, or a pick among its suggestions.
@@ -90,8 +91,7 @@ async def service_report(
     now = clock.now()
     starts = day_starts(now, zone, days)
     since, end = starts[0], starts[-1]
-    async with sessions() as session:
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         per_day = await repos.messages.incoming_counts(starts)
         handlers = await repos.messages.incoming_by_handler(since, end)
         conversations = await repos.messages.conversations_with_incoming(since, end)
@@ -104,7 +104,7 @@ async def service_report(
     by_category: Counter[str] = Counter()
     for (kind, status, category), n in tickets.items():
         by_kind_status[kind, status] += n
-        if kind == "complaint":
+        if kind == TicketKind.COMPLAINT:
             by_category[category or "other"] += n
     reasons = Counter(handover.reason for handover in handovers)
     return ServiceReport(

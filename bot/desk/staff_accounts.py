@@ -15,10 +15,10 @@ from bot.desk.password_policy import (
     Weakness,
     password_weakness,
 )
+from bot.desk.unit_of_work import unit_of_work
 from core.clock import Clock
 from core.settings import Settings
 from storage.models import STAFF_ROLES, Staff
-from storage.repositories import Repositories
 from storage.repositories.failure_counts import LOGIN, source_key
 
 log = logging.getLogger(__name__)
@@ -98,8 +98,8 @@ async def create_staff(
     name = name.strip()
     check_new_account(name, role, password, display_name.strip(), shop_name)
     password_hash = await hash_password(password)
-    async with sessions() as session, session.begin():
-        staff = Repositories.for_session(session).staff
+    async with unit_of_work(sessions) as repos:
+        staff = repos.staff
         if await staff.by_name(name) is not None:
             raise AccountError(f"a staff account named {name!r} exists already")
         return await staff.add(name, display_name.strip() or name, role, password_hash, clock.now())
@@ -111,8 +111,8 @@ async def create_first_admin(
     """An admin account when there are no staff accounts at all, whose password must be
     changed at its first sign-in; None otherwise."""
     password_hash = await hash_password(password)
-    async with sessions() as session, session.begin():
-        staff = Repositories.for_session(session).staff
+    async with unit_of_work(sessions) as repos:
+        staff = repos.staff
         if await staff.count() > 0:
             return None
         return await staff.add(
@@ -140,8 +140,7 @@ async def log_in(
     """
     now = clock.now()
     login_key = source_key(LOGIN, address)
-    async with sessions() as session:
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         address_blocked = await repos.failure_counts.locked_until(login_key, now) is not None
         staff = await repos.staff.by_name(name.strip())
     if staff is not None and not staff.active:
@@ -150,8 +149,7 @@ async def log_in(
         staff.password_hash if staff is not None else _UNKNOWN_USER_HASH, password
     )
     lock_for = timedelta(minutes=settings.login_lock_minutes)
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         if staff is not None and matches and not address_blocked:
             # Conditional: refused when the account is locked, or was locked by a guess
             # sent alongside this attempt.

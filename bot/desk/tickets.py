@@ -7,12 +7,14 @@ in the same transaction as the change, so neither is kept without the other.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.desk.actor import Actor
+from bot.desk.unit_of_work import unit_of_work
 from bot.outreach.followups import schedule_ticket_visit
 from core.clock import Clock
+from core.enums import Sender, TicketEventKind, TicketKind, TicketStatus
 from core.settings import Settings
 from knowledge import ReplyTexts
 from storage.models import TICKET_KINDS, TICKET_STATUSES, Customer, Ticket, TicketEvent
@@ -26,7 +28,7 @@ from storage.repositories.tickets import (
 )
 
 # Kinds with their own words for a rejection; the others get the general ones.
-REJECTION_WORDED_KINDS = ("after_sales", "complaint")
+REJECTION_WORDED_KINDS = (TicketKind.AFTER_SALES, TicketKind.COMPLAINT)
 
 
 class TicketNotFound(LookupError):
@@ -101,15 +103,14 @@ async def list_tickets(
     active ones past a deadline."""
     _check_choice("status", status, TICKET_STATUSES)
     _check_choice("kind", kind, TICKET_KINDS)
-    async with sessions() as session:
-        return await Repositories.for_session(session).tickets.listing(
+    async with unit_of_work(sessions) as repos:
+        return await repos.tickets.listing(
             clock.now(), status=status, kind=kind, overdue_only=overdue, limit=limit
         )
 
 
 async def show_ticket(sessions: async_sessionmaker[AsyncSession], number: str) -> TicketDetail:
-    async with sessions() as session:
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         ticket = await _find(repos, number)
         return await _detail(repos, ticket)
 
@@ -121,16 +122,14 @@ async def update_ticket(
     status: str | None = None,
     note: str | None = None,
     public: bool = False,
-    author: str = "staff",
-    staff_id: int | None = None,
-    clock: Clock,
+    actor: Actor,
     texts: ReplyTexts,
     settings: Settings,
 ) -> TicketUpdate:
     """Change a ticket's status and/or add a note, and tell the customer what concerns them.
 
     A note is internal unless `public`. Setting the status it already has changes nothing.
-    A ticket resolved (by `staff_id`, when a console user) gets its satisfaction visit.
+    A ticket resolved (by a console user, when the actor is one) gets its satisfaction visit.
     Raises ValueError for an unknown status or an update with nothing in it, TicketNotFound
     for an unknown number.
     """
@@ -138,19 +137,19 @@ async def update_ticket(
     note = (note or "").strip() or None
     if status is None and note is None:
         raise ValueError("nothing to update: give a status or a note")
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         ticket = await _find(repos, number)
-        now = clock.now()
         lines: list[str] = []
         noted = note is not None and public
         status_changed = status is not None and status != ticket.status
         if status_changed:
-            await repos.tickets.add_event(ticket, now, "status", author=author, to_status=status)
+            await repos.tickets.add_event(
+                ticket, actor.at, TicketEventKind.STATUS, author=actor.name, to_status=status
+            )
             lines.append(_status_words(texts, ticket, status, noted=noted))
-            await schedule_ticket_visit(repos, ticket, settings, texts, now, staff_id)
-        lines += await _add_note(repos, ticket, now, note, public, texts, author)
-        message = await _tell_customer(repos, ticket, now, lines, noted, staff_id)
+            await schedule_ticket_visit(repos, ticket, settings, texts, actor.at, actor.staff_id)
+        lines += await _add_note(repos, ticket, note, public, texts, actor)
+        message = await _tell_customer(repos, ticket, lines, noted, actor)
         detail = await _detail(repos, ticket)
     return TicketUpdate(detail, status_changed, message)
 
@@ -161,9 +160,7 @@ async def approve_return(
     *,
     note: str | None = None,
     public: bool = False,
-    author: str = "staff",
-    staff_id: int | None = None,
-    clock: Clock,
+    actor: Actor,
     texts: ReplyTexts,
     settings: Settings,
 ) -> TicketUpdate:
@@ -172,35 +169,45 @@ async def approve_return(
     number back.
 
     Without an address the message points to staff's note when a public one goes with it, or
-    says staff will send the address. A note is internal unless `public`; `staff_id` (a console
-    user) signs a public one. Raises ReturnNotApprovable (see REFUSALS), TicketNotFound for an
-    unknown number.
+    says staff will send the address. A note is internal unless `public`; the actor, when a
+    console user, signs a public one. Raises ReturnNotApprovable (see REFUSALS), TicketNotFound
+    for an unknown number.
     """
     note = (note or "").strip() or None
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         ticket = await _find(repos, number)
         reason = return_approval_refusal(ticket, await repos.tickets.events(ticket))
         if reason is not None:
             raise ReturnNotApprovable(ticket.number, reason)
-        now = clock.now()
-        status_changed = ticket.status != "waiting_customer"
+        status_changed = ticket.status != TicketStatus.WAITING_CUSTOMER
         # One entry that is both the approval and the change to waiting_customer: the
         # customer's next message is their answer to it (see waiting_for_answer).
         await repos.tickets.add_event(
-            ticket, now, RETURN_APPROVED, author=author, to_status="waiting_customer"
+            ticket,
+            actor.at,
+            RETURN_APPROVED,
+            author=actor.name,
+            to_status=TicketStatus.WAITING_CUSTOMER,
         )
         noted = note is not None and public
         lines = [_approval_words(texts, ticket, settings, noted=noted)]
-        lines += await _add_note(repos, ticket, now, note, public, texts, author)
-        message = await _tell_customer(repos, ticket, now, lines, noted, staff_id)
+        lines += await _add_note(repos, ticket, note, public, texts, actor)
+        message = await _tell_customer(repos, ticket, lines, noted, actor)
         detail = await _detail(repos, ticket)
     return TicketUpdate(detail, status_changed, message, return_approved=True)
 
 
+async def ticket_parties(
+    sessions: async_sessionmaker[AsyncSession], tickets: Sequence[Ticket]
+) -> dict[int, TicketParties]:
+    """Each ticket's chat, conversation, customer and order number, by ticket id."""
+    async with unit_of_work(sessions) as repos:
+        return await repos.tickets.parties(tickets)
+
+
 def return_approval_refusal(ticket: Ticket, events: Sequence[TicketEvent]) -> str | None:
     """Why this ticket's return cannot be approved now (a REFUSALS key), or None."""
-    if ticket.kind != "after_sales" or ticket.request_type not in RETURN_REQUEST_TYPES:
+    if ticket.kind != TicketKind.AFTER_SALES or ticket.request_type not in RETURN_REQUEST_TYPES:
         return "not_a_return"
     if ticket.status not in ACTIVE_STATUSES:
         return "finished"
@@ -212,40 +219,40 @@ def return_approval_refusal(ticket: Ticket, events: Sequence[TicketEvent]) -> st
 async def _add_note(
     repos: Repositories,
     ticket: Ticket,
-    now: datetime,
     note: str | None,
     public: bool,
     texts: ReplyTexts,
-    author: str,
+    actor: Actor,
 ) -> list[str]:
     """Record staff's note, if any; the lines the customer is to read of it."""
     if note is None:
         return []
-    await repos.tickets.add_event(ticket, now, "note", text=note, public=public, author=author)
+    await repos.tickets.add_event(
+        ticket, actor.at, TicketEventKind.NOTE, text=note, public=public, author=actor.name
+    )
     if not public:
         return []
     if ticket.first_response_at is None:
-        ticket.first_response_at = now  # a word to the customer answers them
+        ticket.first_response_at = actor.at  # a word to the customer answers them
     return [texts.render("ticket_public_note", note=note)]
 
 
 async def _tell_customer(
     repos: Repositories,
     ticket: Ticket,
-    now: datetime,
     lines: Sequence[str],
     noted: bool,
-    staff_id: int | None,
+    actor: Actor,
 ) -> str | None:
-    """Queue the lines for the ticket's chat as one message, from staff (`staff_id`, when a
+    """Queue the lines for the ticket's chat as one message, from staff (the actor, when a
     console user) when their note is in it; the message, or None when there is nothing to say."""
     message = "\n".join(lines) or None
     if message is not None:
         identity = await repos.tickets.identity_of(ticket)
-        conversation = await repos.conversations.for_identity(identity.id, now)
-        sender, writer = ("staff", staff_id) if noted else ("bot", None)
+        conversation = await repos.conversations.for_identity(identity.id, actor.at)
+        sender, writer = (Sender.STAFF, actor.staff_id) if noted else (Sender.BOT, None)
         await repos.outbox.add(
-            identity.id, conversation.id, message, now, sender=sender, staff_id=writer
+            identity.id, conversation.id, message, actor.at, sender=sender, staff_id=writer
         )
     return message
 
@@ -269,7 +276,7 @@ def _status_words(texts: ReplyTexts, ticket: Ticket, status: str, *, noted: bool
 
     A rejection is worded for what was turned down, and points to a note only when one is sent.
     """
-    if status != "rejected":
+    if status != TicketStatus.REJECTED:
         return texts.render(f"ticket_status_{status}", number=ticket.number)
     kind = ticket.kind if ticket.kind in REJECTION_WORDED_KINDS else "other"
     name = f"ticket_rejected_{kind}_noted" if noted else f"ticket_rejected_{kind}"

@@ -10,10 +10,10 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.desk.faq_admin import one_line
+from bot.desk.unit_of_work import unit_of_work
 from core.clock import Clock
 from knowledge.matcher import matching_form
 from knowledge.synonyms import Synonyms
-from storage.repositories import Repositories
 
 UNANSWERED_DAYS = 30
 UNANSWERED_ROWS = 500
@@ -62,8 +62,7 @@ async def dismiss_unanswered(
     sessions: async_sessionmaker[AsyncSession], clock: Clock, ids: Sequence[int], staff_id: int
 ) -> None:
     """Forget unanswered questions that need no entry (greetings, noise)."""
-    async with sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
+    async with unit_of_work(sessions) as repos:
         await repos.unanswered.delete(ids)
         detail = ",".join(map(str, ids))
         await repos.audit.record(staff_id, "unanswered_dismiss", clock.now(), "", detail)
@@ -74,8 +73,8 @@ async def unanswered_groups(
 ) -> list[UnansweredGroup]:
     """The recent unanswered questions, grouped, the most asked first."""
     since = now - timedelta(days=UNANSWERED_DAYS)
-    async with sessions() as session:
-        rows = await Repositories.for_session(session).unanswered.recent(since, UNANSWERED_ROWS)
+    async with unit_of_work(sessions) as repos:
+        rows = await repos.unanswered.recent(since, UNANSWERED_ROWS)
         asked = [_Asked(row.id, row.text, row.created_at) for row in rows]
     # Bounded, yet a few hundred milliseconds for 500 long questions: not on the event loop.
     return await asyncio.to_thread(group_questions, asked, synonyms)

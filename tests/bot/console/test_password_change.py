@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.cli.main import _first_admin_for_the_demo
+from bot.cli.serve import first_admin_for_the_demo
 from bot.desk.demo_admin import DEMO_ADMIN, PASSWORD_FILE
 from bot.desk.staff_accounts import log_in
 from bot.services import Services
@@ -21,7 +21,7 @@ async def demo_password(
 ) -> str:
     """Start as `run` does with the demo shop; the one-time password, read from its file."""
     with caplog.at_level(logging.DEBUG):
-        await _first_admin_for_the_demo(services)
+        await first_admin_for_the_demo(services)
     path = services.settings.data_dir / PASSWORD_FILE
     password = path.read_text(encoding="utf-8").strip()
     printed = capsys.readouterr()
@@ -43,7 +43,7 @@ async def test_the_demo_password_is_in_a_private_file_and_nowhere_else(
     )
     assert signed.staff is not None
     # A second start finds the admin there: no new password, the file is left alone.
-    await _first_admin_for_the_demo(services)
+    await first_admin_for_the_demo(services)
     assert path.read_text(encoding="utf-8").strip() == password
     assert str(path) not in capsys.readouterr().out
 

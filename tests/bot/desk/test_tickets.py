@@ -14,6 +14,7 @@ from bot.app import start_services
 from bot.channels.web import WebChannel
 from bot.cli.main import main
 from bot.cli.ticket_printing import print_ticket
+from bot.desk.actor import Actor
 from bot.desk.tickets import (
     ReturnNotApprovable,
     TicketNotFound,
@@ -72,7 +73,7 @@ async def update(services: Services, clock: FakeClock, number: str, **changes: A
     return await update_ticket(
         services.sessions,
         number,
-        clock=clock,
+        actor=Actor.command_line(clock.now()),
         texts=TEXTS,
         settings=services.settings,
         **changes,
@@ -266,7 +267,7 @@ async def test_the_change_is_not_kept_without_its_message(
             services.sessions,
             ticket.number,
             status="resolved",
-            clock=clock,
+            actor=Actor.command_line(clock.now()),
             texts=texts_without_resolved,
             settings=services.settings,
         )
@@ -315,10 +316,13 @@ async def test_a_reopened_ticket_is_resolved_again_only_when_finished_again(
 ADDRESS = "上海市浦东新区张江路 88 号 售后部 收，021-55556666"
 
 
-async def approve(services: Services, clock: FakeClock, number: str, **fields: Any) -> TicketUpdate:
+async def approve(
+    services: Services, clock: FakeClock, number: str, staff_id: int | None = None, **fields: Any
+) -> TicketUpdate:
     settings = fields.pop("settings", services.settings)
+    actor = Actor("staff", clock.now(), staff_id)
     return await approve_return(
-        services.sessions, number, clock=clock, texts=TEXTS, settings=settings, **fields
+        services.sessions, number, actor=actor, texts=TEXTS, settings=settings, **fields
     )
 
 

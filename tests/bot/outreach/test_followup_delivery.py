@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.channels.window import ReplyWindow
+from bot.desk.actor import Actor
 from bot.desk.handover import hand_back, take_over
 from bot.desk.tickets import update_ticket
 from bot.outreach.followup_delivery import Dispatched, send_due_followups
@@ -209,7 +210,7 @@ async def test_no_visit_while_a_complaint_is_open(
         services.sessions,
         number,
         status="resolved",
-        clock=clock,
+        actor=Actor.command_line(clock.now()),
         texts=services.assistant.texts,
         settings=services.settings,
     )
@@ -265,7 +266,7 @@ async def test_a_visit_for_a_ticket_reopened_since_is_dropped(
             services.sessions,
             number,
             status=status,
-            clock=clock,
+            actor=Actor.command_line(clock.now()),
             texts=services.assistant.texts,
             settings=services.settings,
         )

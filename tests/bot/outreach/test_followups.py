@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli.main import main
+from bot.desk.actor import Actor
 from bot.desk.importing import ImportReport, NewsSettings, import_orders
 from bot.desk.tickets import update_ticket
 from bot.services import Services
@@ -55,8 +56,7 @@ async def set_ticket_status(services: Services, number: str, status: str, staff_
         services.sessions,
         number,
         status=status,
-        staff_id=staff_id,
-        clock=services.clock,
+        actor=Actor("staff", services.clock.now(), staff_id),
         texts=services.assistant.texts,
         settings=services.settings,
     )

@@ -5,6 +5,7 @@ once, and a customer merely asked a question is not."""
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.desk.actor import Actor
 from bot.desk.tickets import approve_return, update_ticket
 from bot.outreach.reminders import remind_deadlines, schedule_return_reminders
 from bot.services import Services
@@ -40,7 +41,7 @@ async def update(services: Services, number: str, status: str, note: str | None 
         status=status,
         note=note,
         public=note is not None,
-        clock=services.clock,
+        actor=Actor.command_line(services.clock.now()),
         texts=services.assistant.texts,
         settings=services.settings,
     )
@@ -55,7 +56,7 @@ async def approve(
         number,
         note=note,
         public=True,
-        clock=services.clock,
+        actor=Actor.command_line(services.clock.now()),
         texts=services.assistant.texts,
         settings=settings or services.settings,
     )

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.desk.actor import Actor
 from bot.desk.tickets import show_ticket, update_ticket
 from bot.outreach.followup_delivery import send_due_followups
 from bot.services import Services
@@ -226,7 +227,7 @@ async def test_a_low_rating_after_a_ticket_names_the_ticket(
         services.sessions,
         callback.number,
         status="resolved",
-        clock=clock,
+        actor=Actor.command_line(clock.now()),
         texts=TEXTS,
         settings=services.settings,
     )

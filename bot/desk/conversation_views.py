@@ -5,10 +5,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from bot.console.formatting import MediaReference, media_references
 from bot.desk.customer_profiles import CustomerProfile, customer_profile
+from bot.desk.media import MediaReference, media_references
+from bot.desk.unit_of_work import Sessions, unit_of_work
+from core.enums import ConversationMode, FollowUpKind, FollowUpStatus, HandoverStatus, Sender
 from core.settings import Settings
-from storage.models import FollowUp, Handover, Message, OutboxMessage
+from storage.models import CannedReply, Conversation, FollowUp, Handover, Message, OutboxMessage
 from storage.repositories import Repositories
 from storage.repositories.conversations import ConversationOwner
 
@@ -196,7 +198,7 @@ def unsent_replies(rows: Sequence[OutboxMessage], names: dict[int, str]) -> list
 
 
 def _author(sender: str, staff_id: int | None, names: dict[int, str]) -> str:
-    if sender == "staff" and staff_id is not None and staff_id in names:
+    if sender == Sender.STAFF and staff_id is not None and staff_id in names:
         return f"客服 {names[staff_id]}"
     return SENDER_NAMES.get(sender, sender)
 
@@ -240,7 +242,7 @@ class ConversationDetail:
         return self.messages[-1].id if self.messages else 0
 
     def held_by(self, staff_id: int) -> bool:
-        return self.mode == "human" and self.holder_id == staff_id
+        return self.mode == ConversationMode.HUMAN and self.holder_id == staff_id
 
 
 async def load_detail(
@@ -254,7 +256,7 @@ async def load_detail(
     names = await staff_names(repos)
     handover = await repos.handovers.current(conversation.id)
     position = None
-    if handover is not None and handover.status == "queued":
+    if handover is not None and handover.status == HandoverStatus.QUEUED:
         position = await repos.handovers.position(handover)
     orders: list[ShownOrder] = []
     tickets: list[ShownTicket] = []
@@ -278,8 +280,10 @@ async def load_detail(
         customer=customer_label(owner),
         customer_name=owner.customer_name if owner else None,
         mode=conversation.mode,
-        holder_id=conversation.staff_id if conversation.mode == "human" else None,
-        holder=names.get(conversation.staff_id or 0, "") if conversation.mode == "human" else "",
+        holder_id=conversation.staff_id if conversation.mode == ConversationMode.HUMAN else None,
+        holder=names.get(conversation.staff_id or 0, "")
+        if conversation.mode == ConversationMode.HUMAN
+        else "",
         handover=handover,
         position=position,
         messages=shown_messages(
@@ -313,13 +317,15 @@ def shown_followups(followups: Sequence[FollowUp], names: dict[int, str]) -> lis
         ShownFollowUp(
             id=f.id,
             kind=FOLLOWUP_KIND_NAMES.get(f.kind, f.kind),
-            author=_author("staff", f.staff_id, names) if f.kind == "message" else "",
+            author=_author(Sender.STAFF, f.staff_id, names)
+            if f.kind == FollowUpKind.MESSAGE
+            else "",
             text=f.text,
             due_at=f.due_at,
             status=FOLLOWUP_STATUS_NAMES.get(f.status, f.status),
             note=f.note,
             rating=f.rating,
-            scheduled=f.status == "scheduled",
+            scheduled=f.status == FollowUpStatus.SCHEDULED,
         )
         for f in followups
     ]
@@ -367,3 +373,47 @@ async def load_customer_panel(
         if chat.identity_id != detail.identity_id
     ]
     return CustomerPanel(profile, others)
+
+
+@dataclass(frozen=True)
+class OpenConversation:
+    """One conversation as its page shows it, the canned replies its reply box offers and the
+    verified customer's panel."""
+
+    detail: ConversationDetail
+    canned: Sequence[CannedReply]
+    panel: CustomerPanel | None
+
+
+async def conversation_lists(sessions: Sessions, staff_id: int, now: datetime) -> ConversationLists:
+    async with unit_of_work(sessions) as repos:
+        return await load_lists(repos, staff_id, now)
+
+
+async def open_conversation(
+    sessions: Sessions,
+    conversation_id: int,
+    settings: Settings,
+    now: datetime,
+    after_message_id: int = 0,
+) -> OpenConversation | None:
+    """The conversation with its messages after `after_message_id`; None when there is none."""
+    async with unit_of_work(sessions) as repos:
+        detail = await load_detail(repos, conversation_id, after_message_id)
+        if detail is None:
+            return None
+        canned = await repos.canned.all()
+        # Loaded for every refresh too: the side panel is replaced whole each time.
+        panel = await load_customer_panel(repos, detail, settings, now)
+    return OpenConversation(detail, canned, panel)
+
+
+async def conversation_followups(sessions: Sessions, conversation_id: int) -> list[ShownFollowUp]:
+    async with unit_of_work(sessions) as repos:
+        return await load_followups(repos, conversation_id)
+
+
+async def conversation_by_id(sessions: Sessions, conversation_id: int) -> Conversation | None:
+    """The conversation as stored now."""
+    async with unit_of_work(sessions) as repos:
+        return await repos.conversations.by_id(conversation_id)
