@@ -1,12 +1,14 @@
 """Engine and session setup, schema migrations through Alembic, and the health check."""
 
 import contextlib
+import functools
 import os
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -150,14 +152,31 @@ def alembic_config() -> Config:
     return config
 
 
+@functools.cache
+def _head_revisions() -> tuple[str, ...]:
+    """The newest revisions of the bundled migrations (one, unless branches were left open)."""
+    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def _current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
 async def migrate(engine: AsyncEngine, revision: str = "head") -> str | None:
     """Bring the schema up to `revision` (default: the newest); returns the revision reached."""
+    if revision == "head":
+        # Every start migrates, and a database already at the head needs none of Alembic's
+        # machinery (nor, on SQLite, the foreign-key dance around it).
+        async with engine.connect() as connection:
+            current = await connection.run_sync(_current_revision)
+        if current is not None and _head_revisions() == (current,):
+            return current
 
     def upgrade(connection: Connection) -> str | None:
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
-        return MigrationContext.configure(connection).get_current_revision()
+        return _current_revision(connection)
 
     if engine.dialect.name != "sqlite":
         async with engine.begin() as connection:

@@ -4,7 +4,7 @@ assistant, a transcript-style chat and an HTTP client for the web application.""
 import os
 import random
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +20,7 @@ from bot.services import Services
 from core.messages import Incoming
 from core.settings import Settings
 from storage.models import Conversation, Identity
+from tests.support.database import Templates, template_key
 
 START = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai
 # A PostgreSQL server to run every test on instead of SQLite (see `database_url`).
@@ -131,8 +132,24 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """Prepared databases to copy, for this pytest process."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    found = Templates(tmp_path_factory.mktemp("templates"), POSTGRES, worker)
+    yield found
+    found.remove()
+
+
 @pytest.fixture
-async def services(settings: Settings, clock: FakeClock) -> AsyncIterator[Services]:
+async def services(
+    settings: Settings, clock: FakeClock, templates: Templates
+) -> AsyncIterator[Services]:
+    # A copy of a prepared database, which start_services then finds up to date: preparing
+    # each test's anew cost most of a typical test's time. Only a FakeClock keeps one time.
+    key = template_key(settings, clock.now()) if type(clock) is FakeClock else None
+    if key is not None:
+        await templates.fill(settings, key)
     services = await start_services(settings, clock)
     yield services
     await services.close()

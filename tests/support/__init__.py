@@ -1,0 +1,1 @@
+"""Helpers for the test harness itself (not for the tests' assertions)."""
