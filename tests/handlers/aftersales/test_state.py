@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from handlers.aftersales.state import VERSION, AfterSalesState
+from handlers.aftersales.state import AfterSalesState
 from storage.models import Conversation
 from tests.conftest import Chat
 from tests.handlers.aftersales.test_aftersales import CREAM, DELIVERED, item_id, verify_as_zhang
@@ -50,10 +50,13 @@ def test_a_dialog_stored_before_versions_loads() -> None:
 
 
 def test_the_state_is_stored_as_versioned_json_and_reads_back_the_same() -> None:
-    state = AfterSalesState(step="photos", type="exchange", media=["m1"], others={"soft": True})
+    state = AfterSalesState(
+        step="photos", type="exchange", media=["m1"], misses=2, others={"kept": True}
+    )
     stored = state.to_stored()
-    assert stored["flow"] == "aftersales" and stored["version"] == VERSION
-    assert stored["soft"] is True  # what another part of the bot put there stays
+    assert stored["flow"] == "aftersales" and stored["version"] == AfterSalesState.VERSION
+    assert stored["misses"] == 2  # the router's slot
+    assert stored["kept"] is True  # what another part of the bot put there stays
     assert AfterSalesState.from_stored(stored) == state
 
 
@@ -78,5 +81,5 @@ async def test_a_conversation_holding_a_dialog_stored_before_versions_carries_on
     assert "拍几张照片" in reply  # the description taken, photos asked for next
     dialog = (await chat.conversation()).dialog
     assert dialog is not None
-    assert (dialog["version"], dialog["step"]) == (VERSION, "photos")
+    assert (dialog["version"], dialog["step"]) == (AfterSalesState.VERSION, "photos")
     assert dialog["description"] == "瓶口漏了，洒了一半"
