@@ -3,12 +3,10 @@ versions still load and carry on."""
 
 from typing import Any
 
-from sqlalchemy import update
-
 from handlers.aftersales.state import AfterSalesState
-from storage.models import Conversation
 from tests.conftest import Chat
 from tests.handlers.aftersales.test_aftersales import CREAM, DELIVERED, item_id, verify_as_zhang
+from tests.handlers.stored_dialogs import store_dialog, stored_dialog
 
 
 def stored_before_versions(since: str, item: int) -> dict[str, Any]:
@@ -69,17 +67,12 @@ async def test_a_conversation_holding_a_dialog_stored_before_versions_carries_on
     chat: Chat,
 ) -> None:
     await verify_as_zhang(chat)
-    conversation = await chat.conversation()
     old = stored_before_versions(
         chat.clock.now().isoformat(), await item_id(chat, DELIVERED, CREAM)
     )
-    async with chat.services.sessions() as session, session.begin():
-        await session.execute(
-            update(Conversation).where(Conversation.id == conversation.id).values(dialog=old)
-        )
+    await store_dialog(chat, old)
     reply = await chat.ask("瓶口漏了，洒了一半")
     assert "拍几张照片" in reply  # the description taken, photos asked for next
-    dialog = (await chat.conversation()).dialog
-    assert dialog is not None
+    dialog = await stored_dialog(chat)
     assert (dialog["version"], dialog["step"]) == (AfterSalesState.VERSION, "photos")
     assert dialog["description"] == "瓶口漏了，洒了一半"
