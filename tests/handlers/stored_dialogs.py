@@ -22,3 +22,9 @@ async def stored_dialog(chat: Chat) -> dict[str, Any]:
     dialog = (await chat.conversation()).dialog
     assert dialog is not None
     return dialog
+
+
+def before_versions(chat: Chat, flow: str, prompt: str = "", **slots: Any) -> dict[str, Any]:
+    """A dialog as the bot stored it before versions, asked just now: a plain dict of its
+    name, question, time and slots."""
+    return {"flow": flow, "prompt": prompt, "since": chat.clock.now().isoformat(), **slots}

@@ -4,7 +4,7 @@ before versions, still takes the answer."""
 from handlers.complaints.state import ComplaintDetail
 from tests.conftest import Chat
 from tests.handlers.complaints.test_complaints import complaints, notes
-from tests.handlers.stored_dialogs import store_dialog, stored_dialog
+from tests.handlers.stored_dialogs import before_versions, store_dialog, stored_dialog
 
 
 async def test_a_detail_awaited_since_before_versions_is_added_to_the_ticket(
@@ -12,12 +12,7 @@ async def test_a_detail_awaited_since_before_versions_is_added_to_the_ticket(
 ) -> None:
     await chat.ask("我要投诉")
     [ticket] = await complaints(chat.services)
-    old = {
-        "flow": "complaint_detail",
-        "prompt": "complaint_ask_detail",
-        "since": chat.clock.now().isoformat(),
-        "ticket": ticket.number,
-    }
+    old = before_versions(chat, "complaint_detail", "complaint_ask_detail", ticket=ticket.number)
     await store_dialog(chat, old)
     detail = "面膜用了两天脸就过敏了，红了一大片"
     thanks = await chat.ask(detail)

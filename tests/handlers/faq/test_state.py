@@ -2,21 +2,14 @@
 
 from handlers.faq.state import FaqPick
 from tests.conftest import Chat
-from tests.handlers.stored_dialogs import store_dialog, stored_dialog
+from tests.handlers.stored_dialogs import before_versions, store_dialog, stored_dialog
 
 
 async def test_an_offer_stored_before_versions_is_picked_from(chat: Chat) -> None:
     offer = await chat.ask("快递")
     second = offer.splitlines()[2]
     ids = FaqPick.from_stored(await stored_dialog(chat)).ids
-    old = {
-        "flow": "faq_pick",
-        "prompt": "",
-        "since": chat.clock.now().isoformat(),
-        "ids": ids,
-        "soft": True,
-    }
-    await store_dialog(chat, old)
+    await store_dialog(chat, before_versions(chat, "faq_pick", ids=ids, soft=True))
     entry = chat.services.assistant.kb.search(second[3:], limit=1)[0].entry
     assert await chat.ask("2") == entry.answer
     assert (await chat.conversation()).dialog is None

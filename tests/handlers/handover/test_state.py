@@ -4,35 +4,23 @@ the dialog it interrupted carries on."""
 from handlers.handover.state import HandoverOffer
 from knowledge import ReplyTexts
 from tests.conftest import Chat
-from tests.handlers.stored_dialogs import store_dialog, stored_dialog
+from tests.handlers.orders.test_state import asking_before_versions
+from tests.handlers.stored_dialogs import before_versions, store_dialog, stored_dialog
 
 TEXTS = ReplyTexts.from_file()
 
 
-def stored_before_versions(since: str) -> dict[str, object]:
+def stored_before_versions(chat: Chat) -> dict[str, object]:
     """An offer that interrupted a question for an order number, as stored before versions."""
-    asking = {
-        "flow": "ask_order",
-        "prompt": "ask_order_number",
-        "since": since,
-        "purpose": "order",
-        "misses": 0,
-    }
-    return {
-        "flow": "handover_offer",
-        "prompt": "",
-        "since": since,
-        "soft": True,
-        "resume": asking,
-        "question": "嗯……我找找",
-    }
+    asking = asking_before_versions(chat, misses=0)
+    return before_versions(chat, "handover_offer", soft=True, resume=asking, question="嗯……我找找")
 
 
 async def test_no_to_an_offer_stored_before_versions_carries_on_with_the_question(
     chat: Chat,
 ) -> None:
     await chat.ask("你好")
-    await store_dialog(chat, stored_before_versions(chat.clock.now().isoformat()))
+    await store_dialog(chat, stored_before_versions(chat))
     assert await chat.ask("不用了") == "\n".join(
         [TEXTS.render("offer_person_declined_resume"), TEXTS.render("ask_order_number")]
     )
@@ -42,7 +30,7 @@ async def test_no_to_an_offer_stored_before_versions_carries_on_with_the_questio
 
 async def test_yes_to_an_offer_stored_before_versions_queues_the_chat(chat: Chat) -> None:
     await chat.ask("你好")
-    await store_dialog(chat, stored_before_versions(chat.clock.now().isoformat()))
+    await store_dialog(chat, stored_before_versions(chat))
     await chat.ask("好的")
     assert (await chat.conversation()).mode == "queued"
 

@@ -1,27 +1,23 @@
 """The order-question dialog's stored state: dialogs stored before versions carry on, the
 router's count of answers that were none included."""
 
+from typing import Any
+
 from handlers.orders.state import OrderNumberQuestion
 from tests.conftest import Chat
-from tests.handlers.stored_dialogs import store_dialog, stored_dialog
+from tests.handlers.stored_dialogs import before_versions, store_dialog, stored_dialog
 
 
-def stored_before_versions(since: str, **more: object) -> dict[str, object]:
-    """The dialog as the bot stored it before the state had a type."""
-    return {
-        "flow": "ask_order",
-        "prompt": "ask_order_number",
-        "since": since,
-        "purpose": "order",
-        **more,
-    }
+def asking_before_versions(chat: Chat, **more: Any) -> dict[str, Any]:
+    """A question for an order number, asked just now, as stored before versions."""
+    return before_versions(chat, "ask_order", "ask_order_number", purpose="order", **more)
 
 
 async def test_a_question_for_an_order_number_stored_before_versions_carries_on(
     chat: Chat,
 ) -> None:
     await chat.ask("你好")
-    await store_dialog(chat, stored_before_versions(chat.clock.now().isoformat()))
+    await store_dialog(chat, asking_before_versions(chat))
     assert "手机号" in await chat.ask("KF20261115002")
     dialog = await stored_dialog(chat)
     assert (dialog["flow"], dialog["purpose"]) == ("verify", "order")
@@ -31,7 +27,7 @@ async def test_a_question_for_an_order_number_stored_before_versions_carries_on(
 
 async def test_the_misses_stored_before_versions_still_count(chat: Chat) -> None:
     await chat.ask("你好")
-    await store_dialog(chat, stored_before_versions(chat.clock.now().isoformat(), misses=2))
+    await store_dialog(chat, asking_before_versions(chat, misses=2))
     assert "需要帮您转人工客服吗" in await chat.ask("嗯……我找找")
     offer = await stored_dialog(chat)
     assert offer["flow"] == "handover_offer"

@@ -2,21 +2,15 @@
 
 from handlers.products.state import ProductPick
 from tests.conftest import Chat
-from tests.handlers.stored_dialogs import store_dialog, stored_dialog
+from tests.handlers.stored_dialogs import before_versions, store_dialog, stored_dialog
 
 
 async def test_a_pick_stored_before_versions_is_answered(chat: Chat) -> None:
     answer = await chat.ask("面膜多少钱")
     skus = ProductPick.from_stored(await stored_dialog(chat)).skus
-    old = {
-        "flow": "product_pick",
-        "prompt": "",
-        "since": chat.clock.now().isoformat(),
-        "soft": True,
-        "skus": skus,
-        "wants": ["price"],
-        "question": "面膜多少钱",
-    }
+    old = before_versions(
+        chat, "product_pick", soft=True, skus=skus, wants=["price"], question="面膜多少钱"
+    )
     await store_dialog(chat, old)
     lines = answer.splitlines()[1:]
     number = lines.index(next(line for line in lines if "积雪草" in line))

@@ -1,11 +1,21 @@
 """The survey comment's stored state: a visit waiting for its comment, stored before
 versions, still takes it."""
 
+from typing import Any
+
 from bot.services import Services
 from handlers.survey.state import SurveyComment
 from tests.conftest import Chat
-from tests.handlers.stored_dialogs import store_dialog, stored_dialog
+from tests.handlers.stored_dialogs import before_versions, store_dialog, stored_dialog
 from tests.handlers.survey.test_survey import TEXTS, stored_visit, tickets_of, visit_sent
+
+
+async def comment_before_versions(services: Services, chat: Chat, **more: Any) -> dict[str, Any]:
+    """The comment dialog on the visit sent, as the bot stored it before versions."""
+    visit = await stored_visit(services)
+    return before_versions(
+        chat, "survey_comment", soft=True, resume=None, followup_id=visit.id, **more
+    )
 
 
 async def test_a_comment_awaited_since_before_versions_is_stored(
@@ -13,15 +23,7 @@ async def test_a_comment_awaited_since_before_versions_is_stored(
 ) -> None:
     await visit_sent(services, chat)
     await chat.ask("非常满意")
-    old = {
-        "flow": "survey_comment",
-        "prompt": "",
-        "since": chat.clock.now().isoformat(),
-        "soft": True,
-        "resume": None,
-        "followup_id": (await stored_visit(services)).id,
-    }
-    await store_dialog(chat, old)
+    await store_dialog(chat, await comment_before_versions(services, chat))
     assert await chat.ask("发货很快，包装也很用心👍") == TEXTS.render("survey_comment_thanks")
     assert (await stored_visit(services)).comment == "发货很快，包装也很用心👍"
 
@@ -32,16 +34,7 @@ async def test_nothing_to_add_to_a_low_rating_stored_before_versions_apologises(
     await visit_sent(services, chat)
     await chat.ask("很差")
     [ticket] = await tickets_of(services, "followup")
-    old = {
-        "flow": "survey_comment",
-        "prompt": "",
-        "since": chat.clock.now().isoformat(),
-        "soft": True,
-        "resume": None,
-        "followup_id": (await stored_visit(services)).id,
-        "ticket": ticket.number,
-    }
-    await store_dialog(chat, old)
+    await store_dialog(chat, await comment_before_versions(services, chat, ticket=ticket.number))
     assert await chat.ask("没有了") == TEXTS.render("survey_no_comment_low")
 
 
