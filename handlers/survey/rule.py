@@ -71,7 +71,7 @@ class SurveyRule:
         visit, score = found.visit, found.score
         if not await ctx.repos.followups.record_rating(visit.id, score, ctx.clock.now()):
             return [ctx.say("survey_no_comment")]  # answered a moment ago, elsewhere
-        comment = SurveyComment(followup_id=visit.id, resume=ctx.dialog)
+        comment = SurveyComment(followup_id=visit.id)
         if score <= LOW_RATING:
             ticket = await _open_followup_ticket(ctx, visit, score)
             visit.followup_ticket_id = ticket.id
@@ -83,6 +83,7 @@ class SurveyRule:
             thanks = ctx.texts.render("survey_thanks_high", rating=score)
         ask = "survey_ask_comment" if score > MIDDLE_RATING else "survey_ask_what_went_wrong"
         # A dialog the rating came in the middle of carries on after the comment.
+        comment.resume = ctx.dialog
         ctx.start_dialog(comment)
         return [Reply(f"{thanks}\n{ctx.texts.render(ask)}")]
 
