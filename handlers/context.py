@@ -8,6 +8,7 @@ from typing import Any
 from core.clock import Clock
 from core.messages import Incoming, Reply
 from core.settings import Settings
+from handlers.dialog_state import DialogFrame, DialogState
 from knowledge import FaqMatch, KnowledgeBase, ReplyTexts
 from knowledge.normalize import matched_part
 from knowledge.product_catalogue import ProductCatalogue
@@ -82,14 +83,10 @@ class Context:
         """A reply from the named template."""
         return Reply(self.texts.render(name, **fields))
 
-    def start_dialog(self, flow: str, prompt: str, **slots: Any) -> None:
-        """Open a dialog; `prompt` names the template that asks its question again."""
-        self.dialog = {
-            "flow": flow,
-            "prompt": prompt,
-            "since": self.clock.now().isoformat(),
-            **slots,
-        }
+    def start_dialog(self, state: DialogState) -> None:
+        """Open a dialog with its state; its question is asked from now."""
+        state.since = self.clock.now().isoformat()
+        self.dialog = state.to_stored()
 
     def end_dialog(self) -> None:
         self.dialog = None
@@ -98,6 +95,6 @@ class Context:
         """True when the open dialog waited longer than the settings allow."""
         if self.dialog is None:
             return False
-        since = datetime.fromisoformat(self.dialog.get("since", "1970-01-01T00:00:00+00:00"))
+        since = datetime.fromisoformat(DialogFrame.from_stored(self.dialog).since)
         timeout = timedelta(minutes=self.settings.dialog_timeout_minutes)
         return self.clock.now() - since > timeout

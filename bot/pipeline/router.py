@@ -7,6 +7,7 @@ from core.messages import Reply
 from handlers.aftersales.rule import AfterSalesRule
 from handlers.complaints.rule import ComplaintRule
 from handlers.context import Context
+from handlers.dialog_state import DialogFrame
 from handlers.faq.fallback import FallbackRule
 from handlers.faq.rule import FaqRule
 from handlers.handover.rule import HandoverRule, offer_person
@@ -66,7 +67,8 @@ class Router:
     async def _continue_dialog(self, ctx: Context) -> list[Reply] | None:
         dialog = ctx.dialog
         assert dialog is not None
-        owner = self._owners.get(dialog["flow"])
+        frame = DialogFrame.from_stored(dialog)
+        owner = self._owners.get(frame.flow)
         if owner is None:  # a flow from an older version: drop it
             ctx.end_dialog()
             return None
@@ -76,16 +78,16 @@ class Router:
                 replies = await rule.handle(ctx, found)
                 # The dialog is kept, and its question asked again, unless a person takes over.
                 ctx.dialog = dialog
-                if ctx.conversation.mode == ConversationMode.BOT and dialog.get("prompt"):
-                    replies.append(ctx.say(dialog["prompt"]))
+                if ctx.conversation.mode == ConversationMode.BOT and frame.prompt:
+                    replies.append(ctx.say(frame.prompt))
                 return replies
         # The owner reads the answer first: "不用了" may answer its question ("any photos?").
-        ctx.handled_by = dialog["flow"]
+        ctx.handled_by = frame.flow
         replies = await owner.resume(ctx)
-        if replies is None and dialog.get("soft") and ctx.dialog not in (None, dialog):
+        if replies is None and frame.soft and ctx.dialog not in (None, dialog):
             # A soft dialog that had interrupted another handed it back: it reads the message.
             return await self._continue_dialog(ctx)
-        if replies is not None or dialog.get("soft"):
+        if replies is not None or frame.soft:
             return replies
         if _is_cancel(ctx.text):
             ctx.end_dialog()
@@ -94,19 +96,20 @@ class Router:
         ctx.memo["dialog_declined"] = True
         rule, found = await self._matching_rule(ctx)
         if rule is None:
-            return self._ask_again(ctx, dialog)
+            return self._ask_again(ctx, frame)
         ctx.handled_by = rule.name
         replies = await rule.handle(ctx, found)
         if ctx.dialog is dialog:
-            replies.append(ctx.say(dialog["prompt"]))
+            replies.append(ctx.say(frame.prompt))
         return replies
 
-    def _ask_again(self, ctx: Context, dialog: dict) -> list[Reply]:
+    def _ask_again(self, ctx: Context, frame: DialogFrame) -> list[Reply]:
         """The dialog's question again; after three answers that were none, offer a person."""
-        misses = int(dialog.get("misses", 0)) + 1
-        ctx.dialog = {**dialog, "misses": 0 if misses >= MAX_DIALOG_MISSES else misses}
+        misses = frame.misses + 1
+        frame.misses = 0 if misses >= MAX_DIALOG_MISSES else misses
+        ctx.dialog = frame.to_stored()
         if misses < MAX_DIALOG_MISSES:
-            return [ctx.say(dialog["prompt"] + "_again")]
+            return [ctx.say(frame.prompt + "_again")]
         if ctx.conversation.mode == ConversationMode.BOT:
             # The offer holds the dialog, which carries on whatever the answer.
             return [offer_person(ctx, resume=ctx.dialog)]

@@ -22,7 +22,7 @@ from handlers.aftersales.flow import (
     settle,
     take_reference,
 )
-from handlers.aftersales.state import FLOW, AfterSalesState
+from handlers.aftersales.state import AfterSalesState
 from handlers.aftersales.steps import STEPS, correction, note_description
 from handlers.context import Context
 from handlers.faq.rule import confident_match
@@ -34,7 +34,7 @@ MAX_MENTIONS = 5  # messages kept for the item they may name
 class AfterSalesRule:
     name = "aftersales"
     interrupts_dialogs = False
-    flows = (FLOW,)
+    flows = (AfterSalesState.FLOW,)
 
     async def match(self, ctx: Context) -> dict[str, Any] | None:
         """A request to start, or a problem with something received; not a policy question."""
@@ -61,7 +61,7 @@ class AfterSalesRule:
         }
 
     async def handle(self, ctx: Context, found: dict[str, Any]) -> list[Reply]:
-        if ctx.dialog is not None and ctx.dialog.get("flow") == FLOW:
+        if AfterSalesState.holds(ctx.dialog):
             # A copy: the router sees the dialog was taken up and does not ask again itself.
             stored = dict(ctx.dialog)
             slots = AfterSalesState.from_stored(stored)

@@ -18,6 +18,7 @@ from core.enums import HandoverReason, TicketKind
 from core.messages import Reply
 from core.patterns import order_references
 from core.shop_time import is_open
+from handlers.complaints.state import ComplaintDetail
 from handlers.complaints.words import (
     COMPLAINT_TERMS,
     TRUST_FAQ_CATEGORY,
@@ -43,7 +44,6 @@ from knowledge import FaqItem
 from knowledge.normalize import clean, matched_part
 from storage.models import Order, Ticket
 
-DETAIL_FLOW = "complaint_detail"
 REPEAT_WINDOW = timedelta(hours=24)
 # Complaint categories as staff read them in notifications (the console's labels say the same).
 CATEGORY_NAMES = {
@@ -212,7 +212,7 @@ def is_something_else(ctx: Context) -> bool:
 class ComplaintRule:
     name = "complaints"
     interrupts_dialogs = True
-    flows: tuple[str, ...] = (DETAIL_FLOW,)
+    flows: tuple[str, ...] = (ComplaintDetail.FLOW,)
 
     async def match(self, ctx: Context) -> ComplaintSignal | TrustQuestion | None:
         if asks_about_trust(ctx.text):
@@ -220,7 +220,7 @@ class ComplaintRule:
             # Answered even in the middle of a dialog, whose question is then asked again.
             return TrustQuestion(entry) if entry is not None else None
         dialog = ctx.dialog
-        if dialog is not None and dialog.get("flow") == DETAIL_FLOW:
+        if ComplaintDetail.holds(dialog):
             return None  # the customer is telling what happened: resume() records it
         signal = recognise(ctx.text)
         if signal is None:
@@ -275,7 +275,7 @@ class ComplaintRule:
         # While interrupting another dialog, that dialog is kept: no question of our own; nor
         # when a dialog was just started to follow up (the request or the verification).
         if not interrupting and ctx.dialog is None and is_unclear(matched_part(ticket.description)):
-            ctx.start_dialog(DETAIL_FLOW, prompt="complaint_ask_detail", ticket=ticket.number)
+            ctx.start_dialog(ComplaintDetail(ticket=ticket.number))
             replies.append(ctx.say("complaint_ask_detail"))
         return replies
 
@@ -285,7 +285,7 @@ class ComplaintRule:
         text = ctx.text.strip()
         if not text or is_something_else(ctx):
             return None
-        ticket = await ctx.repos.tickets.by_number(str(ctx.dialog.get("ticket", "")))
+        ticket = await ctx.repos.tickets.by_number(ComplaintDetail.from_stored(ctx.dialog).ticket)
         ctx.end_dialog()
         if ticket is None:
             return None

@@ -4,7 +4,8 @@ after two misses in a row offer a person."""
 from core.enums import ConversationMode
 from core.messages import Reply
 from handlers.context import Context
-from handlers.faq.rule import PICK_FLOW, best_match, suggestions
+from handlers.faq.rule import best_match, suggestions
+from handlers.faq.state import FaqPick
 from handlers.handover.rule import offer_person
 
 
@@ -22,7 +23,7 @@ class FallbackRule:
         )
         offered = suggestions(ctx)
         if offered:
-            ctx.start_dialog(PICK_FLOW, prompt="", ids=[m.entry.id for m in offered], soft=True)
+            ctx.start_dialog(FaqPick(ids=[m.entry.id for m in offered]))
             if len(offered) == 1:
                 return [ctx.say("did_you_mean_one", question=offered[0].entry.question)]
             lines = [ctx.texts.render("did_you_mean")]

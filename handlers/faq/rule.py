@@ -6,9 +6,9 @@ from core.messages import Reply
 from core.settings import Settings
 from handlers.answers import bare_yes_or_no, choice
 from handlers.context import Context
+from handlers.faq.state import FaqPick
 from knowledge import FaqMatch
 
-PICK_FLOW = "faq_pick"
 SUGGESTED = 3  # at most this many questions offered
 
 
@@ -50,7 +50,7 @@ def _choice(text: str, offered: int) -> int | None:
 class FaqRule:
     name = "faq"
     interrupts_dialogs = False
-    flows = (PICK_FLOW,)
+    flows = (FaqPick.FLOW,)
 
     async def match(self, ctx: Context) -> FaqMatch | None:
         return confident_match(ctx)
@@ -61,7 +61,7 @@ class FaqRule:
     async def resume(self, ctx: Context) -> list[Reply] | None:
         """A number picks one of the questions offered; anything else drops the offer."""
         assert ctx.dialog is not None
-        ids: list[str] = ctx.dialog.get("ids", [])
+        ids = FaqPick.from_stored(ctx.dialog).ids
         picked = _choice(ctx.text, len(ids))
         ctx.end_dialog()
         if picked is None:

@@ -19,13 +19,13 @@ from core.settings import Settings
 from core.shop_time import clock_time, is_open, is_today, next_opening
 from handlers.answers import bare_yes_or_no
 from handlers.context import Context
+from handlers.handover.state import HandoverOffer
 from handlers.handover.words import asks_for_person, leaves_queue
 from handlers.tickets.opening import add_ticket, new_ticket_notice
 from knowledge import ReplyTexts
 from storage.models import Handover, Identity, Staff, Ticket
 from storage.repositories import Repositories
 
-OFFER_FLOW = "handover_offer"
 # Staff whose console asked for news this recently are at their desk.
 ONLINE_WINDOW = timedelta(seconds=60)
 # Only agents are given queued conversations; admins take one by hand when they want to.
@@ -150,7 +150,7 @@ async def leave_queue(ctx: Context) -> list[Reply]:
 def offer_person(ctx: Context, resume: dict[str, Any] | None = None) -> Reply:
     """Offer a person in a soft yes/no dialog; `resume` is the dialog to carry on after it."""
     question = ctx.whole_text.strip()
-    ctx.start_dialog(OFFER_FLOW, prompt="", soft=True, resume=resume, question=question)
+    ctx.start_dialog(HandoverOffer(resume=resume, question=question))
     if is_open(ctx.clock.now(), ctx.settings):
         return ctx.say("offer_person")
     return ctx.say("offer_person_closed", back=back_time(ctx.texts, ctx.clock.now(), ctx.settings))
@@ -161,7 +161,7 @@ class HandoverRule:
     # A request for a person is worth interrupting any dialog for; while queued, "不等了"
     # leaves the queue even in a dialog, but a bare "不用了" there answers the dialog.
     interrupts_dialogs = True
-    flows: tuple[str, ...] = (OFFER_FLOW,)
+    flows: tuple[str, ...] = (HandoverOffer.FLOW,)
 
     async def match(self, ctx: Context) -> Found | None:
         in_dialog = ctx.dialog is not None
@@ -182,24 +182,18 @@ class HandoverRule:
     async def resume(self, ctx: Context) -> list[Reply] | None:
         """Yes queues the chat, no is acknowledged; anything else is read as usual."""
         assert ctx.dialog is not None
-        offer = ctx.dialog
-        earlier: dict[str, Any] | None = offer.get("resume")
-        ctx.dialog = earlier  # the dialog the offer interrupted carries on
+        offer = HandoverOffer.from_stored(ctx.dialog)
+        ctx.dialog = offer.resume  # the dialog the offer interrupted carries on
+        earlier_prompt = offer.resumed_prompt()
         answer = bare_yes_or_no(ctx.text)
         if answer is None:
             return None
         if answer is False:
-            if earlier is not None and earlier.get("prompt"):
-                return [ctx.say("offer_person_declined_resume"), ctx.say(earlier["prompt"])]
+            if earlier_prompt:
+                return [ctx.say("offer_person_declined_resume"), ctx.say(earlier_prompt)]
             return [ctx.say("offer_person_declined")]
-        reply = await request_person(
-            ctx, HandoverReason.FALLBACK, description=offer.get("question", "")
-        )
+        reply = await request_person(ctx, HandoverReason.FALLBACK, description=offer.question)
         replies = [reply] if reply is not None else []
-        if (
-            earlier is not None
-            and earlier.get("prompt")
-            and ctx.conversation.mode == ConversationMode.BOT
-        ):
-            replies.append(ctx.say(earlier["prompt"]))
+        if earlier_prompt and ctx.conversation.mode == ConversationMode.BOT:
+            replies.append(ctx.say(earlier_prompt))
         return replies

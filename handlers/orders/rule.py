@@ -4,12 +4,11 @@ from core.messages import Reply
 from core.patterns import order_references
 from handlers.context import Context
 from handlers.faq.rule import confident_match
+from handlers.orders.state import OrderNumberQuestion
 from handlers.orders.views import order_list
 from handlers.verification.binding import open_order
 from handlers.words import asks_nothing_else, contains_any
 from knowledge.normalize import clean
-
-ASK_FLOW = "ask_order"
 
 # Phrases that ask about the customer's own orders, not about ordering in general.
 MY_ORDERS = (
@@ -32,14 +31,14 @@ MY_ORDERS = (
 
 def ask_for_order_number(ctx: Context, purpose: str) -> list[Reply]:
     """Start the dialog that waits for an order number."""
-    ctx.start_dialog(ASK_FLOW, prompt="ask_order_number", purpose=purpose)
+    ctx.start_dialog(OrderNumberQuestion(purpose=purpose))
     return [ctx.say("ask_order_number")]
 
 
 class OrderRule:
     name = "orders"
     interrupts_dialogs = False
-    flows = (ASK_FLOW,)
+    flows = (OrderNumberQuestion.FLOW,)
 
     async def match(self, ctx: Context) -> dict[str, str] | None:
         references = order_references(ctx.text)
@@ -71,6 +70,6 @@ class OrderRule:
         references = order_references(ctx.text)
         if not references:
             return None
-        purpose = ctx.dialog.get("purpose", "order")
+        purpose = OrderNumberQuestion.from_stored(ctx.dialog).purpose
         ctx.end_dialog()
         return await open_order(ctx, references[0], purpose=purpose)

@@ -16,8 +16,9 @@ from handlers.answers import choice
 from handlers.complaints.rule import CATEGORY_NAMES, REPEAT_WINDOW, add_to_ticket
 from handlers.context import Context
 from handlers.faq.rule import confident_match
-from handlers.orders.rule import ASK_FLOW
+from handlers.orders.state import OrderNumberQuestion
 from handlers.products.reorder import reorder_replies
+from handlers.products.state import ProductPick
 from handlers.products.views import money, price_text, product_line, stock_state, stock_text
 from handlers.products.words import (
     POINTING_WORDS,
@@ -37,7 +38,6 @@ from knowledge.normalize import clean, matched_part
 from knowledge.product_catalogue import ProductItem
 from storage.models import Product
 
-PICK_FLOW = "product_pick"
 MAX_RECOMMENDATIONS = 3
 # "那多肽精华呢" is a follow-up; a longer message is a question of its own.
 FOLLOW_UP_CHARS = 12
@@ -72,14 +72,14 @@ class ProductRule:
     name = "products"
     # A product question in the middle of another dialog is answered, and the dialog goes on.
     interrupts_dialogs = True
-    flows = (PICK_FLOW,)
+    flows = (ProductPick.FLOW,)
 
     async def match(self, ctx: Context) -> ProductQuestion | None:
         dialog = ctx.dialog
         # Before another dialog's owner has read the message, only a question interrupts it:
         # "面膜价格比别人贵" may answer it. Once it declined, any product question counts.
         interrupting = dialog is not None and not ctx.memo.get("dialog_declined")
-        if interrupting and (dialog["flow"] == PICK_FLOW or not asks_something(ctx.text)):
+        if interrupting and (ProductPick.holds(dialog) or not asks_something(ctx.text)):
             return None
         if dialog is None and asks_reorder(ctx.text):
             # In a dialog "上次买的那个" names an order ("which order?"), not a purchase.
@@ -129,9 +129,8 @@ class ProductRule:
     async def resume(self, ctx: Context) -> list[Reply] | None:
         """A number or a name picks the product asked about; anything else drops the question."""
         assert ctx.dialog is not None
-        offered: list[str] = ctx.dialog.get("skus", [])
-        wants = frozenset(ctx.dialog.get("wants", ["price"]))
-        question = str(ctx.dialog.get("question", ""))
+        pick = ProductPick.from_stored(ctx.dialog)
+        offered, wants, question = pick.skus, frozenset(pick.wants), pick.question
         ctx.end_dialog()
         picked = _picked(ctx, offered)
         if len(picked) > 1 and not offered:
@@ -151,8 +150,7 @@ def _ask_which(
 ) -> list[Reply]:
     """Ask which of the products is meant (or, with none to offer, its name)."""
     skus = [product.sku for product in products]
-    slots = {"skus": skus, "wants": sorted(wants), "question": question}
-    ctx.start_dialog(PICK_FLOW, prompt="", soft=True, **slots)
+    ctx.start_dialog(ProductPick(skus=skus, wants=sorted(wants), question=question))
     if not products:
         return [ctx.say("product_which_name")]
     lines = [ctx.texts.render("product_which")]
@@ -258,6 +256,6 @@ def _recommend(ctx: Context, products: list[Product]) -> list[Reply]:
 async def _reorder(ctx: Context) -> list[Reply]:
     """The last order's items for a verified chat; anyone else is asked to verify first."""
     if ctx.identity.customer_id is None:
-        ctx.start_dialog(ASK_FLOW, prompt="ask_order_number", purpose="reorder")
+        ctx.start_dialog(OrderNumberQuestion(purpose="reorder"))
         return [ctx.say("product_reorder_verify")]
     return await reorder_replies(ctx)

@@ -15,7 +15,6 @@ given while another dialog waited for an answer leaves that dialog to carry on a
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from core.enums import TicketKind
 from core.messages import Reply
@@ -23,13 +22,13 @@ from handlers.context import Context
 from handlers.faq.rule import confident_match
 from handlers.logistics.rule import asks_for_parcel_or_orders
 from handlers.smalltalk.rule import smalltalk_of
+from handlers.survey.state import SurveyComment
 from handlers.survey.words import read_rating
 from handlers.tickets.opening import open_ticket
 from handlers.words import asks_something
 from knowledge.normalize import clean
 from storage.models import FollowUp, Ticket
 
-COMMENT_FLOW = "survey_comment"
 # Ratings at or below this open a follow-up ticket for staff.
 LOW_RATING = 2
 MIDDLE_RATING = 3
@@ -58,7 +57,7 @@ class Rating:
 class SurveyRule:
     name = "survey"
     interrupts_dialogs = False
-    flows: tuple[str, ...] = (COMMENT_FLOW,)
+    flows: tuple[str, ...] = (SurveyComment.FLOW,)
 
     async def match(self, ctx: Context) -> Rating | None:
         score = read_rating(ctx.text)
@@ -72,11 +71,11 @@ class SurveyRule:
         visit, score = found.visit, found.score
         if not await ctx.repos.followups.record_rating(visit.id, score, ctx.clock.now()):
             return [ctx.say("survey_no_comment")]  # answered a moment ago, elsewhere
-        slots: dict[str, Any] = {"followup_id": visit.id}
+        comment = SurveyComment(followup_id=visit.id)
         if score <= LOW_RATING:
             ticket = await _open_followup_ticket(ctx, visit, score)
             visit.followup_ticket_id = ticket.id
-            slots["ticket"] = ticket.number
+            comment.ticket = ticket.number
             thanks = ctx.texts.render("survey_sorry", rating=score, number=ticket.number)
         elif score == MIDDLE_RATING:
             thanks = ctx.texts.render("survey_thanks_mid", rating=score)
@@ -84,15 +83,15 @@ class SurveyRule:
             thanks = ctx.texts.render("survey_thanks_high", rating=score)
         ask = "survey_ask_comment" if score > MIDDLE_RATING else "survey_ask_what_went_wrong"
         # A dialog the rating came in the middle of carries on after the comment.
-        ctx.start_dialog(COMMENT_FLOW, prompt="", soft=True, resume=ctx.dialog, **slots)
+        comment.resume = ctx.dialog
+        ctx.start_dialog(comment)
         return [Reply(f"{thanks}\n{ctx.texts.render(ask)}")]
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
         """The comment is stored; nothing to add is thanked for; a new question is routed."""
         assert ctx.dialog is not None
-        dialog = ctx.dialog
-        earlier: dict[str, Any] | None = dialog.get("resume")
-        ctx.dialog = earlier
+        state = SurveyComment.from_stored(ctx.dialog)
+        ctx.dialog = state.resume
         said = smalltalk_of(ctx)
         if (
             said in NOTHING_SAID
@@ -100,11 +99,11 @@ class SurveyRule:
             # Rated already: another rating adds nothing, and is not recorded again.
             or read_rating(ctx.text) is not None
         ):
-            closing = "survey_no_comment_low" if dialog.get("ticket") else "survey_no_comment"
-            return _carry_on(ctx, earlier, ctx.say(closing))
+            closing = "survey_no_comment_low" if state.ticket else "survey_no_comment"
+            return _carry_on(ctx, state, ctx.say(closing))
         if said in NOT_COMMENTS or _asks_something_new(ctx):
             return None
-        visit = await ctx.repos.followups.get(int(dialog["followup_id"]))
+        visit = await ctx.repos.followups.get(state.followup_id)
         if visit is None:
             return None
         comment = ctx.whole_text.strip()
@@ -112,19 +111,18 @@ class SurveyRule:
         ticket_id = visit.followup_ticket_id
         ticket = await ctx.repos.tickets.get(ticket_id) if ticket_id is not None else None
         if ticket is None:
-            return _carry_on(ctx, earlier, ctx.say("survey_comment_thanks"))
+            return _carry_on(ctx, state, ctx.say("survey_comment_thanks"))
         # Staff read the whole of it on the ticket.
         await ctx.repos.tickets.add_event(
             ticket, ctx.clock.now(), "note", text=comment, author="customer"
         )
-        return _carry_on(ctx, earlier, ctx.say("survey_comment_added", number=ticket.number))
+        return _carry_on(ctx, state, ctx.say("survey_comment_added", number=ticket.number))
 
 
-def _carry_on(ctx: Context, earlier: dict[str, Any] | None, reply: Reply) -> list[Reply]:
+def _carry_on(ctx: Context, state: SurveyComment, reply: Reply) -> list[Reply]:
     """The reply, and the question of the dialog the rating interrupted, if any."""
-    if earlier is not None and earlier.get("prompt"):
-        return [reply, ctx.say(earlier["prompt"])]
-    return [reply]
+    earlier_prompt = state.resumed_prompt()
+    return [reply, ctx.say(earlier_prompt)] if earlier_prompt else [reply]
 
 
 def _asks_something_new(ctx: Context) -> bool:

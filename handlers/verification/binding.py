@@ -21,9 +21,8 @@ from core.patterns import order_references, phone_digits_with_reference, phone_l
 from handlers.context import Context
 from handlers.orders.views import order_detail, parcel_detail
 from handlers.products.reorder import reorder_replies
+from handlers.verification.state import VerificationState
 from storage.repositories.failure_counts import VERIFY, VERIFY_ALL, source_key
-
-FLOW = "verify"
 
 
 def is_locked(ctx: Context) -> bool:
@@ -51,9 +50,9 @@ async def open_order(ctx: Context, reference: str, purpose: str) -> list[Reply]:
     """
     check = await reference_access(ctx, reference)
     if check is None or not (check.ok or check.locked):
-        ctx.start_dialog(FLOW, prompt="verify_ask", reference=reference, purpose=purpose)
+        ctx.start_dialog(VerificationState(reference=reference, purpose=purpose))
         return [ctx.say("verify_ask")] if check is None else check.replies
-    if ctx.dialog is not None and ctx.dialog.get("flow") == FLOW:
+    if VerificationState.holds(ctx.dialog):
         ctx.end_dialog()  # no digits to wait for any more
     if not check.ok:
         return check.replies
@@ -216,11 +215,11 @@ async def _tell_other_chats(ctx: Context, customer_id: int, now: datetime) -> No
 async def check_digits(ctx: Context, digits: str) -> list[Reply]:
     """Answer the verification dialog: the order on success, else why not."""
     assert ctx.dialog is not None
-    check = await verify_digits(ctx, ctx.dialog["reference"], digits)
+    state = VerificationState.from_stored(ctx.dialog)
+    check = await verify_digits(ctx, state.reference, digits)
     if check.ok:
-        purpose = ctx.dialog["purpose"]
         ctx.end_dialog()
-        return [*check.replies, *await show_order(ctx, check.order_no, purpose)]
+        return [*check.replies, *await show_order(ctx, check.order_no, state.purpose)]
     if check.locked:
         ctx.end_dialog()
     return check.replies
@@ -233,7 +232,7 @@ def _locked(ctx: Context) -> Reply:
 class Verification:
     """Owns the dialog that waits for the phone number's last four digits."""
 
-    flows = (FLOW,)
+    flows = (VerificationState.FLOW,)
 
     async def resume(self, ctx: Context) -> list[Reply] | None:
         if order_references(ctx.text):

@@ -3,12 +3,10 @@ versions still load and carry on."""
 
 from typing import Any
 
-from sqlalchemy import update
-
-from handlers.aftersales.state import VERSION, AfterSalesState
-from storage.models import Conversation
+from handlers.aftersales.state import AfterSalesState
 from tests.conftest import Chat
 from tests.handlers.aftersales.test_aftersales import CREAM, DELIVERED, item_id, verify_as_zhang
+from tests.handlers.stored_dialogs import store_dialog, stored_dialog
 
 
 def stored_before_versions(since: str, item: int) -> dict[str, Any]:
@@ -50,10 +48,13 @@ def test_a_dialog_stored_before_versions_loads() -> None:
 
 
 def test_the_state_is_stored_as_versioned_json_and_reads_back_the_same() -> None:
-    state = AfterSalesState(step="photos", type="exchange", media=["m1"], others={"soft": True})
+    state = AfterSalesState(
+        step="photos", type="exchange", media=["m1"], misses=2, others={"kept": True}
+    )
     stored = state.to_stored()
-    assert stored["flow"] == "aftersales" and stored["version"] == VERSION
-    assert stored["soft"] is True  # what another part of the bot put there stays
+    assert stored["flow"] == "aftersales" and stored["version"] == AfterSalesState.VERSION
+    assert stored["misses"] == 2  # the router's slot
+    assert stored["kept"] is True  # what another part of the bot put there stays
     assert AfterSalesState.from_stored(stored) == state
 
 
@@ -66,17 +67,12 @@ async def test_a_conversation_holding_a_dialog_stored_before_versions_carries_on
     chat: Chat,
 ) -> None:
     await verify_as_zhang(chat)
-    conversation = await chat.conversation()
     old = stored_before_versions(
         chat.clock.now().isoformat(), await item_id(chat, DELIVERED, CREAM)
     )
-    async with chat.services.sessions() as session, session.begin():
-        await session.execute(
-            update(Conversation).where(Conversation.id == conversation.id).values(dialog=old)
-        )
+    await store_dialog(chat, old)
     reply = await chat.ask("瓶口漏了，洒了一半")
     assert "拍几张照片" in reply  # the description taken, photos asked for next
-    dialog = (await chat.conversation()).dialog
-    assert dialog is not None
-    assert (dialog["version"], dialog["step"]) == (VERSION, "photos")
+    dialog = await stored_dialog(chat)
+    assert (dialog["version"], dialog["step"]) == (AfterSalesState.VERSION, "photos")
     assert dialog["description"] == "瓶口漏了，洒了一半"
