@@ -117,7 +117,7 @@ async def add_ticket(
     customer: Customer | None = None,
     order: Order | None = None,
     created_at: datetime = AT,
-    prefix: str = "AS20261129-",
+    prefix: str | None = "AS20261129-",
     response_within: timedelta = timedelta(hours=2),
     resolve_within: timedelta = timedelta(days=2),
     **fields: Any,
