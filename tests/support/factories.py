@@ -40,7 +40,7 @@ def unique(prefix: str = "") -> str:
 
 def unique_phone() -> str:
     """An 11-digit mobile number no other call returns (as stored: digits only)."""
-    return f"139{uuid.uuid4().int % 10**8:08d}"
+    return f"166{uuid.uuid4().int % 10**8:08d}"
 
 
 async def add_customer(

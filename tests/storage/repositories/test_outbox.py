@@ -2,8 +2,6 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from core.enums import OutboxStatus, Sender
 from storage.repositories import Repositories
 from storage.repositories.outbox import OutboxEntry
@@ -100,23 +98,3 @@ async def test_mark_failed_retries_later_or_gives_up(repos: Repositories, now: d
     assert stored.status == OutboxStatus.PENDING and len(stored.last_error) == 2000
     assert failed.status == OutboxStatus.FAILED and failed.last_error == "blocked"
     assert await repos.outbox.claim(given_up.id, retry_at, LEASE) is None
-
-
-async def test_unsent_lists_the_conversations_undelivered_rows(
-    repos: Repositories, session: AsyncSession, now: datetime
-) -> None:
-    chat = await add_chat(repos, now=now)
-    other = await add_chat(repos, now=now)
-    waiting = await repos.outbox.add(chat.identity.id, chat.conversation.id, "一", now)
-    delivered = await repos.outbox.add(chat.identity.id, chat.conversation.id, "二", now)
-    await repos.outbox.add(other.identity.id, other.conversation.id, "三", now)
-    message = await repos.messages.add_outgoing(
-        chat.conversation.id, chat.identity.id, "二", Sender.BOT, now
-    )
-    await repos.outbox.claim(delivered.id, now, LEASE)
-    await repos.outbox.mark_sent(delivered.id, 1, message.id, now)
-    session.expunge_all()
-
-    unsent = await repos.messages.unsent(chat.conversation.id)
-
-    assert [r.id for r in unsent] == [waiting.id]
