@@ -143,3 +143,18 @@ async def test_contact_times_cover_all_their_chats_and_only_their_own_words_last
         (web.identity.id, web.conversation.id),
         (mp.identity.id, mp.conversation.id),
     ]
+
+
+async def test_ordered_since_is_each_customers_latest_order_in_the_window(
+    repos: Repositories, session: AsyncSession, now: datetime
+) -> None:
+    customer = await add_customer(session)
+    lapsed = await add_customer(session)
+    later = now + timedelta(days=500)  # after every demo order
+    await add_order(repos, customer, created_at=later)
+    await add_order(repos, customer, created_at=later + timedelta(days=1))
+    await add_order(repos, lapsed, created_at=later - timedelta(days=90))
+
+    ordered = await repos.customers.ordered_since(later - timedelta(days=30))
+
+    assert ordered == {customer.id: later + timedelta(days=1)}

@@ -172,3 +172,49 @@ async def _stored(repos: Repositories, followup_id: int) -> FollowUp:
     found = await repos.followups.get(followup_id)
     assert found is not None
     return found
+
+
+async def test_waiting_since_lists_quiet_follow_ups_due_before_a_time(
+    repos: Repositories, now: datetime
+) -> None:
+    chat = await add_chat(repos, now=now)
+    first = await add_followup(repos, chat, due_at=now - timedelta(hours=8))
+    second = await add_followup(repos, chat, due_at=now - timedelta(hours=2))
+    await add_followup(repos, chat, due_at=now - timedelta(hours=3), quiet=False)
+    await add_followup(repos, chat, due_at=now)
+
+    waited = await repos.followups.waiting_since(now, limit=10)
+
+    assert waited == [(first.id, first.subject), (second.id, second.subject)]
+    assert await repos.followups.waiting_since(now, limit=1) == [(first.id, first.subject)]
+
+
+async def test_care_visits_since_tells_the_latest_try_and_those_still_waiting(
+    repos: Repositories, session: AsyncSession, now: datetime
+) -> None:
+    tried = await add_customer(session)
+    waiting = await add_customer(session)
+    long_ago = await add_customer(session)
+    chats = {c.id: await add_chat(repos, customer=c, now=now) for c in (tried, waiting, long_ago)}
+
+    async def care(customer_id: int, due_at: datetime) -> FollowUp:
+        return await add_followup(
+            repos,
+            chats[customer_id],
+            kind=FollowUpKind.CARE,
+            customer_id=customer_id,
+            due_at=due_at,
+        )
+
+    sent = await care(tried.id, now - timedelta(days=3))
+    skipped = await care(tried.id, now - timedelta(days=1))
+    await care(waiting.id, now + timedelta(days=1))
+    old = await care(long_ago.id, now - timedelta(days=40))
+    await repos.followups.claim([sent.id], now - timedelta(days=2))
+    await repos.followups.claim([old.id], now - timedelta(days=40))
+    await repos.followups.cancel(skipped.id, "staff")
+
+    tried_at, still_waiting = await repos.followups.care_visits_since(now - timedelta(days=30))
+
+    assert tried_at == {tried.id: now - timedelta(days=1)}
+    assert still_waiting == {waiting.id}

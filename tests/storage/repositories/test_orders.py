@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.enums import OrderStatus
 from storage.order_records import EventRecord, ItemRecord, OrderRecord, ShipmentRecord
 from storage.repositories import Repositories
-from tests.support.factories import add_chat, add_customer, add_order
+from tests.support.factories import add_chat, add_customer, add_followup, add_order
 
 
 async def test_by_number_ignores_case_and_loads_items_and_parcel(
@@ -160,3 +160,19 @@ async def test_customer_chats_are_that_customers_most_recently_active_first(
         (newer.identity.id, newer.conversation.id),
         (older.identity.id, older.conversation.id),
     ]
+
+
+async def test_followups_are_that_orders_latest_due_first(
+    repos: Repositories, session: AsyncSession, now: datetime
+) -> None:
+    customer = await add_customer(session)
+    order = await add_order(repos, customer)
+    other = await add_order(repos, customer)
+    chat = await add_chat(repos, customer=customer, now=now)
+    notice = await add_followup(repos, chat, order_id=order.id, due_at=now)
+    visit = await add_followup(repos, chat, order_id=order.id, due_at=now + timedelta(days=7))
+    await add_followup(repos, chat, order_id=other.id, due_at=now)
+
+    found = await repos.orders.followups(order.id)
+
+    assert [f.id for f in found] == [visit.id, notice.id]

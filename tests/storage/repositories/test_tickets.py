@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.enums import TicketEventKind, TicketKind, TicketStatus
+from core.enums import FollowUpKind, TicketEventKind, TicketKind, TicketStatus
 from storage.repositories import Repositories
-from tests.support.factories import add_chat, add_customer, add_order, add_ticket
+from tests.support.factories import add_chat, add_customer, add_followup, add_order, add_ticket
 
 
 async def test_numbers_count_up_per_prefix(repos: Repositories, now: datetime) -> None:
@@ -206,3 +206,50 @@ async def test_parties_show_a_customer_verified_after_the_ticket_was_opened(
     assert found.conversation_id == chat.conversation.id
     assert found.customer is not None and found.customer.name == "赵六"
     assert found.order_no == "KF701"
+
+
+async def test_returns_not_sent_are_approved_waiting_and_not_yet_reminded(
+    repos: Repositories, now: datetime
+) -> None:
+    chat = await add_chat(repos, now=now)
+    waiting = TicketStatus.WAITING_CUSTOMER
+
+    async def approved_return(at: datetime, request_type: str = "return") -> int:
+        ticket = await add_ticket(repos, chat, status=waiting, request_type=request_type)
+        await repos.tickets.add_event(ticket, at, TicketEventKind.APPROVED)
+        return ticket.id
+
+    due = await approved_return(now)
+    exchange = await approved_return(now, "exchange")
+    reminded = await approved_return(now)
+    await approved_return(now + timedelta(days=2))  # approved too lately
+    await approved_return(now, "refund")  # nothing to send back
+    await add_followup(
+        repos, chat, kind=FollowUpKind.RETURN_REMINDER, ticket_id=reminded, due_at=now
+    )
+
+    found = await repos.tickets.returns_not_sent(now + timedelta(days=1))
+
+    assert [t.id for t in found] == [due, exchange]
+    assert [t.id for t in await repos.tickets.returns_not_sent(now, limit=1)] == [due]
+
+
+async def test_report_counts_keep_to_the_half_open_period(
+    repos: Repositories, now: datetime
+) -> None:
+    chat = await add_chat(repos, now=now)
+    hour = timedelta(hours=1)
+    await add_ticket(repos, chat, created_at=now, first_response_at=now + hour)  # in time
+    await add_ticket(repos, chat, created_at=now, first_response_at=now + 3 * hour)  # late
+    unanswered = await add_ticket(repos, chat, created_at=now)  # overdue by the time asked
+    not_due = await add_ticket(repos, chat, created_at=now + 10 * hour)
+    await add_ticket(repos, chat, created_at=now + 24 * hour, kind=TicketKind.COMPLAINT)
+    end = now + 24 * hour
+
+    met = await repos.tickets.first_responses_between(now, end, now + 11 * hour)
+    counts = await repos.tickets.counts_created_between(now, end)
+    search = await repos.tickets.search(kind=TicketKind.AFTER_SALES, since=now, limit=2)
+
+    assert met == (1, 2)
+    assert counts == {(TicketKind.AFTER_SALES, TicketStatus.OPEN, None): 4}
+    assert [t.id for t in search] == [not_due.id, unanswered.id]
