@@ -4,10 +4,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.enums import FollowUpKind, FollowUpStatus
+from core.enums import FollowUpKind, FollowUpStatus, TicketKind
 from storage.models import FollowUp
 from storage.repositories import Repositories
-from tests.support.factories import add_chat, add_customer, add_followup
+from storage.repositories.followups import VisitTally
+from tests.support.factories import (
+    add_chat,
+    add_customer,
+    add_followup,
+    add_order,
+    add_staff,
+    add_ticket,
+)
 
 
 async def test_a_subject_is_scheduled_once(repos: Repositories, now: datetime) -> None:
@@ -218,3 +226,43 @@ async def test_care_visits_since_tells_the_latest_try_and_those_still_waiting(
 
     assert tried_at == {tried.id: now - timedelta(days=1)}
     assert still_waiting == {waiting.id}
+
+
+async def test_visit_reports_count_visits_sent_in_the_period(
+    repos: Repositories, session: AsyncSession, now: datetime
+) -> None:
+    customer = await add_customer(session)
+    chat = await add_chat(repos, customer=customer, now=now)
+    agent = await add_staff(repos, display_name="小美", now=now)
+    order = await add_order(repos, customer, order_no="KF801")
+    ticket = await add_ticket(repos, chat)
+    after_order = await add_followup(repos, chat, kind=FollowUpKind.VISIT, order_id=order.id)
+    after_ticket = await add_followup(
+        repos, chat, kind=FollowUpKind.VISIT, ticket_id=ticket.id, staff_id=agent.id
+    )
+    unanswered = await add_followup(repos, chat, kind=FollowUpKind.VISIT, order_id=order.id)
+    skipped = await add_followup(repos, chat, kind=FollowUpKind.VISIT)
+    before_period = await add_followup(repos, chat, kind=FollowUpKind.VISIT, order_id=order.id)
+    await repos.followups.claim([after_order.id, after_ticket.id, unanswered.id], now)
+    await repos.followups.claim([before_period.id], now - timedelta(days=10))
+    await repos.followups.record_rating(after_order.id, 2, now + timedelta(hours=1))
+    await repos.followups.record_rating(after_ticket.id, 5, now + timedelta(hours=2))
+    await repos.followups.record_rating(before_period.id, 1, now)
+    await repos.followups.expire_visits(now + timedelta(seconds=1))
+    await repos.followups.cancel(skipped.id, "weekly limit")
+    since, until = now - timedelta(days=1), now + timedelta(days=1)
+
+    by_kind = await repos.followups.visit_tallies_by_ticket_kind(since, until)
+    by_staff = await repos.followups.visit_tallies_by_staff(since, until)
+    ratings = await repos.followups.visit_ratings_between(since, until)
+    not_sent = await repos.followups.visits_not_sent_between(since, until)
+    low = await repos.followups.low_rated_visits(since, until, at_most=3, limit=10)
+
+    assert by_kind == {
+        None: VisitTally(sent=2, answered=1, expired=1, rating_total=2),
+        TicketKind.AFTER_SALES: VisitTally(sent=1, answered=1, expired=0, rating_total=5),
+    }
+    assert by_staff == [(agent.id, "小美", VisitTally(1, 1, 0, 5))]
+    assert ratings == {2: 1, 5: 1}
+    assert not_sent == {(FollowUpStatus.SKIPPED, "weekly limit"): 1}
+    assert [(v.rating, v.order_no, v.visited_ticket) for v in low] == [(2, "KF801", None)]
