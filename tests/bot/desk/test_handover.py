@@ -11,7 +11,8 @@ from bot.services import Services
 from handlers.tickets.opening import add_ticket
 from storage.models import Handover, Message, OutboxMessage, StaffNotification, Ticket
 from storage.repositories import Repositories
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 CALLBACK = re.compile(r"CB\d{8}-\d{4}")
 

@@ -14,27 +14,11 @@ from bot.services import Services
 from storage.database import create_engine, create_session_factory
 from storage.models import Message, OutboxMessage
 from storage.repositories import Repositories
-from tests.bot.killed_delivery import deliver_and_die
-from tests.conftest import Chat, FakeClock
-
-
-class RecordingSender:
-    """A channel that records what it delivered; it can fail its first `failures` tries."""
-
-    def __init__(self, failures: int = 0) -> None:
-        self.delivered: list[tuple[str, str]] = []
-        self.tries = 0
-        self._failures = failures
-
-    dedupes = True  # as the web chat, which these stand in for
-
-    async def deliver(self, user: str, text: str, key: str = "") -> None:
-        self.tries += 1
-        await asyncio.sleep(0)  # let another worker run in between, as a network call would
-        if self._failures:
-            self._failures -= 1
-            raise ConnectionError("the messaging service is down")
-        self.delivered.append((user, text))
+from tests.support.channels.killed_delivery import deliver_and_die
+from tests.support.channels.recording import RecordingSender
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.web_chat import customer_messages
 
 
 async def queue(chat: Chat, text: str, sender: str = "bot") -> int:
@@ -65,12 +49,6 @@ async def stored_out(services: Services, text: str) -> list[Message]:
             select(Message).where(Message.direction == "out", Message.text == text)
         )
         return list(found)
-
-
-async def customer_messages(client: TestClient, user: str) -> list[tuple[str, str]]:
-    response = await client.get("/api/chat/messages", params={"user": user})
-    assert response.status == 200
-    return [(m["from"], m["text"]) for m in (await response.json())["messages"]]
 
 
 @pytest.mark.parametrize("sender", ["bot", "staff"])

@@ -7,8 +7,8 @@ from sqlalchemy import update
 
 from handlers.aftersales.state import VERSION, AfterSalesState
 from storage.models import Conversation
-from tests.conftest import Chat
-from tests.handlers.aftersales.test_aftersales import CREAM, DELIVERED, item_id, verify_as_zhang
+from tests.support.chat import Chat
+from tests.support.demo_shop import CREAM, DELIVERED, item_id, verify_as_zhang
 
 
 def stored_before_versions(since: str, item: int) -> dict[str, Any]:

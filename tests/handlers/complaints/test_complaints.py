@@ -12,7 +12,8 @@ from bot.services import Services
 from handlers.complaints import words as complaint_words
 from handlers.complaints.rule import CATEGORY_NAMES
 from storage.models import Order, StaffNotification, Ticket, TicketEvent
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 NUMBER = re.compile(r"CP\d{8}-\d{4}")
 # The demo chat starts at 11:00 in Shanghai: complaints are answered within 2 hours, urgent

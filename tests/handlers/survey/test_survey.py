@@ -15,7 +15,8 @@ from handlers.tickets.opening import add_ticket
 from knowledge import ReplyTexts
 from storage.models import FollowUp, Identity, StaffNotification, Ticket
 from storage.repositories import Repositories
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 TEXTS = ReplyTexts.from_file()
 ORDER_NO = "KF20261120001"
