@@ -25,7 +25,7 @@ def imported_modules(path: Path, package: list[str]) -> list[tuple[int, str]]:
         elif isinstance(node, ast.ImportFrom):
             base = package[: len(package) - node.level + 1] if node.level else []
             module = ".".join([*base, *([node.module] if node.module else [])])
-            # `from . import test_x` names modules, not things in a module.
+            # Each imported name too: `from . import test_x` imports a module by its name.
             found += [(node.lineno, module)]
             found += [(node.lineno, f"{module}.{alias.name}") for alias in node.names]
     return found
