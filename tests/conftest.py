@@ -2,99 +2,23 @@
 assistant, a transcript-style chat and an HTTP client for the web application."""
 
 import os
-import random
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select
 
 from bot.app import create_app, start_services
 from bot.services import Services
-from core.messages import Incoming
 from core.settings import Settings
-from storage.models import Conversation, Identity
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 from tests.support.database import Templates, template_key
 
-START = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai
 # A PostgreSQL server to run every test on instead of SQLite (see `database_url`).
 POSTGRES = os.environ.get("KEFU_TEST_POSTGRES", "")
-
-
-class FakeClock:
-    """A clock that moves only when a test says so."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self._now = now
-
-    def now(self) -> datetime:
-        return self._now
-
-    def advance(self, **delta: float) -> None:
-        self._now += timedelta(**delta)
-
-
-@dataclass
-class Chat:
-    """A customer chatting on the web channel: say something, get the reply texts back."""
-
-    services: Services
-    clock: FakeClock
-    user: str = "alice"
-    channel: str = "web"
-
-    async def say(self, text: str, message_id: str | None = None) -> list[str]:
-        incoming = Incoming(self.channel, self.user, text, self.clock.now(), message_id)
-        return [reply.text for reply in await self.services.assistant.handle(incoming)]
-
-    async def ask(self, text: str) -> str:
-        """The replies to one message joined into one text."""
-        return "\n".join(await self.say(text))
-
-    async def ask_with_id(self, text: str, message_id: str) -> str:
-        return "\n".join(await self.say(text, message_id))
-
-    def as_user(self, user: str) -> "Chat":
-        return Chat(self.services, self.clock, user, self.channel)
-
-    async def conversation(self) -> Conversation:
-        """This customer's conversation as stored now."""
-        async with self.services.sessions() as session:
-            found = await session.scalar(
-                select(Conversation)
-                .join(Identity, Identity.id == Conversation.identity_id)
-                .where(Identity.channel == self.channel, Identity.external_id == self.user)
-            )
-            assert found is not None
-            return found
-
-
-def example_product(**changes: Any) -> dict[str, Any]:
-    """The issue's example line of the product catalogue, with some fields changed."""
-    return {
-        "sku": "SERUM-30",
-        "name": "烟酰胺精华液30ml",
-        "aliases": ["小白瓶", "烟酰胺精华"],
-        "category": "精华",
-        "price": "168.00",
-        "stock": 42,
-        "non_returnable": False,
-        "description": "5%烟酰胺，提亮肤色。",
-        "tags": ["提亮", "油皮"],
-        "restock_date": None,
-        **changes,
-    }
-
-
-def random_chinese(rng: random.Random, length: int) -> str:
-    """Characters drawn from the whole CJK block: a flood of text no cache has seen."""
-    return "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(length))
 
 
 @pytest.fixture

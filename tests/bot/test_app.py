@@ -10,7 +10,7 @@ from bot.app import create_app, platform_channels, start_services
 from bot.channels.wechat_crypto import sha1_signature
 from bot.services import Services
 from core.settings import Settings
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 TOKEN = "shop-token"
 

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from bot.app import create_app, start_services
 from bot.services import Services
 from core.settings import Settings
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app, start_services
 from core.settings import Settings
-from tests.conftest import FakeClock
 from tests.postgres_server import PostgresServer
+from tests.support.clock import FakeClock
 
 # Longer than any answer takes, far shorter than a hung request: a failure must come back.
 NO_HANGING_SECONDS = 30

@@ -18,8 +18,8 @@ from core.settings import Settings
 from storage.models import Message, OutboxMessage
 from storage.repositories import Repositories
 from storage.repositories.outbox import OutboxEntry
-from tests.conftest import FakeClock
 from tests.postgres_server import free_port
+from tests.support.clock import FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTICES = 60

@@ -11,7 +11,7 @@ from bot.services import Services
 from core.messages import Incoming
 from core.settings import Settings
 from storage.models import Conversation, Identity, Message
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from tests.e2e.conftest import DEMO_SHOP
+from tests.support.kefu_process import DEMO_SHOP
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -26,19 +26,13 @@ Screenshots of the console pages are kept in $KEFU_TEST_ARTIFACTS (default
 <repo>/artifacts/console) for a person to look at.
 """
 
-import asyncio
 import contextlib
 import json
-import os
 import re
-import sys
 from pathlib import Path
 
 from playwright.async_api import (
     Browser,
-    BrowserContext,
-    ConsoleMessage,
-    Dialog,
     Locator,
     Page,
     Request,
@@ -47,89 +41,25 @@ from playwright.async_api import (
 )
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.e2e.conftest import DEMO_SHOP, ROOT, kefu_environment, running_kefu
+from tests.support.browser import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    AGENT,
+    AGENT_PASSWORD,
+    WAIT,
+    Watched,
+    bot_bubbles,
+    log_in,
+    screenshot,
+    send,
+)
+from tests.support.kefu_process import DEMO_SHOP, add_staff, running_kefu
 
-WAIT = 15_000  # ms: the server assigns every 2 s, delivers every 1 s, the chat page polls every 3 s
 AROUND_THE_CLOCK = {"KEFU_BUSINESS_HOURS": "00:00-00:00"}  # staff "at work" at any hour
-AGENT, AGENT_PASSWORD = "xiaowang", "agent-password-1"
-ADMIN, ADMIN_PASSWORD = "laoban", "admin-password-1"
 MARKUP = "<script>alert(1)</script>"
 MARKUP_WITH_HANDLER = "<img src=x onerror=alert(2)>"  # would run if inserted as HTML
 NEW_QUESTION = "你们支持花呗分期付款吗"
 NEW_ANSWER = "支持的亲，下单时选择花呗分期即可，3期免息哦～"
-
-
-class Watched:
-    """Pages opened through it report JavaScript dialogs, uncaught script errors and anything
-    the Content-Security-Policy blocked."""
-
-    def __init__(self) -> None:
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.blocked: list[str] = []
-
-    async def open(self, context: BrowserContext, path: str = "") -> Page:
-        page = await context.new_page()
-        page.on("dialog", self._dialog)
-        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
-        page.on("console", lambda message: self._console(page, message))
-        if path:
-            await page.goto(path)
-        return page
-
-    def _console(self, page: Page, message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
-            self.blocked.append(f"{page.url}: {message.text}")
-
-    async def _dialog(self, dialog: Dialog) -> None:
-        self.dialogs.append(f"{dialog.type} on {dialog.page and dialog.page.url}: {dialog.message}")
-        await dialog.dismiss()
-
-
-async def add_staff(folder: Path, name: str, role: str, password: str) -> None:
-    """`python -m bot staff add` in the shop's folder, before the server starts."""
-    password_file = folder / f"{name}.password"
-    password_file.write_text(password + "\n", encoding="utf-8")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "bot", "staff", "add", name, "--role", role),
-        *("--password-file", str(password_file)),
-        cwd=folder,
-        env=kefu_environment(),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await process.communicate()
-    assert process.returncode == 0, (stdout + stderr).decode()
-
-
-def artifacts() -> Path:
-    folder = Path(os.environ.get("KEFU_TEST_ARTIFACTS") or ROOT / "artifacts" / "console")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-async def screenshot(page: Page, name: str) -> None:
-    await page.screenshot(path=artifacts() / f"{name}.png", full_page=True)
-
-
-async def log_in(page: Page, name: str, password: str) -> None:
-    await page.goto("/console/login")
-    await page.fill('input[name="name"]', name)
-    await page.fill('input[name="password"]', password)
-    await page.get_by_role("button", name="登录").click()
-    await expect(page).to_have_url(re.compile(r"/console/$"), timeout=WAIT)
-    await expect(page.locator("header.top")).to_contain_text(name, timeout=WAIT)
-
-
-async def send(page: Page, text: str) -> None:
-    """The customer types a line on the web chat page and presses Enter."""
-    await page.fill("#input", text)
-    await page.press("#input", "Enter")
-
-
-def bot_bubbles(page: Page) -> Locator:
-    return page.locator(".row.bot:not(.typing) .bubble")
 
 
 def staff_bubbles(page: Page) -> Locator:

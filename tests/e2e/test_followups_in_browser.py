@@ -12,18 +12,17 @@ from pathlib import Path
 
 from playwright.async_api import Browser, expect
 
-from tests.e2e.conftest import DEMO_SHOP, running_kefu
-from tests.e2e.test_console_in_browser import (
+from tests.support.browser import (
     AGENT,
     AGENT_PASSWORD,
     WAIT,
     Watched,
-    add_staff,
     bot_bubbles,
     log_in,
     screenshot,
     send,
 )
+from tests.support.kefu_process import DEMO_SHOP, add_staff, running_kefu
 
 ORDER = "KF20261125003"  # the demo shop's paid order of 李四, phone ending 5678
 TRACKING = "SF5550001112223"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.e2e.conftest import ROOT, running_kefu
+from tests.support.kefu_process import ROOT, running_kefu
 
 
 async def test_run_serves_chat_on_a_fresh_database(server: str, tmp_path: Path) -> None:

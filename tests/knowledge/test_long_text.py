@@ -11,8 +11,8 @@ from knowledge import KnowledgeBase
 from knowledge.loaders import DEFAULT_FAQ
 from knowledge.normalize import MATCHED_CHARS
 from knowledge.product_catalogue import ProductCatalogue
-from tests.conftest import random_chinese
-from tests.knowledge.test_product_catalogue import ITEMS
+from tests.support.catalogue import ITEMS
+from tests.support.text import random_chinese
 
 LONGEST_MESSAGE = 4000  # Settings.max_message_chars
 # Words of the shop's questions and products, so that the text matches something.

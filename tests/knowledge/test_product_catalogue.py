@@ -6,19 +6,8 @@ import pytest
 
 from knowledge.product_catalogue import ProductCatalogue, ProductItem
 from knowledge.synonyms import Synonyms
+from tests.support.catalogue import ITEMS
 
-ITEMS = (
-    ProductItem("MASK-01", "玻尿酸补水面膜", ("补水面膜",), "面膜", ("补水", "保湿", "干皮")),
-    ProductItem("MASK-02", "积雪草舒缓面膜", ("舒缓面膜",), "面膜", ("敏感肌", "舒缓")),
-    ProductItem("MASK-03", "清洁泥膜", ("泥膜",), "面膜", ("清洁", "油皮", "控油")),
-    ProductItem("SERUM-30", "烟酰胺精华液30ml", ("小白瓶", "烟酰胺精华"), "精华", ("美白", "油皮")),
-    ProductItem("SERUM-RA", "视黄醇抗老精华", (), "精华", ("抗老", "干皮")),
-    ProductItem("CREAM-50", "修护面霜50g", (), "面霜", ("敏感肌", "修护", "干皮")),
-    ProductItem("TONER-200", "氨基酸爽肤水200ml", (), "爽肤水", ("敏感肌", "保湿")),
-    ProductItem("SUN-50", "清透防晒乳50ml", (), "防晒", ("防晒", "油皮")),
-    ProductItem("LIP-01", "滋润唇膏", (), "唇膏", ("保湿", "修护")),
-    ProductItem("WASH-100", "氨基酸洁面乳", ("洗面奶",), "洁面", ("清洁", "敏感肌")),
-)
 MASKS = ["MASK-01", "MASK-02", "MASK-03"]
 
 

@@ -19,7 +19,7 @@ from storage.order_records import (
     parse_order_line,
 )
 from storage.repositories import Repositories
-from tests.conftest import START
+from tests.support.clock import START
 
 SHANGHAI = timezone(timedelta(hours=8))
 INJECTION = "' OR 1=1 --"

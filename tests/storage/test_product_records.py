@@ -12,7 +12,8 @@ from bot.services import Services
 from storage.demo import demo_catalogue, demo_orders
 from storage.product_records import ProductRecord, parse_product_line, product_from_row
 from storage.repositories import Repositories
-from tests.conftest import START, example_product
+from tests.support.catalogue import example_product
+from tests.support.clock import START
 
 
 def example(**changes: Any) -> dict[str, Any]:

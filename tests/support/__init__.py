@@ -1,1 +1,1 @@
-"""Helpers for the test harness itself (not for the tests' assertions)."""
+"""Code the tests share that is not a fixture: fakes, helpers, and the test harness itself."""

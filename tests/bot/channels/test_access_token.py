@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.channels.access_token import AccessToken
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 
 class Rejected(Exception):

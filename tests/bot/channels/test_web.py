@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.services import Services
 from storage.models import Message
 from storage.repositories import Repositories
-from tests.conftest import START, FakeClock
+from tests.support.clock import START, FakeClock
 
 MAX_TEXT = 4000
 

@@ -26,10 +26,11 @@ from core.messages import Reply
 from handlers.context import Context
 from storage.models import Identity, Message, OutboxMessage, SignedRequest
 from storage.repositories import Repositories
-from tests.bot.channels.fake_wechat_api import APPID, SECRET, FakeWechatApi, SentText
-from tests.bot.channels.test_wechat_xml import BILLION_LAUGHS, EXTERNAL_ENTITY, UNREADABLE_XML
-from tests.bot.killed_delivery import deliver_and_die
-from tests.conftest import Chat, FakeClock
+from tests.support.channels.fake_wechat_api import APPID, SECRET, FakeWechatApi, SentText
+from tests.support.channels.killed_delivery import deliver_and_die
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.hostile_xml import BILLION_LAUGHS, EXTERNAL_ENTITY, UNREADABLE_XML
 
 TOKEN = "mp-callback-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"

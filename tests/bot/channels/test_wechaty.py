@@ -18,7 +18,7 @@ from bot.services import Services
 from core.settings import Settings
 from storage.models import Message, OutboxMessage
 from storage.repositories import Repositories
-from tests.bot.channels.fake_puppet import (
+from tests.support.channels.fake_puppet import (
     ATTACHMENT,
     IMAGE,
     LOCATION,
@@ -27,7 +27,7 @@ from tests.bot.channels.fake_puppet import (
     ContactType,
     FakePuppetService,
 )
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 CUSTOMER = "wxid_customer"
 ROOM = "123@chatroom"

@@ -19,7 +19,7 @@ from bot.outreach.outbox import INTERRUPTED, LEASE, WindowClosed, deliver_outbox
 from bot.services import Services
 from core.settings import Settings
 from storage.repositories import Repositories
-from tests.bot.channels.fake_wecom_api import (
+from tests.support.channels.fake_wecom_api import (
     AES_KEY,
     CORP_ID,
     CRYPTO,
@@ -30,9 +30,10 @@ from tests.bot.channels.fake_wecom_api import (
     kf_callback,
     signed_query,
 )
-from tests.bot.channels.test_wechat_xml import UNREADABLE_XML
-from tests.bot.killed_delivery import deliver_and_die
-from tests.conftest import Chat, FakeClock
+from tests.support.channels.killed_delivery import deliver_and_die
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.hostile_xml import UNREADABLE_XML
 
 QUESTION = "付款后多久发货？"
 # Turns a genuine callback (query, body) into a bad one.

@@ -11,8 +11,9 @@ from bot.cli.customer import add_customer_commands, customers_show
 from bot.cli.main import main
 from bot.services import Services
 from core.settings import Settings
-from tests.bot.conftest import FollowUpDesk
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.followups import FollowUpDesk
 
 
 def arguments(*argv: str) -> argparse.Namespace:

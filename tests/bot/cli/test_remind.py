@@ -10,7 +10,8 @@ from bot.outreach.followup_delivery import send_due_followups
 from bot.services import Services
 from core.settings import Settings
 from storage.models import AuditEntry, OutboxMessage
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 
 def arguments(*argv: str) -> argparse.Namespace:

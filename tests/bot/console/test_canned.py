@@ -10,8 +10,9 @@ from bot.services import Services
 from core.settings import Settings
 from knowledge.canned_examples import load_canned_examples
 from storage.repositories import Repositories
-from tests.bot.console.conftest import Console, taken_over
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.console import Console, taken_over
 
 
 async def canned(services: Services) -> list[tuple[str, str]]:

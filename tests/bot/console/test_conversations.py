@@ -9,22 +9,16 @@ from bot.desk.staff_accounts import create_staff
 from bot.outreach.outbox import MAX_ATTEMPTS, deliver_outbox
 from bot.services import Services
 from core.messages import Incoming
-from storage.models import Conversation
 from storage.repositories import Repositories
-from tests.bot.console.conftest import PASSWORD, Console, OpenConsole, taken_over
-from tests.bot.outreach.test_outbox import RecordingSender, customer_messages
-from tests.conftest import Chat, FakeClock
+from tests.support.channels.recording import RecordingSender
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.console import PASSWORD, Console, OpenConsole, taken_over
+from tests.support.conversations import conversation_of
+from tests.support.web_chat import customer_messages
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
-
-
-async def conversation_of(services: Services, user: str) -> Conversation:
-    async with services.sessions() as session:
-        repos = Repositories.for_session(session)
-        identity = await repos.identities.find("web", user)
-        assert identity is not None
-        return await repos.conversations.for_identity(identity.id, services.clock.now())
 
 
 async def page_text(console: Console, path: str, status: int = 200) -> str:

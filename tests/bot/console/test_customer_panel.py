@@ -4,9 +4,10 @@ customer, nothing about any customer for a chat that is not, and only to signed-
 from aiohttp.test_utils import TestClient
 
 from bot.services import Services
-from tests.bot.conftest import FollowUpDesk
-from tests.bot.console.conftest import Console
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.console import Console
+from tests.support.followups import FollowUpDesk
 
 
 async def verified(chat: Chat) -> Chat:

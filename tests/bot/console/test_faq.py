@@ -13,8 +13,10 @@ from bot.desk.faq_admin import QUESTION_LIMIT, find_entries, get_entry
 from bot.desk.unanswered_questions import UNANSWERED_ROWS, unanswered_groups
 from bot.services import Services
 from storage.repositories import Repositories
-from tests.bot.console.conftest import Console
-from tests.conftest import Chat, FakeClock, random_chinese
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.console import Console
+from tests.support.text import random_chinese
 
 STORE_QUESTION = "你们有实体店吗？"
 STORE_ANSWER = "我们只在网上卖<b>哦</b>～"

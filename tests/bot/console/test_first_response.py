@@ -11,8 +11,9 @@ from bot.desk.service_report import Ratio, service_report
 from bot.desk.tickets import show_ticket
 from bot.services import Services
 from storage.models import Identity, Ticket
-from tests.bot.console.conftest import Console, taken_over
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.console import Console, taken_over
 
 
 async def chat_ticket(services: Services, chat: Chat) -> Ticket:

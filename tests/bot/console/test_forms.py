@@ -3,8 +3,8 @@
 from multidict import MultiDict
 
 from bot.console.forms import form_text
-from tests.bot.console.conftest import Console, taken_over
-from tests.conftest import Chat
+from tests.support.chat import Chat
+from tests.support.console import Console, taken_over
 
 
 def test_control_characters_are_dropped_and_line_breaks_kept() -> None:

@@ -16,10 +16,11 @@ from bot.services import Services
 from core.messages import Incoming
 from core.settings import Settings
 from storage.repositories import Repositories
-from tests.bot.console.conftest import Console
-from tests.bot.console.test_conversations import conversation_of
-from tests.bot.outreach.test_outbox import RecordingSender
-from tests.conftest import Chat, FakeClock
+from tests.support.channels.recording import RecordingSender
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.console import Console
+from tests.support.conversations import conversation_of
 
 WAIT = 5.0  # seconds: only reached when the stream is broken
 

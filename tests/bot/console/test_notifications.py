@@ -7,9 +7,10 @@ from aiohttp.test_utils import TestClient
 from bot.outreach.reminders import remind_deadlines
 from bot.services import Services
 from storage.models import Staff
-from tests.bot.console.conftest import Console, OpenConsole
-from tests.bot.console.test_tickets import complain
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.console import Console, OpenConsole
+from tests.support.tickets import complain
 
 READ_BUTTON = re.compile(r'action="/console/notifications/(\d+)/read"')
 UP_TO = re.compile(r'name="up_to" value="(\d+)"')

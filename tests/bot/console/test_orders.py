@@ -7,8 +7,9 @@ from bot.outreach.followup_delivery import send_due_followups
 from bot.services import Services
 from storage.models import Identity, Order, OutboxMessage
 from storage.repositories import Repositories
-from tests.bot.console.conftest import Console
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.console import Console
 
 PAID = "KF20261125003"  # 李四's, phone 13912345678
 SHIPPED = "KF20261120001"  # 张三's, phone 13800138000, 顺丰 SF1234567890123

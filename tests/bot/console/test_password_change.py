@@ -11,7 +11,7 @@ from bot.cli.serve import first_admin_for_the_demo
 from bot.desk.demo_admin import DEMO_ADMIN, PASSWORD_FILE
 from bot.desk.staff_accounts import log_in
 from bot.services import Services
-from tests.bot.console.conftest import CSRF_INPUT, Console, sign_in
+from tests.support.console import CSRF_INPUT, PASSWORD, Console, sign_in
 
 NEW_PASSWORD = "teapot on the windowsill 3"
 
@@ -99,8 +99,6 @@ async def test_the_demo_password_opens_only_the_change_password_page(
 async def test_a_staff_member_changes_their_own_password(
     services: Services, agent_console: Console, tmp_path: Path
 ) -> None:
-    from tests.bot.console.conftest import PASSWORD
-
     assert (await agent_console.get("/console/password")).status == 200
     assert await change_password(agent_console, PASSWORD, NEW_PASSWORD) == 303
     # This browser stays signed in; the old password no longer works.

@@ -6,10 +6,11 @@ import pytest
 
 from bot.console.charts import Bar, column_chart, row_chart
 from bot.services import Services
-from tests.bot.console.conftest import Console
-from tests.bot.desk.test_satisfaction_report import seed_visits
-from tests.bot.desk.test_service_report import HOUR, add_ticket, seed_week
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.console import Console
+from tests.support.service_week import HOUR, add_ticket, seed_week
+from tests.support.visits import seed_visits
 
 
 def charts(page: str) -> dict[str, str]:

@@ -3,8 +3,8 @@ return to the queue when they sign out or their account is deactivated."""
 
 from bot.services import Services
 from storage.models import Staff
-from tests.bot.console.conftest import Console, OpenConsole, taken_over
-from tests.conftest import Chat
+from tests.support.chat import Chat
+from tests.support.console import Console, OpenConsole, taken_over
 
 
 async def held_by_agent(chat: Chat, agent_console: Console) -> int:

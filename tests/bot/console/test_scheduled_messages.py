@@ -9,8 +9,9 @@ from bot.outreach.followup_delivery import send_due_followups
 from bot.services import Services
 from storage.models import AuditEntry, FollowUp, OutboxMessage
 from storage.repositories import Repositories
-from tests.bot.console.conftest import Console
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.console import Console
 
 CANCEL_BUTTON = re.compile(r'action="(/console/conversations/\d+/scheduled/\d+/cancel)"')
 

@@ -19,7 +19,7 @@ from bot.console.secret import KEY_FILE, console_secret
 from bot.services import Services
 from core.settings import Settings
 from storage.models import Staff
-from tests.bot.console.conftest import sign_in
+from tests.support.console import sign_in
 
 WEAK_KEYS = [
     pytest.param("changeme", id="changeme"),

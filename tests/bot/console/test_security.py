@@ -8,8 +8,8 @@ from aiohttp.test_utils import TestClient
 
 from bot.app import create_app
 from bot.services import Services
-from tests.bot.console.conftest import Console
-from tests.conftest import Chat
+from tests.support.chat import Chat
+from tests.support.console import Console
 
 PUBLIC = {"/console/login", "/console/static"}
 

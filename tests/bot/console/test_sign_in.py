@@ -12,8 +12,8 @@ from bot.desk.staff_accounts import log_in
 from bot.services import Services
 from core.settings import Settings
 from storage.models import Staff
-from tests.bot.console.conftest import PASSWORD, Console, sign_in
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
+from tests.support.console import PASSWORD, Console, sign_in
 
 
 async def test_the_right_password_opens_the_console(client: TestClient, agent: Staff) -> None:

@@ -11,8 +11,8 @@ from bot.desk.staff_accounts import log_in
 from bot.services import Services
 from storage.models import AuditEntry, Staff
 from storage.repositories import Repositories
-from tests.bot.console.conftest import PASSWORD, Console, sign_in
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
+from tests.support.console import PASSWORD, Console, sign_in
 
 NEW_PASSWORD = "new secret 42"
 STAFF_ROUTES = [

@@ -1,6 +1,5 @@
 """The console's ticket pages: list with filters, one ticket with its history, updates."""
 
-import re
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -13,19 +12,12 @@ from core.ticket_numbers import PREFIXES
 from handlers.tickets.opening import deadlines
 from storage.models import AuditEntry, OutboxMessage, Staff, Ticket, TicketEvent
 from storage.repositories import Repositories
-from tests.bot.console.conftest import Console, sign_in
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.console import Console, sign_in
+from tests.support.tickets import complain
 
-COMPLAINT = re.compile(r"CP\d{8}-\d{4}")
 ADDRESS = "上海市浦东新区张江路 88 号 售后部 收"
-
-
-async def complain(chat: Chat, text: str = "快递太慢了，我要投诉") -> str:
-    """A complaint opened by chatting; its number."""
-    answer = await chat.ask(text)
-    found = COMPLAINT.search(answer)
-    assert found is not None, answer
-    return found.group()
 
 
 async def after_sales(chat: Chat, request_type: str = "return", **fields: Any) -> Ticket:

@@ -14,8 +14,9 @@ from storage.models import Customer
 from storage.order_records import ItemRecord, OrderRecord
 from storage.repositories import Repositories
 from storage.repositories.customers import Spending
-from tests.bot.conftest import FollowUpDesk
-from tests.conftest import START, Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import START, FakeClock
+from tests.support.followups import FollowUpDesk
 
 ZHANG_PHONE = "13800138000"  # 张三 in the demo shop: two orders bought, 415 yuan
 NEWCOMER = "13600001111"  # nobody in the demo shop

@@ -24,7 +24,8 @@ from core.settings import Settings
 from knowledge import FaqItem, FaqMatch
 from storage.models import AuditEntry
 from storage.repositories import Repositories
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 STORE = FaqDraft(question="你们有实体店吗？", answer="我们只在网上卖哦～", alternates="线下店在哪")
 

@@ -11,21 +11,11 @@ from bot.services import Services
 from handlers.tickets.opening import add_ticket
 from storage.models import Handover, Message, OutboxMessage, StaffNotification, Ticket
 from storage.repositories import Repositories
-from tests.conftest import Chat, FakeClock
+from tests.support.channels.recording import RecordingSender
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 CALLBACK = re.compile(r"CB\d{8}-\d{4}")
-
-
-class Sender:
-    """A web channel that records what it delivered."""
-
-    def __init__(self) -> None:
-        self.delivered: list[tuple[str, str]] = []
-
-    dedupes = True  # as the web chat, which these stand in for
-
-    async def deliver(self, user: str, text: str, key: str = "") -> None:
-        self.delivered.append((user, text))
 
 
 async def add_agent(
@@ -116,7 +106,7 @@ async def test_a_staff_reply_reaches_the_customer(chat: Chat, services: Services
     )
     row = (await outbox(services))[-1]
     assert (row.text, row.sender, row.staff_id) == ("您好，我来看看～", "staff", agent)
-    sender = Sender()
+    sender = RecordingSender()
     assert await deliver_outbox(services.sessions, {"web": sender}, services.clock) == 2
     sent = await services.assistant.sent_to("web", "alice", 0)
     assert sent[-1].text == "您好，我来看看～" and sent[-1].sender == "staff"

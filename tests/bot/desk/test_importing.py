@@ -22,7 +22,8 @@ from storage.database import create_engine, create_session_factory
 from storage.demo import demo_orders
 from storage.models import Customer, FollowUp, Identity, Order
 from storage.repositories import Repositories
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 NEW_ORDER = "KF20261201001"  # not one of the demo orders
 PICKED_UP = {"time": "2026-11-21T18:00:00+08:00", "location": "广州", "description": "快件已揽收"}

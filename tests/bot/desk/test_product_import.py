@@ -17,7 +17,8 @@ from storage.database import create_engine, create_session_factory
 from storage.models import Product
 from storage.repositories import Repositories
 from storage.repositories.products import CatalogueRevision
-from tests.conftest import START, FakeClock, example_product
+from tests.support.catalogue import example_product
+from tests.support.clock import START, FakeClock
 
 HEADER = "sku,name,aliases,category,price,stock,non_returnable,description,tags,restock_date"
 

@@ -13,7 +13,8 @@ from bot.services import Services
 from core.settings import Settings
 from storage.models import Ticket
 from storage.repositories import Repositories
-from tests.conftest import START, Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import START, FakeClock
 
 
 async def add_complaint(

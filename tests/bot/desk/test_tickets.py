@@ -1,16 +1,14 @@
 """Working tickets from the staff side: bot.desk.tickets and `python -m bot tickets …`."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.app import start_services
 from bot.channels.web import WebChannel
 from bot.cli.main import main
 from bot.cli.ticket_printing import print_ticket
@@ -27,57 +25,17 @@ from bot.desk.tickets import (
 from bot.outreach.outbox import deliver_outbox
 from bot.services import Services
 from core.settings import Settings
-from handlers.tickets.opening import PREFIXES, deadlines
 from knowledge import ReplyTexts
-from knowledge.replies import DEFAULT_REPLIES
 from storage.database import create_engine, create_session_factory
 from storage.demo import demo_orders
-from storage.models import OutboxMessage, Ticket, TicketEvent
+from storage.models import OutboxMessage, TicketEvent
 from storage.repositories import Repositories
-from tests.conftest import START, Chat, FakeClock
-
-T = TypeVar("T")
-TEXTS = ReplyTexts.from_file(DEFAULT_REPLIES)
-
-
-async def new_ticket(
-    chat: Chat, kind: str = "after_sales", severity: str = "normal", **fields: Any
-) -> Ticket:
-    """A ticket opened now for the chat's customer, who has said something first."""
-    await chat.say("你好")
-    services, now = chat.services, chat.clock.now()
-    async with services.sessions() as session, session.begin():
-        repos = Repositories.for_session(session)
-        identity = await repos.identities.find(chat.channel, chat.user)
-        assert identity is not None
-        day = now.astimezone(services.settings.zone).strftime("%Y%m%d")
-        first_response_due, resolution_due = deadlines(kind, severity, now, services.settings)
-        return await repos.tickets.add(
-            Ticket(
-                number=await repos.tickets.next_number(f"{PREFIXES[kind]}{day}-"),
-                kind=kind,
-                status="open",
-                identity_id=identity.id,
-                customer_id=identity.customer_id,
-                severity=severity,
-                first_response_due=first_response_due,
-                resolution_due=resolution_due,
-                created_at=now,
-                updated_at=now,
-                **fields,
-            )
-        )
-
-
-async def update(services: Services, clock: FakeClock, number: str, **changes: Any) -> Any:
-    return await update_ticket(
-        services.sessions,
-        number,
-        actor=Actor.command_line(clock.now()),
-        texts=TEXTS,
-        settings=services.settings,
-        **changes,
-    )
+from tests.support.channels.recording import RecordingSender
+from tests.support.chat import Chat
+from tests.support.clock import START, FakeClock
+from tests.support.command_line import command_line_settings, with_services
+from tests.support.tickets import TEXTS, new_ticket, update
+from tests.support.web_chat import customer_messages
 
 
 async def outbox_rows(services: Services) -> list[OutboxMessage]:
@@ -87,12 +45,6 @@ async def outbox_rows(services: Services) -> list[OutboxMessage]:
 
 async def history(services: Services, number: str) -> list[TicketEvent]:
     return list((await show_ticket(services.sessions, number)).events)
-
-
-async def customer_messages(client: TestClient, user: str) -> list[tuple[str, str]]:
-    response = await client.get("/api/chat/messages", params={"user": user})
-    assert response.status == 200
-    return [(m["from"], m["text"]) for m in (await response.json())["messages"]]
 
 
 # --- update: what the customer is told ---------------------------------------------------------
@@ -172,7 +124,7 @@ async def test_a_public_note_goes_with_the_status_change_from_staff(
     await update(
         services, clock, ticket.number, status="resolved", note="退款已原路退回", public=True
     )
-    await deliver_outbox(services.sessions, {"web": _StoreOnly()}, clock)
+    await deliver_outbox(services.sessions, {"web": RecordingSender()}, clock)
 
     sender, text = (await customer_messages(client, "alice"))[-1]
     assert sender == "staff"
@@ -529,37 +481,13 @@ async def test_show_gives_the_ticket_its_chat_and_history(
     ]
 
 
-class _StoreOnly:
-    """A channel that delivers by storing only, as the web chat does."""
-
-    dedupes = True  # as the web chat, which these stand in for
-
-    async def deliver(self, user: str, text: str, key: str = "") -> None:
-        return None
-
-
 # --- python -m bot tickets ---------------------------------------------------------------------
 
 
 @pytest.fixture
 def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Point the command line at a database in tmp_path, without the demo shop."""
-    monkeypatch.setenv("KEFU_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("KEFU_DEMO", "0")
-    return Settings.from_env()
-
-
-def with_services(settings: Settings, clock: FakeClock, work: Callable[[Chat], Awaitable[T]]) -> T:
-    """Run `work` with kefu started on the command line's database (from a plain test)."""
-
-    async def run() -> T:
-        services = await start_services(settings, clock)
-        try:
-            return await work(Chat(services, clock))
-        finally:
-            await services.close()
-
-    return asyncio.run(run())
+    return command_line_settings(tmp_path, monkeypatch, demo=False)
 
 
 async def test_show_names_the_customer_once_the_chat_is_verified(

@@ -19,7 +19,9 @@ from bot.desk.unanswered_questions import (
     unanswered_groups,
 )
 from bot.services import Services
-from tests.conftest import Chat, FakeClock, random_chinese
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.text import random_chinese
 
 T0 = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 

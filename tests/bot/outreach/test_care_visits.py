@@ -29,8 +29,9 @@ from storage.database import create_engine, create_session_factory
 from storage.models import FollowUp, Identity
 from storage.order_records import ItemRecord, OrderRecord
 from storage.repositories import Repositories
-from tests.bot.conftest import FollowUpDesk
-from tests.conftest import START, Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import START, FakeClock
+from tests.support.followups import FollowUpDesk
 
 TEXTS = ReplyTexts.from_file()
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -18,8 +18,9 @@ from handlers.tickets.opening import add_ticket
 from storage.database import create_engine, create_session_factory
 from storage.models import FollowUp, OutboxMessage
 from storage.repositories import Repositories
-from tests.bot.conftest import FollowUpDesk
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.followups import FollowUpDesk
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

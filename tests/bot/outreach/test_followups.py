@@ -19,8 +19,9 @@ from bot.services import Services
 from handlers.tickets.opening import add_ticket
 from storage.models import FollowUp
 from storage.repositories import Repositories
-from tests.bot.conftest import FollowUpDesk
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.followups import FollowUpDesk
 
 ZHANG_PHONE = "13800138000"  # the demo customer with orders KF20261120001 and …002
 

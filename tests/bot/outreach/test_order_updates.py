@@ -14,7 +14,8 @@ from bot.outreach.order_updates import (
 from bot.services import Services
 from storage.models import AuditEntry, FollowUp, Identity, Order, OutboxMessage
 from storage.repositories import Repositories
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 PAID = "KF20261125003"  # 李四's, phone ending 5678
 SHIPPED = "KF20261120001"  # 张三's, phone ending 8000

@@ -14,27 +14,11 @@ from bot.services import Services
 from storage.database import create_engine, create_session_factory
 from storage.models import Message, OutboxMessage
 from storage.repositories import Repositories
-from tests.bot.killed_delivery import deliver_and_die
-from tests.conftest import Chat, FakeClock
-
-
-class RecordingSender:
-    """A channel that records what it delivered; it can fail its first `failures` tries."""
-
-    def __init__(self, failures: int = 0) -> None:
-        self.delivered: list[tuple[str, str]] = []
-        self.tries = 0
-        self._failures = failures
-
-    dedupes = True  # as the web chat, which these stand in for
-
-    async def deliver(self, user: str, text: str, key: str = "") -> None:
-        self.tries += 1
-        await asyncio.sleep(0)  # let another worker run in between, as a network call would
-        if self._failures:
-            self._failures -= 1
-            raise ConnectionError("the messaging service is down")
-        self.delivered.append((user, text))
+from tests.support.channels.killed_delivery import deliver_and_die
+from tests.support.channels.recording import FOREVER, RecordingSender
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.web_chat import customer_messages
 
 
 async def queue(chat: Chat, text: str, sender: str = "bot") -> int:
@@ -65,12 +49,6 @@ async def stored_out(services: Services, text: str) -> list[Message]:
             select(Message).where(Message.direction == "out", Message.text == text)
         )
         return list(found)
-
-
-async def customer_messages(client: TestClient, user: str) -> list[tuple[str, str]]:
-    response = await client.get("/api/chat/messages", params={"user": user})
-    assert response.status == 200
-    return [(m["from"], m["text"]) for m in (await response.json())["messages"]]
 
 
 @pytest.mark.parametrize("sender", ["bot", "staff"])
@@ -334,24 +312,13 @@ async def test_the_app_does_not_deliver_unless_asked(
     assert (await outbox_row(services, row_id)).status == "pending"
 
 
-class ClosedWindow:
-    """A platform that will not take messages for this customer until they write again."""
-
-    def __init__(self) -> None:
-        self.tries = 0
-
-    dedupes = True  # as the web chat, which these stand in for
-
-    async def deliver(self, user: str, text: str, key: str = "") -> None:
-        self.tries += 1
-        raise WindowClosed("45015: response out of time limit")
-
-
 async def test_a_closed_window_fails_the_row_at_once_with_the_reason(
     services: Services, chat: Chat, clock: FakeClock
 ) -> None:
     row_id = await queue(chat, "您的工单已处理完成")
-    channel = ClosedWindow()
+    channel = RecordingSender(
+        FOREVER, fails_with=lambda: WindowClosed("45015: response out of time limit")
+    )
 
     assert await deliver_outbox(services.sessions, {"web": channel}, clock) == 0
     clock.advance(hours=3)
@@ -362,32 +329,11 @@ async def test_a_closed_window_fails_the_row_at_once_with_the_reason(
     assert "window closed" in row.last_error and "45015" in row.last_error
 
 
-class PlatformWithoutDedupe(RecordingSender):
-    """A platform that delivers whatever it is sent, repeats too (WeChat's custom/send)."""
-
-    dedupes = False
-
-
-class PlatformThatDropsRepeats(RecordingSender):
-    """A platform that drops a message whose key it has seen (WeCom's msgid)."""
-
-    dedupes = True
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.keys: list[str] = []
-
-    async def deliver(self, user: str, text: str, key: str = "") -> None:
-        self.keys.append(key)
-        if self.keys.count(key) == 1:
-            self.delivered.append((user, text))
-
-
 async def test_killed_after_the_platform_took_a_row_it_is_not_sent_again_where_repeats_arrive(
     services: Services, chat: Chat, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     row_id = await queue(chat, "您的包裹已发出：顺丰 SF1234567890123")
-    platform = PlatformWithoutDedupe()
+    platform = RecordingSender(dedupes=False)  # as WeChat's custom/send
     await deliver_and_die(services.sessions, "web", platform, clock)
     assert platform.delivered == [("alice", "您的包裹已发出：顺丰 SF1234567890123")]
 
@@ -408,7 +354,7 @@ async def test_killed_after_the_platform_took_a_row_it_is_sent_again_where_repea
     services: Services, chat: Chat, clock: FakeClock
 ) -> None:
     row_id = await queue(chat, "工单有新进展")
-    platform = PlatformThatDropsRepeats()
+    platform = RecordingSender(drops_repeats=True)  # as WeCom's msgid
     await deliver_and_die(services.sessions, "web", platform, clock)
 
     clock.advance(seconds=LEASE.total_seconds())
@@ -425,6 +371,6 @@ async def test_every_row_has_a_delivery_key_of_its_own(
 ) -> None:
     await queue(chat, "一")
     await queue(chat, "二")
-    platform = PlatformThatDropsRepeats()
+    platform = RecordingSender(drops_repeats=True)  # as WeCom's msgid
     assert await deliver_outbox(services.sessions, {"web": platform}, clock) == 2
     assert len(set(platform.keys)) == 2 and all(platform.keys)

@@ -13,8 +13,9 @@ from core.settings import Settings
 from handlers.tickets.opening import add_ticket
 from storage.models import StaffNotification, Ticket
 from storage.repositories import Repositories
-from tests.bot.conftest import FollowUpDesk
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.followups import FollowUpDesk
 
 ADDRESS = "上海市浦东新区张江路 88 号 售后部 收，021-55556666"
 

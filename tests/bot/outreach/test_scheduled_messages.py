@@ -17,7 +17,8 @@ from bot.outreach.scheduled_messages import (
 from bot.services import Services
 from storage.models import FollowUp, OutboxMessage
 from storage.repositories import Repositories
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ORDER = "KF20261120001"  # the demo shop's 张三, phone 13800138000

@@ -17,8 +17,9 @@ from bot.services import Services
 from core.settings import Settings
 from storage.models import FollowUp, OutboxMessage
 from storage.repositories import Repositories
-from tests.bot.conftest import FollowUpDesk
-from tests.conftest import START, Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import START, FakeClock
+from tests.support.followups import FollowUpDesk
 
 ROOT = Path(__file__).resolve().parents[3]
 # A run of the scheduler's job every few hundredths of a second: the tests wait for its

@@ -11,7 +11,9 @@ from bot.services import Services
 from knowledge import pinyin
 from knowledge.normalize import MATCHED_CHARS
 from storage.models import Message
-from tests.conftest import Chat, FakeClock, random_chinese
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.text import random_chinese
 
 
 async def stored(services: Services, direction: str = "in") -> list[Message]:

@@ -6,7 +6,8 @@ from pathlib import Path
 from bot.desk.faq_admin import FaqDraft, add_entry, add_phrasing, delete_entry, edit_entry
 from bot.desk.importing import import_faq
 from bot.services import Services
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 
 async def test_a_new_phrasing_answers_the_next_customer(

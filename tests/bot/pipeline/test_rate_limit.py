@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 
 from core.settings import Settings
 from storage.models import Message
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 
 async def test_the_message_over_the_limit_is_asked_to_slow_down_once(

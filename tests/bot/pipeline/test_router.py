@@ -6,7 +6,7 @@ from typing import Any, cast
 from bot.pipeline.router import Router
 from core.messages import Incoming, Reply
 from handlers.context import Context
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 
 @dataclass

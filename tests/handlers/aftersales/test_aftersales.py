@@ -8,14 +8,19 @@ from sqlalchemy import select
 from core.messages import Incoming
 from handlers.aftersales.flow import MAX_DESCRIPTION_CHARS
 from knowledge.normalize import MATCHED_CHARS
-from storage.models import Conversation, Identity, Order, OrderItem, Ticket
+from storage.models import Conversation, Identity, Order, Ticket
 from storage.repositories import Repositories
-from tests.conftest import Chat, FakeClock
-
-DELIVERED = "KF20261115002"  # 张三 (8000), delivered about 6 days before START, 2 items
-IN_TRANSIT = "KF20261120001"  # 张三 (8000), shipped, not delivered
-UNSHIPPED = "KF20261125003"  # 李四 (5678), paid, not shipped
-SERUM, CREAM = "烟酰胺精华液30ml", "修护面霜50g"
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.demo_shop import (
+    CREAM,
+    DELIVERED,
+    IN_TRANSIT,
+    SERUM,
+    UNSHIPPED,
+    item_id,
+    verify_as_zhang,
+)
 
 
 async def send(chat: Chat, text: str, media: tuple[str, ...] = ()) -> str:
@@ -38,15 +43,6 @@ async def open_dialog(chat: Chat) -> dict[str, Any] | None:
         )
 
 
-async def item_id(chat: Chat, order_no: str, name: str) -> int:
-    async with chat.services.sessions() as session:
-        return await session.scalar(
-            select(OrderItem.id)
-            .join(Order, Order.id == OrderItem.order_id)
-            .where(Order.order_no == order_no, OrderItem.name == name)
-        )
-
-
 async def order_id(chat: Chat, order_no: str) -> int:
     async with chat.services.sessions() as session:
         return await session.scalar(select(Order.id).where(Order.order_no == order_no))
@@ -55,12 +51,6 @@ async def order_id(chat: Chat, order_no: str) -> int:
 async def mark_non_returnable(chat: Chat, sku: str, name: str) -> None:
     async with chat.services.sessions() as session, session.begin():
         await Repositories.for_session(session).products.ensure(sku, name, True)
-
-
-async def verify_as_zhang(chat: Chat) -> None:
-    """Look at the delivered order once: the chat is 张三's and that order is the topic."""
-    await chat.ask(DELIVERED)
-    assert "验证成功" in await chat.ask("8000")
 
 
 async def start_with_the_delivered_order(chat: Chat, first: str) -> str:

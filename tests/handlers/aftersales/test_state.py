@@ -4,9 +4,9 @@ versions still load and carry on."""
 from typing import Any
 
 from handlers.aftersales.state import AfterSalesState
-from tests.conftest import Chat
-from tests.handlers.aftersales.test_aftersales import CREAM, DELIVERED, item_id, verify_as_zhang
-from tests.handlers.stored_dialogs import store_dialog, stored_dialog
+from tests.support.chat import Chat
+from tests.support.demo_shop import CREAM, DELIVERED, item_id, verify_as_zhang
+from tests.support.stored_dialogs import store_dialog, stored_dialog
 
 
 def stored_before_versions(since: str, item: int) -> dict[str, Any]:

@@ -12,27 +12,15 @@ from bot.services import Services
 from handlers.complaints import words as complaint_words
 from handlers.complaints.rule import CATEGORY_NAMES
 from storage.models import Order, StaffNotification, Ticket, TicketEvent
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.complaints import complaints, notes
 
 NUMBER = re.compile(r"CP\d{8}-\d{4}")
 # The demo chat starts at 11:00 in Shanghai: complaints are answered within 2 hours, urgent
 # ones within half an hour.
 NORMAL_DUE = "11月29日 13:00"
 URGENT_DUE = "11月29日 11:30"
-
-
-async def complaints(services: Services) -> list[Ticket]:
-    async with services.sessions() as session:
-        query = select(Ticket).where(Ticket.kind == "complaint").order_by(Ticket.id)
-        return list(await session.scalars(query))
-
-
-async def notes(services: Services, ticket: Ticket) -> list[str]:
-    async with services.sessions() as session:
-        query = select(TicketEvent.text).where(
-            TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "note"
-        )
-        return list(await session.scalars(query))
 
 
 async def notifications(services: Services, ticket: Ticket) -> list[StaffNotification]:

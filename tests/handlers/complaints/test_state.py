@@ -2,9 +2,9 @@
 before versions, still takes the answer."""
 
 from handlers.complaints.state import ComplaintDetail
-from tests.conftest import Chat
-from tests.handlers.complaints.test_complaints import complaints, notes
-from tests.handlers.stored_dialogs import before_versions, store_dialog, stored_dialog
+from tests.support.chat import Chat
+from tests.support.complaints import complaints, notes
+from tests.support.stored_dialogs import before_versions, store_dialog, stored_dialog
 
 
 async def test_a_detail_awaited_since_before_versions_is_added_to_the_ticket(

@@ -7,7 +7,7 @@ from bot.services import Services
 from core.messages import Incoming
 from knowledge import FaqMatch, KnowledgeBase
 from storage.models import Conversation, UnansweredQuestion
-from tests.conftest import Chat
+from tests.support.chat import Chat
 
 
 async def unanswered(services: Services) -> list[str]:

@@ -1,8 +1,8 @@
 """The FAQ pick's stored state: an offer stored before versions is still picked from."""
 
 from handlers.faq.state import FaqPick
-from tests.conftest import Chat
-from tests.handlers.stored_dialogs import before_versions, store_dialog, stored_dialog
+from tests.support.chat import Chat
+from tests.support.stored_dialogs import before_versions, store_dialog, stored_dialog
 
 
 async def test_an_offer_stored_before_versions_is_picked_from(chat: Chat) -> None:

@@ -14,7 +14,9 @@ from core.shop_time import is_open, next_opening
 from handlers.handover.rule import REASON_NAMES
 from storage.models import HANDOVER_REASONS, Handover, StaffNotification, Ticket
 from storage.repositories import Repositories
-from tests.conftest import START, Chat, FakeClock, random_chinese
+from tests.support.chat import Chat
+from tests.support.clock import START, FakeClock
+from tests.support.text import random_chinese
 
 CALLBACK = re.compile(r"CB\d{8}-\d{4}")
 

@@ -13,7 +13,8 @@ from bot.services import Services
 from core.settings import Settings
 from knowledge.replies import DEFAULT_REPLIES, shop_texts
 from storage.models import OutboxMessage, Ticket
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 CALLBACK = re.compile(r"CB\d{8}-\d{4}")
 # The demo shop's order of 张三, whose phone ends in 8000.

@@ -3,9 +3,13 @@ the dialog it interrupted carries on."""
 
 from handlers.handover.state import HandoverOffer
 from knowledge import ReplyTexts
-from tests.conftest import Chat
-from tests.handlers.orders.test_state import asking_before_versions
-from tests.handlers.stored_dialogs import before_versions, store_dialog, stored_dialog
+from tests.support.chat import Chat
+from tests.support.stored_dialogs import (
+    asking_before_versions,
+    before_versions,
+    store_dialog,
+    stored_dialog,
+)
 
 TEXTS = ReplyTexts.from_file()
 

@@ -1,6 +1,6 @@
 """Parcel questions, with and without an order in the conversation."""
 
-from tests.conftest import Chat
+from tests.support.chat import Chat
 
 
 async def test_where_is_my_order_asks_then_continues_with_the_number(chat: Chat) -> None:

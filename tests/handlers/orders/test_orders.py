@@ -1,6 +1,6 @@
 """Order questions in a chat, as transcripts."""
 
-from tests.conftest import Chat
+from tests.support.chat import Chat
 
 
 async def verify_as_zhang(chat: Chat) -> None:

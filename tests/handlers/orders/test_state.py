@@ -1,16 +1,9 @@
 """The order-question dialog's stored state: dialogs stored before versions carry on, the
 router's count of answers that were none included."""
 
-from typing import Any
-
 from handlers.orders.state import OrderNumberQuestion
-from tests.conftest import Chat
-from tests.handlers.stored_dialogs import before_versions, store_dialog, stored_dialog
-
-
-def asking_before_versions(chat: Chat, **more: Any) -> dict[str, Any]:
-    """A question for an order number, asked just now, as stored before versions."""
-    return before_versions(chat, "ask_order", "ask_order_number", purpose="order", **more)
+from tests.support.chat import Chat
+from tests.support.stored_dialogs import asking_before_versions, store_dialog, stored_dialog
 
 
 async def test_a_question_for_an_order_number_stored_before_versions_carries_on(

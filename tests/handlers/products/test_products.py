@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import Ticket
-from tests.conftest import Chat
-from tests.handlers.conftest import Listed
+from tests.support.catalogue import Listed
+from tests.support.chat import Chat
 
 pytestmark = pytest.mark.usefixtures("catalogue")
 

@@ -1,8 +1,8 @@
 """The product pick's stored state: a question stored before versions is still answered."""
 
 from handlers.products.state import ProductPick
-from tests.conftest import Chat
-from tests.handlers.stored_dialogs import before_versions, store_dialog, stored_dialog
+from tests.support.chat import Chat
+from tests.support.stored_dialogs import before_versions, store_dialog, stored_dialog
 
 
 async def test_a_pick_stored_before_versions_is_answered(chat: Chat) -> None:

@@ -5,9 +5,9 @@ from typing import Any
 
 from bot.services import Services
 from handlers.survey.state import SurveyComment
-from tests.conftest import Chat
-from tests.handlers.stored_dialogs import before_versions, store_dialog, stored_dialog
-from tests.handlers.survey.test_survey import TEXTS, stored_visit, tickets_of, visit_sent
+from tests.support.chat import Chat
+from tests.support.stored_dialogs import before_versions, store_dialog, stored_dialog
+from tests.support.survey import TEXTS, stored_visit, tickets_of, visit_sent
 
 
 async def comment_before_versions(services: Services, chat: Chat, **more: Any) -> dict[str, Any]:

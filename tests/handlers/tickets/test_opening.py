@@ -9,7 +9,8 @@ from core.settings import Settings
 from handlers.tickets.opening import KIND_NAMES, deadlines
 from storage.models import TICKET_KINDS, Ticket
 from storage.repositories import Repositories
-from tests.conftest import START, Chat
+from tests.support.chat import Chat
+from tests.support.clock import START
 
 
 async def numbers(chat: Chat) -> list[str]:

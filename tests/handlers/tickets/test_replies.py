@@ -13,16 +13,12 @@ from bot.services import Services
 from core.messages import Incoming
 from core.settings import Settings
 from storage.models import StaffNotification, Ticket
-from tests.bot.desk.test_tickets import (
-    TEXTS,
-    _StoreOnly,
-    cli_env,  # noqa: F401 (a fixture)
-    customer_messages,
-    new_ticket,
-    update,
-    with_services,
-)
-from tests.conftest import Chat, FakeClock
+from tests.support.channels.recording import RecordingSender
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.command_line import with_services
+from tests.support.tickets import TEXTS, new_ticket, update
+from tests.support.web_chat import customer_messages
 
 QUESTION = "请拍一下瓶底批号"
 PHOTO = "https://img.example.com/u/alice/bottle.jpg"
@@ -33,7 +29,7 @@ async def ask_customer(services: Services, clock: FakeClock, ticket: Ticket) -> 
     await update(
         services, clock, ticket.number, status="waiting_customer", note=QUESTION, public=True
     )
-    await deliver_outbox(services.sessions, {"web": _StoreOnly()}, clock)
+    await deliver_outbox(services.sessions, {"web": RecordingSender()}, clock)
 
 
 async def send(chat: Chat, text: str, *media: str) -> list[str]:
@@ -62,7 +58,7 @@ ASKED = [
 
 
 def test_staff_ask_the_customer_answers_and_staff_see_the_answer(
-    cli_env: Settings,  # noqa: F811
+    cli_env: Settings,
     clock: FakeClock,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

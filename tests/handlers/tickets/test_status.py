@@ -8,8 +8,9 @@ from core.patterns import order_references, ticket_numbers, without_references
 from handlers.words import asks_ticket_progress
 from storage.models import TICKET_KINDS, Ticket
 from storage.repositories import Repositories
-from tests.bot.desk.test_tickets import TEXTS, new_ticket, update
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
+from tests.support.tickets import TEXTS, new_ticket, update
 
 NOBODYS = "AS20261129-0099"  # a ticket number no ticket has
 

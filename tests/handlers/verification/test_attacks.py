@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.services import Services
 from core.messages import Incoming
 from storage.models import Customer, Identity, Order, StaffNotification
-from tests.conftest import START, FakeClock
+from tests.support.clock import START, FakeClock
 
 ORDER = "KF20261120001"  # 张三, phone ending 8000
 ATTACKER = "203.0.113.7"

@@ -2,7 +2,8 @@
 
 import asyncio
 
-from tests.conftest import Chat, FakeClock
+from tests.support.chat import Chat
+from tests.support.clock import FakeClock
 
 ORDER = "KF20261120001"  # 张三, phone ending 8000, shipped by 顺丰
 OTHER = "KF20261125003"  # 李四, phone ending 5678

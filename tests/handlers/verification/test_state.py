@@ -2,8 +2,8 @@
 versions still load and carry on."""
 
 from handlers.verification.state import VerificationState
-from tests.conftest import Chat
-from tests.handlers.stored_dialogs import store_dialog, stored_dialog
+from tests.support.chat import Chat
+from tests.support.stored_dialogs import store_dialog, stored_dialog
 
 ORDER = "KF20261120001"  # 张三, phone ending 8000, shipped by 顺丰
 ASKED = "2026-11-21T02:00:00+00:00"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 APPID = "wx0123456789abcdef"
 SECRET = "test-app-secret"

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import update
 
 from storage.models import Conversation
-from tests.conftest import Chat
+from tests.support.chat import Chat
 
 
 async def store_dialog(chat: Chat, dialog: dict[str, Any]) -> None:
@@ -28,3 +28,8 @@ def before_versions(chat: Chat, flow: str, prompt: str = "", **slots: Any) -> di
     """A dialog as the bot stored it before versions, asked just now: a plain dict of its
     name, question, time and slots."""
     return {"flow": flow, "prompt": prompt, "since": chat.clock.now().isoformat(), **slots}
+
+
+def asking_before_versions(chat: Chat, **more: Any) -> dict[str, Any]:
+    """A question for an order number, asked just now, as stored before versions."""
+    return before_versions(chat, "ask_order", "ask_order_number", purpose="order", **more)
