@@ -24,12 +24,17 @@ run: $(VENV)/.runtime
 chat: $(VENV)/.runtime
 	KEFU_DEMO=$(KEFU_DEMO) $(PY) -m bot chat
 
+# Test processes side by side (pytest-xdist): one per CPU by default; 0 runs the suite in one.
+# Work stealing keeps both busy when a few long browser tests land on one.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
+
 # The whole suite runs twice: on SQLite, then on a throwaway PostgreSQL server.
 test: $(VENV)/.dev chromium postgresql
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest
-	$(PY) tests/postgres_server.py $(PY) -m pytest
+	$(PYTEST)
+	$(PY) tests/postgres_server.py $(PYTEST)
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 chromium:
