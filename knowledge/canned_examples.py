@@ -4,7 +4,7 @@ so a new shop sees what they are for."""
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from knowledge.yaml_files import read_yaml
 
 DEFAULT_CANNED_EXAMPLES = Path(__file__).parent / "data" / "canned_replies.yaml"
 
@@ -18,7 +18,7 @@ class CannedExample:
 def load_canned_examples(path: str | Path = DEFAULT_CANNED_EXAMPLES) -> list[CannedExample]:
     """The examples in the file; ValueError when one lacks its title or text."""
     with Path(path).open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or []
+        data = read_yaml(handle) or []
     if not isinstance(data, list):
         raise ValueError(f"{path}: expected a list of replies with a title and a text")
     examples = []

@@ -3,7 +3,7 @@ where entries store a short English code."""
 
 from pathlib import Path
 
-import yaml
+from knowledge.yaml_files import read_yaml
 
 DEFAULT_CATEGORY_NAMES = Path(__file__).parent / "data" / "faq_categories.yaml"
 
@@ -11,7 +11,7 @@ DEFAULT_CATEGORY_NAMES = Path(__file__).parent / "data" / "faq_categories.yaml"
 def load_category_names(path: str | Path = DEFAULT_CATEGORY_NAMES) -> dict[str, str]:
     """Category code → Chinese name; ValueError when the file is not such a mapping."""
     with Path(path).open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
+        data = read_yaml(handle) or {}
     if not isinstance(data, dict) or not all(
         isinstance(code, str) and isinstance(name, str) and name.strip()
         for code, name in data.items()

@@ -11,6 +11,7 @@ import yaml
 
 from knowledge.csv_rows import decode_utf8_file, read_csv
 from knowledge.entries import FaqItem
+from knowledge.yaml_files import YAML_LOADER
 
 DEFAULT_FAQ = Path(__file__).parent / "data" / "faq.yaml"
 
@@ -71,7 +72,7 @@ def read_entries(path: str | Path) -> LoadedEntries:
 def _yaml_rows(text: str) -> Rows:
     # Read once as nodes, for the line each entry starts on, then built from them: with
     # libyaml when installed (the FAQ is read on every start, and pure Python takes 0.2 s).
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    loader = YAML_LOADER(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

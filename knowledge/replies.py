@@ -3,10 +3,9 @@
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from core.settings import Settings
 from core.shop_time import service_hours
+from knowledge.yaml_files import read_yaml
 
 DEFAULT_REPLIES = Path(__file__).parent / "data" / "replies.yaml"
 
@@ -39,7 +38,7 @@ class ReplyTexts:
 
 def _read(path: Path) -> dict[str, str]:
     with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
+        data = read_yaml(handle) or {}
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise ValueError(f"{path}: expected a mapping of names to texts")
     return data

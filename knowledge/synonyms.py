@@ -4,9 +4,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-
 from knowledge.normalize import clean, fold_numbers
+from knowledge.yaml_files import read_yaml
 
 DEFAULT_SYNONYMS = Path(__file__).parent / "data" / "synonyms.yaml"
 
@@ -30,7 +29,7 @@ class Synonyms:
     @classmethod
     def from_file(cls, path: str | Path = DEFAULT_SYNONYMS) -> "Synonyms":
         with Path(path).open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or []
+            data = read_yaml(handle) or []
         if not isinstance(data, list) or not all(
             isinstance(g, list) and all(isinstance(w, str) for w in g) for g in data
         ):

@@ -85,7 +85,7 @@ def print_ticket(detail: TicketDetail, zone: ZoneInfo) -> None:
         ("category", ticket.category or "-"),
         ("severity", ticket.severity),
     ]
-    if ticket.kind == "after_sales":  # the after-sales policy; complaints have none
+    if ticket.kind == TicketKind.AFTER_SALES:  # the after-sales policy; complaints have none
         policy = "within policy" if ticket.within_policy else "outside policy"
         if ticket.policy_note:
             policy += f": {ticket.policy_note}"
