@@ -14,13 +14,12 @@ from bot.desk.actor import Actor
 from bot.desk.unit_of_work import unit_of_work
 from bot.outreach.followups import schedule_ticket_visit
 from core.clock import Clock
-from core.enums import Sender, TicketEventKind, TicketKind, TicketStatus
+from core.enums import ACTIVE_TICKET_STATUSES, Sender, TicketEventKind, TicketKind, TicketStatus
 from core.settings import Settings
 from knowledge import ReplyTexts
 from storage.models import TICKET_KINDS, TICKET_STATUSES, Customer, Ticket, TicketEvent
 from storage.repositories import Repositories
 from storage.repositories.tickets import (
-    ACTIVE_STATUSES,
     RETURN_APPROVED,
     RETURN_REQUEST_TYPES,
     ListedTicket,
@@ -209,7 +208,7 @@ def return_approval_refusal(ticket: Ticket, events: Sequence[TicketEvent]) -> st
     """Why this ticket's return cannot be approved now (a REFUSALS key), or None."""
     if ticket.kind != TicketKind.AFTER_SALES or ticket.request_type not in RETURN_REQUEST_TYPES:
         return "not_a_return"
-    if ticket.status not in ACTIVE_STATUSES:
+    if ticket.status not in ACTIVE_TICKET_STATUSES:
         return "finished"
     if any(event.kind == RETURN_APPROVED for event in events):
         return "approved"

@@ -9,7 +9,7 @@ still empty.
 import re
 from collections.abc import Sequence
 
-from core.enums import OrderStatus, TicketKind
+from core.enums import ACTIVE_TICKET_STATUSES, OrderStatus, TicketKind
 from core.messages import Reply
 from core.patterns import without_references
 from handlers.aftersales.policy import CLOSED, PolicyCheck, check_policy, summary
@@ -21,7 +21,6 @@ from knowledge import FaqMatch
 from knowledge.matcher import confidence
 from knowledge.normalize import clean
 from storage.models import Order, OrderItem, Ticket
-from storage.repositories.tickets import ACTIVE_STATUSES
 
 # FAQ categories about after-sales matters themselves. A confident FAQ match elsewhere means
 # the message is about something else ("优惠券用不了"); only entries elsewhere can answer a
@@ -284,7 +283,7 @@ async def open_request(ctx: Context, order: Order, item: OrderItem | None) -> Ti
     )
     items = (None, item.id) if item is not None else None
     for ticket in tickets:
-        active = ticket.status in ACTIVE_STATUSES and ticket.kind == TicketKind.AFTER_SALES
+        active = ticket.status in ACTIVE_TICKET_STATUSES and ticket.kind == TicketKind.AFTER_SALES
         same = ticket.order_id == order.id and (items is None or ticket.order_item_id in items)
         if active and same:
             return ticket

@@ -7,14 +7,13 @@ A progress question without a subject ("多久能处理好", "处理好了吗") 
 one of them is still being worked on.
 """
 
-from core.enums import TicketStatus
+from core.enums import ACTIVE_TICKET_STATUSES, TicketStatus
 from core.messages import Reply
 from core.patterns import ticket_numbers
 from handlers.context import Context
 from handlers.orders.views import local_time
 from handlers.words import asks_ticket_progress
 from storage.models import Ticket
-from storage.repositories.tickets import ACTIVE_STATUSES
 
 # While a ticket is in these states the customer is told by when to expect a result.
 PROMISED_STATES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS)
@@ -71,7 +70,7 @@ async def _owned_tickets(ctx: Context) -> list[Ticket]:
 
 async def has_active_ticket(ctx: Context) -> bool:
     """Whether one of this chat's (or customer's) newest tickets is still being worked on."""
-    return any(ticket.status in ACTIVE_STATUSES for ticket in await _owned_tickets(ctx))
+    return any(ticket.status in ACTIVE_TICKET_STATUSES for ticket in await _owned_tickets(ctx))
 
 
 async def _ticket_lines(ctx: Context, ticket: Ticket) -> list[str]:

@@ -31,8 +31,6 @@ from storage.repositories.dialect import hold_locks
 from storage.repositories.lookups import chats_and_customers
 
 NUMBER_ATTEMPTS = 5
-# For modules outside storage that still import it; to go once they use core.enums.
-ACTIVE_STATUSES = ACTIVE_TICKET_STATUSES
 # After-sales requests that staff approve and the customer then sends the goods back for.
 RETURN_REQUEST_TYPES = ("return", "exchange")
 # The history entry of that approval: the parcel is awaited from then on.
